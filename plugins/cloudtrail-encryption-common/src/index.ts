@@ -1,0 +1,10 @@
+/**
+ * Types, finding codes and permissions shared by the TrailGuard CloudTrail
+ * encryption plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './report';
+export * from './findings';
+export * from './permissions';
+export * from './accounts';

@@ -1,0 +1,206 @@
+import type { FindingCode } from './findings';
+
+/**
+ * The report: the contract between the backend (which produces and stores it)
+ * and the frontend (which renders it). One `AccountReport` per AWS account.
+ */
+
+/** How the trail's log files are encrypted at rest in S3. */
+export type TrailEncryption = 'SSE-KMS' | 'SSE-S3';
+
+/** Outcome of the last scan attempt of an account. */
+export type ScanStatus = 'ok' | 'error' | 'pending';
+
+/** Overall verdict for an account. */
+export type AccountStatus = 'compliant' | 'non-compliant' | 'no-trails' | 'unknown';
+
+export const ACCOUNT_STATUSES: readonly AccountStatus[] = [
+  'compliant',
+  'non-compliant',
+  'no-trails',
+  'unknown',
+];
+
+/** What kind of principal a decrypt grant names. */
+export type PrincipalKind =
+  | 'account-root'
+  | 'iam-role'
+  | 'iam-user'
+  | 'service'
+  | 'any'
+  | 'federated';
+
+/** How a principal obtains kms:Decrypt on the key. */
+export type PrincipalVia = 'key-policy' | 'iam-delegation' | 'grant';
+
+/** A condition that still restricts a principal after evaluation ("allowed only when …"). */
+export interface PolicyCondition {
+  /** The operator as written in the policy, e.g. `StringEquals`, `ForAnyValue:StringLike`. */
+  operator: string;
+  /** The condition key, e.g. `aws:PrincipalOrgID`. */
+  key: string;
+  values: string[];
+}
+
+/** A principal that may decrypt the trail's log files. */
+export interface DecryptPrincipal {
+  /** As written in the policy or grant, e.g. `arn:aws:iam::111122223333:role/Auditor`, `*`. */
+  principal: string;
+  kind: PrincipalKind;
+  /** The account the principal belongs to, when known. */
+  accountId?: string;
+  /**
+   * The AWS Organization the principal is restricted to (for `*` limited by
+   * `aws:PrincipalOrgID`), when known.
+   */
+  organizationId?: string;
+  via: PrincipalVia;
+  /** Conditions the permission is subject to that the scan could not decide. */
+  conditions: PolicyCondition[];
+  /** The key-policy statement (Sid or index) or grant id this comes from. */
+  source?: string;
+}
+
+/** KMS key state as returned by DescribeKey. */
+export type KmsKeyState =
+  | 'Creating'
+  | 'Enabled'
+  | 'Disabled'
+  | 'PendingDeletion'
+  | 'PendingImport'
+  | 'PendingReplicaDeletion'
+  | 'Unavailable'
+  | 'Updating'
+  | 'Unknown';
+
+export interface KmsKeyInfo {
+  /** Key ARN (as configured on the trail, resolved to the key ARN when readable). */
+  arn: string;
+  /** The key's id (uuid or `mrk-…`), when known. */
+  keyId?: string;
+  /** Alias names pointing at the key, e.g. `alias/cloudtrail`. */
+  aliases?: string[];
+  region: string;
+  /** Account that owns the key. */
+  accountId: string;
+  state: KmsKeyState;
+  keyManager?: 'AWS' | 'CUSTOMER';
+  keySpec?: string;
+  keyUsage?: string;
+  multiRegion?: boolean;
+  /** `undefined` when the rotation status could not be read. */
+  rotationEnabled?: boolean;
+  /** Whether GetKeyPolicy succeeded and the policy parsed. */
+  policyReadable: boolean;
+  /** When the key is pending deletion. */
+  deletionDate?: string;
+}
+
+export interface TrailDelivery {
+  isLogging?: boolean;
+  latestDeliveryError?: string;
+  latestDeliveryTime?: string;
+}
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+export const SEVERITIES: readonly Severity[] = [
+  'critical',
+  'high',
+  'medium',
+  'low',
+  'info',
+];
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  /** One line naming the trail, key and Region concerned. */
+  message: string;
+  remediation: string;
+  /** The trail this finding is about, when it is about a trail. */
+  trailArn?: string;
+}
+
+export interface TrailReport {
+  trailArn: string;
+  name: string;
+  homeRegion: string;
+  isMultiRegionTrail: boolean;
+  isOrganizationTrail: boolean;
+  /** The account that owns (created) the trail. */
+  ownerAccountId: string;
+  s3BucketName: string;
+  /** `undefined` when the bucket's Region could not be learned. */
+  bucketRegion?: string;
+  encryption: TrailEncryption;
+  kmsKey?: KmsKeyInfo;
+  /** `undefined` when there is no key or one of the Regions is unknown. */
+  keyRegionMatchesBucket?: boolean;
+  /** `undefined` when unknown (policy unreadable, or SSE-S3). */
+  cloudTrailCanEncrypt?: boolean;
+  cloudTrailCanDescribe?: boolean;
+  decryptPrincipals: DecryptPrincipal[];
+  delivery: TrailDelivery;
+  findings: Finding[];
+}
+
+export interface AccountReport {
+  accountId: string;
+  /** A display name (from the catalog or AWS Organizations), when known. */
+  accountName?: string;
+  /** ISO 8601 time of the last scan attempt. */
+  scannedAt: string;
+  /** ISO 8601 time of the last successful scan, when there was one. */
+  lastSuccessAt?: string;
+  scanStatus: ScanStatus;
+  /** Why the last scan failed; the trails are then the last good ones. */
+  error?: string;
+  status: AccountStatus;
+  trails: TrailReport[];
+  /** Account-level findings (not about one trail), plus every trail's findings. */
+  findings: Finding[];
+}
+
+/** One row of the fleet list. */
+export interface AccountSummary {
+  accountId: string;
+  accountName?: string;
+  scannedAt: string;
+  lastSuccessAt?: string;
+  scanStatus: ScanStatus;
+  error?: string;
+  status: AccountStatus;
+  trailCount: number;
+  /** The most severe finding, if any. */
+  worstFinding?: { code: FindingCode; severity: Severity };
+  findingCodes: FindingCode[];
+}
+
+export interface AccountListResponse {
+  items: AccountSummary[];
+  totalCount: number;
+  page: number;
+  pageSize: number;
+  /** Counts over the whole fleet (ignoring filters), by status. */
+  countsByStatus: Record<AccountStatus, number>;
+}
+
+/** A scan run's history row. */
+export interface ScanRun {
+  id: string;
+  trigger: 'schedule' | 'manual';
+  /** `i/n` when the scheduled scan is split into shards across replicas. */
+  shard?: string;
+  startedAt: string;
+  finishedAt?: string;
+  /** How many accounts the run covered. */
+  accountCount: number;
+  /** Accounts whose scan failed in this run. */
+  errorCount: number;
+  countsByStatus: Record<AccountStatus, number>;
+}
+
+export interface ScanRunListResponse {
+  items: ScanRun[];
+}

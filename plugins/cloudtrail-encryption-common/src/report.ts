@@ -12,7 +12,11 @@ export type TrailEncryption = 'SSE-KMS' | 'SSE-S3';
 export type ScanStatus = 'ok' | 'error' | 'pending';
 
 /** Overall verdict for an account. */
-export type AccountStatus = 'compliant' | 'non-compliant' | 'no-trails' | 'unknown';
+export type AccountStatus =
+  | 'compliant'
+  | 'non-compliant'
+  | 'no-trails'
+  | 'unknown';
 
 export const ACCOUNT_STATUSES: readonly AccountStatus[] = [
   'compliant',

@@ -1,0 +1,216 @@
+import type { PolicyCondition } from '@trailguard/plugin-cloudtrail-encryption-common';
+import { arnMatch, globMatch } from './glob';
+import type { ParsedCondition } from './policyDocument';
+
+/** A key the request is known to carry (with its values), or known to lack. */
+export type ContextValue =
+  | { present: true; values: string[] }
+  | { present: false };
+
+/**
+ * What the scan knows about one request. `lookup` returns `undefined` for a
+ * key whose value depends on something the scan cannot see (the caller's IP,
+ * tags, organization…); conditions on such keys stay undecided.
+ * Condition key names are case-insensitive, so lookups receive lower case.
+ */
+export interface RequestContext {
+  lookup(lowerCaseKey: string): ContextValue | undefined;
+}
+
+export type Decision = 'true' | 'false' | 'undecided';
+
+export interface ConditionOutcome {
+  result: Decision;
+  /** The conditions left undecided, as written in the policy. */
+  pending: PolicyCondition[];
+  notes: string[];
+}
+
+type Matcher = (policyValue: string, requestValue: string) => boolean;
+
+interface OperatorSpec {
+  name: string;
+  negated: boolean;
+  match?: Matcher;
+}
+
+const exact: Matcher = (p, r) => p === r;
+const ignoreCase: Matcher = (p, r) => p.toLowerCase() === r.toLowerCase();
+const like: Matcher = (p, r) => globMatch(p, r);
+
+const EVALUATED: OperatorSpec[] = [
+  { name: 'StringEquals', negated: false, match: exact },
+  { name: 'StringNotEquals', negated: true, match: exact },
+  { name: 'StringEqualsIgnoreCase', negated: false, match: ignoreCase },
+  { name: 'StringNotEqualsIgnoreCase', negated: true, match: ignoreCase },
+  { name: 'StringLike', negated: false, match: like },
+  { name: 'StringNotLike', negated: true, match: like },
+  { name: 'ArnEquals', negated: false, match: arnMatch },
+  { name: 'ArnLike', negated: false, match: arnMatch },
+  { name: 'ArnNotEquals', negated: true, match: arnMatch },
+  { name: 'ArnNotLike', negated: true, match: arnMatch },
+  { name: 'Bool', negated: false, match: ignoreCase },
+];
+
+/**
+ * Valid IAM operators for value types the scan never determines (numbers,
+ * dates, IP addresses, binary). They are kept attached, not evaluated.
+ */
+const NOT_EVALUATED = [
+  'NumericEquals',
+  'NumericNotEquals',
+  'NumericLessThan',
+  'NumericLessThanEquals',
+  'NumericGreaterThan',
+  'NumericGreaterThanEquals',
+  'DateEquals',
+  'DateNotEquals',
+  'DateLessThan',
+  'DateLessThanEquals',
+  'DateGreaterThan',
+  'DateGreaterThanEquals',
+  'IpAddress',
+  'NotIpAddress',
+  'BinaryEquals',
+].map(name => ({ name, negated: name.includes('Not') }));
+
+const OPERATORS = new Map<string, OperatorSpec>(
+  [...EVALUATED, ...NOT_EVALUATED].map(spec => [spec.name.toLowerCase(), spec]),
+);
+
+interface ParsedOperator {
+  spec: OperatorSpec | 'null';
+  set?: 'any' | 'all';
+  ifExists: boolean;
+}
+
+export function parseOperator(operator: string): ParsedOperator | undefined {
+  let rest = operator;
+  let set: ParsedOperator['set'];
+  const lower = rest.toLowerCase();
+  if (lower.startsWith('foranyvalue:')) {
+    set = 'any';
+    rest = rest.slice('ForAnyValue:'.length);
+  } else if (lower.startsWith('forallvalues:')) {
+    set = 'all';
+    rest = rest.slice('ForAllValues:'.length);
+  }
+  let ifExists = false;
+  if (rest.toLowerCase().endsWith('ifexists')) {
+    ifExists = true;
+    rest = rest.slice(0, -'IfExists'.length);
+  }
+  if (rest.toLowerCase() === 'null') {
+    return set || ifExists ? undefined : { spec: 'null', ifExists };
+  }
+  const spec = OPERATORS.get(rest.toLowerCase());
+  return spec ? { spec, set, ifExists } : undefined;
+}
+
+/** True when the operator is a negated one (`StringNotEquals`, `ArnNotLike`…). */
+export function isNegatedOperator(operator: string): boolean {
+  const parsed = parseOperator(operator);
+  return !!parsed && parsed.spec !== 'null' && parsed.spec.negated;
+}
+
+function evaluateNull(
+  condition: ParsedCondition,
+  value: ContextValue,
+): Decision | 'bad' {
+  const wanted = condition.values.map(v => v.toLowerCase());
+  if (wanted.some(v => v !== 'true' && v !== 'false')) return 'bad';
+  // "true" asks for the key to be absent, "false" for it to be present.
+  const hit = wanted.some(v => (v === 'true') === !value.present);
+  return hit ? 'true' : 'false';
+}
+
+export function evaluateCondition(
+  condition: ParsedCondition,
+  context: RequestContext,
+): { result: Decision; note?: string } {
+  const parsed = parseOperator(condition.operator);
+  if (!parsed) {
+    return {
+      result: 'undecided',
+      note: `Unknown condition operator "${condition.operator}" on ${condition.key}: kept as an unevaluated condition.`,
+    };
+  }
+  const value = context.lookup(condition.key.toLowerCase());
+  if (value === undefined) return { result: 'undecided' };
+  if (parsed.spec === 'null') {
+    const result = evaluateNull(condition, value);
+    return result === 'bad'
+      ? {
+          result: 'undecided',
+          note: `Null condition on ${condition.key} has a value other than true/false: kept unevaluated.`,
+        }
+      : { result };
+  }
+  const { spec, set, ifExists } = parsed;
+  if (!spec.match) {
+    return {
+      result: 'undecided',
+      note: `${condition.operator} on ${condition.key} is not evaluated by this scan: kept as a condition.`,
+    };
+  }
+  if (condition.values.some(v => v.includes('${'))) {
+    return {
+      result: 'undecided',
+      note: `Condition ${condition.operator} on ${condition.key} uses a policy variable: kept unevaluated.`,
+    };
+  }
+  const requestValues = value.present ? value.values : [];
+  if (!value.present || requestValues.length === 0) {
+    if (ifExists) return { result: 'true' };
+    if (set === 'any') return { result: 'false' };
+    if (set === 'all') return { result: 'true' };
+    // Documented IAM rule: a missing key fails a positive operator and
+    // satisfies a negated one.
+    return { result: spec.negated ? 'true' : 'false' };
+  }
+  const match = spec.match;
+  const matchesAny = (request: string) =>
+    condition.values.some(policy => match(policy, request));
+  // Negated operators are NOR over the policy values.
+  const passes = (request: string) =>
+    spec.negated ? !matchesAny(request) : matchesAny(request);
+  let result: boolean;
+  if (set === 'any') result = requestValues.some(passes);
+  else if (set === 'all') result = requestValues.every(passes);
+  else {
+    const hit = requestValues.some(matchesAny);
+    result = spec.negated ? !hit : hit;
+  }
+  return { result: result ? 'true' : 'false' };
+}
+
+/** AND over every operator and key of a statement's Condition block. */
+export function evaluateConditions(
+  conditions: ParsedCondition[],
+  context: RequestContext,
+): ConditionOutcome {
+  const pending: PolicyCondition[] = [];
+  const notes: string[] = [];
+  let decidedFalse = false;
+  for (const condition of conditions) {
+    const { result, note } = evaluateCondition(condition, context);
+    if (note) notes.push(note);
+    if (result === 'false') decidedFalse = true;
+    if (result === 'undecided') {
+      pending.push({
+        operator: condition.operator,
+        key: condition.key,
+        values: [...condition.values],
+      });
+    }
+  }
+  if (decidedFalse) return { result: 'false', pending: [], notes };
+  return { result: pending.length ? 'undecided' : 'true', pending, notes };
+}
+
+/** Three-valued OR, for "does any statement match". */
+export function orDecision(a: Decision, b: Decision): Decision {
+  if (a === 'true' || b === 'true') return 'true';
+  if (a === 'undecided' || b === 'undecided') return 'undecided';
+  return 'false';
+}

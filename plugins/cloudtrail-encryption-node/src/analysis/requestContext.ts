@@ -1,0 +1,119 @@
+import type { ContextValue, RequestContext } from './conditions';
+
+/** What the evaluation is about. */
+export interface KeyPolicyContext {
+  trailArn: string;
+  /** The account that owns the trail (the management account for organization trails). */
+  trailOwnerAccountId: string;
+  keyArn: string;
+  keyAccountId: string;
+}
+
+export const CLOUDTRAIL_SERVICE = 'cloudtrail.amazonaws.com';
+export const CLOUDTRAIL_CONTEXT_KEY = 'aws:cloudtrail:arn';
+
+const ENCRYPTION_CONTEXT_PREFIX = 'kms:encryptioncontext:';
+
+/** What is known about the principal making a decrypt request. */
+export interface PrincipalFacts {
+  type: 'aws' | 'service' | 'federated' | 'unknown';
+  accountId?: string;
+  principalArn?: string;
+  organizationId?: string;
+  service?: string;
+}
+
+const present = (...values: string[]): ContextValue => ({
+  present: true,
+  values,
+});
+const ABSENT: ContextValue = { present: false };
+
+class KnownKeys implements RequestContext {
+  constructor(
+    private readonly known: Record<string, ContextValue | undefined>,
+    private readonly encryptionContext?: Record<string, string>,
+  ) {}
+
+  lookup(key: string): ContextValue | undefined {
+    if (key in this.known) return this.known[key];
+    if (key.startsWith(ENCRYPTION_CONTEXT_PREFIX)) {
+      // The whole encryption context is known, so any other pair is absent.
+      const contextKey = key.slice(ENCRYPTION_CONTEXT_PREFIX.length);
+      const entry = Object.entries(this.encryptionContext ?? {}).find(
+        ([name]) => name.toLowerCase() === contextKey,
+      );
+      return entry ? present(entry[1]) : ABSENT;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * The request CloudTrail makes for this trail: GenerateDataKey carries the
+ * trail's encryption context, DescribeKey none. Both carry aws:SourceArn and
+ * aws:SourceAccount. A service principal belongs to no organization, so
+ * organization keys are absent (which is what makes an unguarded
+ * "deny outside my organization" statement lock CloudTrail out).
+ * kms:ViaService and kms:CallerAccount are left undetermined.
+ */
+export function cloudTrailServiceContext(
+  context: KeyPolicyContext,
+  operation: 'encrypt' | 'describe',
+): RequestContext {
+  const encryptionContext =
+    operation === 'encrypt'
+      ? { [CLOUDTRAIL_CONTEXT_KEY]: context.trailArn }
+      : undefined;
+  return new KnownKeys(
+    {
+      'aws:sourcearn': present(context.trailArn),
+      'aws:sourceaccount': present(context.trailOwnerAccountId),
+      'aws:principalisawsservice': present('true'),
+      'aws:principalservicename': present(CLOUDTRAIL_SERVICE),
+      'aws:principalorgid': ABSENT,
+      'aws:principalorgpaths': ABSENT,
+      'aws:resourceaccount': present(context.keyAccountId),
+      'kms:encryptioncontextkeys': encryptionContext
+        ? present(CLOUDTRAIL_CONTEXT_KEY)
+        : ABSENT,
+    },
+    encryptionContext ?? {},
+  );
+}
+
+/**
+ * A kms:Decrypt of one of the trail's log files by the given principal.
+ * aws:SourceArn/aws:SourceAccount are only set on requests a service makes
+ * as itself, so they are absent for IAM principals. kms:ViaService is left
+ * undetermined: logs are read through Amazon S3, whose calls carry it.
+ */
+export function decryptContext(
+  context: KeyPolicyContext,
+  facts: PrincipalFacts,
+): RequestContext {
+  const isAws = facts.type === 'aws';
+  const isService = facts.type === 'service';
+  const valueOr = (value: string | undefined, otherwise?: ContextValue) =>
+    value === undefined ? otherwise : present(value);
+  // Only AWS principals are known to lack service-only keys, and only
+  // services are known to lack organization keys.
+  const absentFor = (known: boolean) => (known ? ABSENT : undefined);
+  const known: Record<string, ContextValue | undefined> = {
+    'kms:encryptioncontextkeys': present(CLOUDTRAIL_CONTEXT_KEY),
+    'aws:resourceaccount': present(context.keyAccountId),
+    'aws:sourcearn': absentFor(isAws),
+    'aws:sourceaccount': absentFor(isAws),
+    'kms:calleraccount': valueOr(facts.accountId),
+    'aws:principalaccount': valueOr(facts.accountId),
+    'aws:principalarn': valueOr(facts.principalArn),
+    'aws:principalorgid': valueOr(facts.organizationId, absentFor(isService)),
+    'aws:principalisawsservice':
+      isAws || isService ? present(String(isService)) : undefined,
+    'aws:principalservicename': valueOr(
+      isService ? facts.service ?? '' : undefined,
+      absentFor(isAws),
+    ),
+  };
+  return new KnownKeys(known, { [CLOUDTRAIL_CONTEXT_KEY]: context.trailArn });
+}

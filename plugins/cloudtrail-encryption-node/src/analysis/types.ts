@@ -1,0 +1,72 @@
+import type {
+  KmsKeyInfo,
+  TrailDelivery,
+} from '@trailguard/plugin-cloudtrail-encryption-common';
+import type { KmsGrant } from './grants';
+
+/** The trail as DescribeTrails reports it. */
+export interface TrailInfoInput {
+  trailArn: string;
+  name: string;
+  homeRegion: string;
+  isMultiRegionTrail: boolean;
+  isOrganizationTrail: boolean;
+  ownerAccountId: string;
+  s3BucketName: string;
+  /** The KMS key ARN configured on the trail; absent means SSE-S3. */
+  kmsKeyId?: string;
+}
+
+/** DescribeKey (and GetKeyRotationStatus) results; `policyReadable` is decided by the assessment. */
+export type KeyInfoInput = Omit<KmsKeyInfo, 'policyReadable'> & {
+  policyReadable?: boolean;
+};
+
+/** The key was described. */
+export interface DescribedKeyInput {
+  info: KeyInfoInput;
+  /** GetKeyPolicy's text, or why it failed; absent when it was not fetched. */
+  policy?: { raw: string } | { error: string };
+  /** ListGrants' entries, or why it failed; absent when grants were not listed. */
+  grants?: KmsGrant[] | { error: string };
+}
+
+/** DescribeKey answered NotFoundException: the key was deleted or never existed. */
+export interface MissingKeyInput {
+  notFound: true;
+  error?: string;
+}
+
+/** DescribeKey failed for another reason (typically access denied on a key in another account). */
+export interface UndescribedKeyInput {
+  error: string;
+}
+
+export type TrailKeyInput =
+  | DescribedKeyInput
+  | MissingKeyInput
+  | UndescribedKeyInput;
+
+/** GetTrailStatus results, or why it failed. */
+export type TrailStatusInput = TrailDelivery | { error: string };
+
+export interface TrailAssessmentInput {
+  trail: TrailInfoInput;
+  /** The account whose report this is; differs from the owner for organization trails seen from a member account. */
+  scannedAccountId: string;
+  /** `undefined` when the bucket's Region could not be learned. */
+  bucketRegion?: string;
+  /** `undefined` when the trail has no KMS key (or the key was not looked at). */
+  key?: TrailKeyInput;
+  status?: TrailStatusInput;
+  /** Accounts considered ours (the scanned organization) for DECRYPT_CROSS_ACCOUNT. */
+  trustedAccountIds?: string[];
+}
+
+export function isDescribedKey(key: TrailKeyInput): key is DescribedKeyInput {
+  return 'info' in key && !!key.info;
+}
+
+export function isMissingKey(key: TrailKeyInput): key is MissingKeyInput {
+  return 'notFound' in key && key.notFound === true;
+}

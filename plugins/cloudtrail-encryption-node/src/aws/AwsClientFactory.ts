@@ -1,0 +1,191 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+
+/** Resolves the SDK credentials to use for an account. */
+export type CredentialsResolver = (
+  accountId: string,
+) => Promise<AwsCredentialIdentityProvider>;
+
+export interface AwsClientOptions {
+  /** Endpoint override (the local AWS sandbox); real AWS when unset. */
+  endpoint?: string;
+  /** Attempts per call, including the first (adaptive retry). */
+  maxAttempts: number;
+  /** Per-attempt socket timeout, in milliseconds. */
+  requestTimeoutMs: number;
+  /** Connection establishment timeout, in milliseconds. */
+  connectionTimeoutMs: number;
+  /** Sockets per client; bounded so a large scan cannot open thousands. */
+  maxSockets: number;
+}
+
+export const DEFAULT_AWS_CLIENT_OPTIONS: AwsClientOptions = {
+  maxAttempts: 6,
+  requestTimeoutMs: 10_000,
+  connectionTimeoutMs: 3_000,
+  maxSockets: 16,
+};
+
+type ServiceName = 'cloudtrail' | 'kms' | 's3';
+type ClientOf<S extends ServiceName> = S extends 'cloudtrail'
+  ? CloudTrailClient
+  : S extends 'kms'
+  ? KMSClient
+  : S3Client;
+
+/**
+ * Creates and caches AWS SDK clients per account, Region and service.
+ *
+ * One client per (account, Region, service) matches how AWS applies its API
+ * quotas, so the SDK's adaptive retry mode (a client-side token bucket per
+ * client) backs off exactly where AWS throttles. The HTTP agents are shared,
+ * so thousands of clients still reuse a bounded pool of sockets.
+ */
+export class AwsClientFactory {
+  readonly #options: AwsClientOptions;
+  readonly #resolveCredentials: CredentialsResolver;
+  readonly #clients = new Map<
+    string,
+    CloudTrailClient | KMSClient | S3Client
+  >();
+  readonly #credentials = new Map<
+    string,
+    Promise<AwsCredentialIdentityProvider>
+  >();
+  readonly #handler: NodeHttpHandler;
+
+  constructor(
+    resolveCredentials: CredentialsResolver,
+    options: Partial<AwsClientOptions> = {},
+  ) {
+    this.#resolveCredentials = resolveCredentials;
+    this.#options = { ...DEFAULT_AWS_CLIENT_OPTIONS, ...options };
+    const agentOptions = {
+      keepAlive: true,
+      maxSockets: this.#options.maxSockets * 8,
+    };
+    this.#handler = new NodeHttpHandler({
+      httpAgent: new HttpAgent(agentOptions),
+      httpsAgent: new HttpsAgent(agentOptions),
+      requestTimeout: this.#options.requestTimeoutMs,
+      connectionTimeout: this.#options.connectionTimeoutMs,
+    });
+  }
+
+  get options(): Readonly<AwsClientOptions> {
+    return this.#options;
+  }
+
+  cloudTrail(accountId: string, region: string): Promise<CloudTrailClient> {
+    return this.#client('cloudtrail', accountId, region);
+  }
+
+  kms(accountId: string, region: string): Promise<KMSClient> {
+    return this.#client('kms', accountId, region);
+  }
+
+  s3(accountId: string, region: string): Promise<S3Client> {
+    return this.#client('s3', accountId, region);
+  }
+
+  /** Releases sockets; the factory must not be used afterwards. */
+  destroy(): void {
+    for (const client of this.#clients.values()) client.destroy();
+    this.#clients.clear();
+    this.#handler.destroy();
+  }
+
+  /**
+   * Resolves the account's credentials now (one AssumeRole), so that a role
+   * that cannot be assumed is reported as such rather than as the failure of
+   * whichever API call happened to come first.
+   */
+  async verifyAccess(accountId: string): Promise<void> {
+    const provider = await this.#credentialsFor(accountId);
+    await provider();
+  }
+
+  async #client<S extends ServiceName>(
+    service: S,
+    accountId: string,
+    region: string,
+  ): Promise<ClientOf<S>> {
+    const key = `${service}/${accountId}/${region}`;
+    const existing = this.#clients.get(key);
+    if (existing) return existing as ClientOf<S>;
+
+    const credentials = await this.#credentialsFor(accountId);
+    const again = this.#clients.get(key);
+    if (again) return again as ClientOf<S>;
+
+    const config = {
+      region,
+      credentials,
+      endpoint: this.#options.endpoint,
+      maxAttempts: this.#options.maxAttempts,
+      retryMode: 'adaptive' as const,
+      requestHandler: this.#handler,
+    };
+    let client: CloudTrailClient | KMSClient | S3Client;
+    if (service === 'cloudtrail') client = new CloudTrailClient(config);
+    else if (service === 'kms') client = new KMSClient(config);
+    else
+      client = new S3Client({
+        ...config,
+        forcePathStyle: Boolean(this.#options.endpoint),
+        followRegionRedirects: false,
+      });
+    this.#clients.set(key, client);
+    return client as ClientOf<S>;
+  }
+
+  #credentialsFor(accountId: string): Promise<AwsCredentialIdentityProvider> {
+    let pending = this.#credentials.get(accountId);
+    if (!pending) {
+      pending = this.#resolveCredentials(accountId).then(memoizeCredentials);
+      // A failed resolution is not cached: the next scan tries again.
+      pending.catch(() => this.#credentials.delete(accountId));
+      this.#credentials.set(accountId, pending);
+    }
+    return pending;
+  }
+}
+
+const REFRESH_MARGIN_MS = 5 * 60_000;
+
+/**
+ * Every SDK client memoizes credentials on its own; sharing one memoized
+ * provider across an account's clients keeps it to one AssumeRole per account
+ * until the credentials near expiry.
+ */
+function memoizeCredentials(
+  provider: AwsCredentialIdentityProvider,
+): AwsCredentialIdentityProvider {
+  let current: Awaited<ReturnType<AwsCredentialIdentityProvider>> | undefined;
+  let pending: ReturnType<AwsCredentialIdentityProvider> | undefined;
+  return async () => {
+    if (
+      current &&
+      (!current.expiration ||
+        current.expiration.getTime() - Date.now() > REFRESH_MARGIN_MS)
+    ) {
+      return current;
+    }
+    if (!pending) {
+      pending = provider()
+        .then(identity => {
+          current = identity;
+          return identity;
+        })
+        .finally(() => {
+          pending = undefined;
+        });
+    }
+    return pending;
+  };
+}

@@ -1,0 +1,111 @@
+import {
+  DescribeTrailsCommand,
+  GetTrailStatusCommand,
+  paginateListTrails,
+} from '@aws-sdk/client-cloudtrail';
+import type { AwsClientFactory } from './AwsClientFactory';
+import { accountIdFromArn } from './arn';
+
+/** A trail as ListTrails names it. */
+export interface TrailSummaryRecord {
+  trailArn: string;
+  name: string;
+  homeRegion: string;
+}
+
+/** A trail's configuration as DescribeTrails returns it. */
+export interface TrailRecord extends TrailSummaryRecord {
+  ownerAccountId: string;
+  isMultiRegionTrail: boolean;
+  isOrganizationTrail: boolean;
+  s3BucketName: string;
+  /** The key ARN when the trail uses SSE-KMS. */
+  kmsKeyId?: string;
+}
+
+export interface TrailStatusRecord {
+  isLogging?: boolean;
+  latestDeliveryError?: string;
+  latestDeliveryTime?: string;
+}
+
+/** Reads CloudTrail: I/O only, no judgement. */
+export class TrailReader {
+  constructor(
+    private readonly clients: AwsClientFactory,
+    private readonly options: { defaultRegion: string; callTimeoutMs: number },
+  ) {}
+
+  /** ListTrails returns the trails of every Region, so one call plan per account. */
+  async listTrails(accountId: string): Promise<TrailSummaryRecord[]> {
+    const client = await this.clients.cloudTrail(
+      accountId,
+      this.options.defaultRegion,
+    );
+    const trails: TrailSummaryRecord[] = [];
+    for await (const page of paginateListTrails({ client }, {})) {
+      for (const t of page.Trails ?? []) {
+        if (!t.TrailARN || !t.HomeRegion) continue;
+        trails.push({
+          trailArn: t.TrailARN,
+          name: t.Name ?? t.TrailARN.split('/').pop()!,
+          homeRegion: t.HomeRegion,
+        });
+      }
+    }
+    return trails;
+  }
+
+  /**
+   * DescribeTrails in one Region. Without names it returns the trails whose
+   * home is that Region (shadow trails excluded); with ARNs it returns those.
+   */
+  async describeTrails(
+    accountId: string,
+    region: string,
+    trailArns?: string[],
+  ): Promise<TrailRecord[]> {
+    const client = await this.clients.cloudTrail(accountId, region);
+    const out = await client.send(
+      new DescribeTrailsCommand({
+        trailNameList: trailArns,
+        includeShadowTrails: Boolean(trailArns),
+      }),
+      { abortSignal: AbortSignal.timeout(this.options.callTimeoutMs) },
+    );
+    return (out.trailList ?? []).flatMap(t => {
+      if (!t.TrailARN || !t.Name || !t.HomeRegion) return [];
+      return [
+        {
+          trailArn: t.TrailARN,
+          name: t.Name,
+          homeRegion: t.HomeRegion,
+          ownerAccountId: accountIdFromArn(t.TrailARN) ?? accountId,
+          isMultiRegionTrail: Boolean(t.IsMultiRegionTrail),
+          isOrganizationTrail: Boolean(t.IsOrganizationTrail),
+          s3BucketName: t.S3BucketName ?? '',
+          kmsKeyId: t.KmsKeyId || undefined,
+        },
+      ];
+    });
+  }
+
+  async getTrailStatus(
+    accountId: string,
+    region: string,
+    trailArn: string,
+  ): Promise<TrailStatusRecord> {
+    const client = await this.clients.cloudTrail(accountId, region);
+    const out = await client.send(
+      new GetTrailStatusCommand({ Name: trailArn }),
+      {
+        abortSignal: AbortSignal.timeout(this.options.callTimeoutMs),
+      },
+    );
+    return {
+      isLogging: out.IsLogging,
+      latestDeliveryError: out.LatestDeliveryError || undefined,
+      latestDeliveryTime: out.LatestDeliveryTime?.toISOString(),
+    };
+  }
+}

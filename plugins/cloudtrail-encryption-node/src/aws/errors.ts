@@ -1,0 +1,74 @@
+/**
+ * Turns an AWS SDK error (or any thrown value) into what the report shows:
+ * the AWS error code and a one-line message without stack traces, request
+ * signatures or credentials.
+ */
+export interface AwsErrorInfo {
+  code: string;
+  message: string;
+  /** HTTP status, when the error came from a response. */
+  status?: number;
+  throttling: boolean;
+  accessDenied: boolean;
+  notFound: boolean;
+  timeout: boolean;
+}
+
+const THROTTLING_CODES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'SlowDown',
+]);
+
+export function describeAwsError(error: unknown): AwsErrorInfo {
+  const e = (error ?? {}) as {
+    name?: string;
+    Code?: string;
+    code?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+    $retryable?: { throttling?: boolean };
+  };
+  const code = String(e.Code ?? e.name ?? e.code ?? 'UnknownError');
+  const status = e.$metadata?.httpStatusCode;
+  const timeout =
+    code === 'TimeoutError' ||
+    code === 'AbortError' ||
+    code === 'RequestTimeout' ||
+    /timed? ?out|ETIMEDOUT|socket hang up/i.test(e.message ?? '');
+  const rawMessage = (e.message ?? '').split('\n')[0].trim();
+  return {
+    code,
+    message: sanitize(rawMessage || code),
+    status,
+    throttling: THROTTLING_CODES.has(code) || Boolean(e.$retryable?.throttling),
+    accessDenied: /AccessDenied|UnauthorizedOperation|AuthorizationError/i.test(
+      code,
+    ),
+    notFound: /NotFound|NoSuchBucket|NoSuchKey/i.test(code) || status === 404,
+    timeout,
+  };
+}
+
+/** Removes anything that looks like key material from a message. */
+function sanitize(message: string): string {
+  return message
+    .replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, '[access-key]')
+    .replace(
+      /(Signature|X-Amz-Security-Token|SessionToken)=[^\s&,]+/gi,
+      '$1=[redacted]',
+    )
+    .slice(0, 500);
+}
+
+/** "ThrottlingException: Rate exceeded" — the form used in reports and logs. */
+export function formatAwsError(error: unknown, action?: string): string {
+  const info = describeAwsError(error);
+  const prefix = action ? `${action} failed: ` : '';
+  if (info.message === info.code || info.message.startsWith(info.code)) {
+    return `${prefix}${info.message}`;
+  }
+  return `${prefix}${info.code}: ${info.message}`;
+}

@@ -1,0 +1,34 @@
+/**
+ * The TrailGuard scan engine: AWS readers, key-policy evaluation, findings
+ * and the CLI's building blocks.
+ *
+ * @packageDocumentation
+ */
+export * from './analysis';
+export {
+  AwsClientFactory,
+  DEFAULT_AWS_CLIENT_OPTIONS,
+  type AwsClientOptions,
+  type CredentialsResolver,
+} from './aws/AwsClientFactory';
+export { credentialsResolverFromConfig, roleArn } from './aws/credentials';
+export {
+  describeAwsError,
+  formatAwsError,
+  type AwsErrorInfo,
+} from './aws/errors';
+export { accountIdFromArn, parseArn, regionFromArn } from './aws/arn';
+export {
+  ScanEngine,
+  type ScanAccount,
+  type ScanEngineOptions,
+  type ScanOptions,
+  type ScanProgress,
+  type KeyFacts,
+  type TrailFacts,
+} from './scan/ScanEngine';
+export {
+  createScanEngineFromConfig,
+  readScanSettings,
+  type ScanSettings,
+} from './scan/config';

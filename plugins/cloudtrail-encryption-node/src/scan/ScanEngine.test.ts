@@ -1,0 +1,193 @@
+import { ConfigReader } from '@backstage/config';
+import {
+  computeMinimalCallPlan,
+  startSandbox,
+  type Sandbox,
+} from '@trailguard/aws-sandbox';
+import type { AccountReport } from '@trailguard/plugin-cloudtrail-encryption-common';
+import { createScanEngineFromConfig } from './config';
+
+jest.setTimeout(60_000);
+
+const DEMO_ACCOUNTS = [
+  '111111111111',
+  '222222222222',
+  '100000000001',
+  '100000000002',
+  '100000000003',
+  '100000000004',
+  '100000000005',
+  '100000000006',
+  '100000000007',
+  '100000000008',
+  '100000000009',
+  '100000000010',
+  '100000000011',
+  '100000000012',
+];
+
+function configFor(sandbox: Sandbox, extra: object = {}) {
+  return new ConfigReader({
+    aws: {
+      mainAccount: {
+        accessKeyId: sandbox.credentials.accessKeyId,
+        secretAccessKey: sandbox.credentials.secretAccessKey,
+        region: 'us-east-1',
+      },
+      accountDefaults: { roleName: 'TrailGuardReadOnly' },
+    },
+    cloudtrailEncryption: {
+      aws: {
+        endpoint: sandbox.endpoint,
+        requestTimeout: 2000,
+        callTimeout: 5000,
+      },
+      scan: { concurrency: 4 },
+      ...extra,
+    },
+  });
+}
+
+function codes(report: AccountReport): string[] {
+  return [...new Set(report.findings.map(f => f.code))].sort();
+}
+
+describe('ScanEngine against the sandbox demo organization', () => {
+  let sandbox: Sandbox;
+  let reports: Map<string, AccountReport>;
+  const progress: number[] = [];
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ scenario: 'demo' });
+    // integration-aws-node builds its own STS clients; the SDK honours this.
+    process.env.AWS_ENDPOINT_URL_STS = sandbox.endpoint;
+    const { engine, clients } = createScanEngineFromConfig(configFor(sandbox));
+    try {
+      const result = await engine.scan(
+        DEMO_ACCOUNTS.map(accountId => ({ accountId })),
+        { onProgress: p => void progress.push(p.done) },
+      );
+      reports = new Map(result.map(r => [r.accountId, r]));
+    } finally {
+      clients.destroy();
+    }
+  });
+
+  afterAll(async () => {
+    await sandbox?.close();
+    delete process.env.AWS_ENDPOINT_URL_STS;
+  });
+
+  it('returns one report per account, in the order asked, with progress', () => {
+    expect([...reports.keys()]).toEqual(DEMO_ACCOUNTS);
+    expect(progress).toEqual(DEMO_ACCOUNTS.map((_, i) => i + 1));
+  });
+
+  it.each([
+    ['111111111111', 'compliant', []],
+    ['222222222222', 'compliant', []],
+    ['100000000001', 'compliant', []],
+    ['100000000002', 'non-compliant', ['TRAIL_NOT_KMS_ENCRYPTED']],
+    ['100000000003', 'non-compliant', ['KMS_KEY_REGION_MISMATCH']],
+    [
+      '100000000004',
+      'non-compliant',
+      ['KMS_KEY_NOT_ENABLED', 'TRAIL_DELIVERY_FAILING'],
+    ],
+    ['100000000005', 'non-compliant', ['KMS_KEY_PENDING_DELETION']],
+    ['100000000006', 'non-compliant', ['CLOUDTRAIL_CANNOT_ENCRYPT']],
+    ['100000000007', 'non-compliant', ['CLOUDTRAIL_CANNOT_DESCRIBE_KEY']],
+    ['100000000008', 'non-compliant', ['DECRYPT_OPEN_TO_ANY_PRINCIPAL']],
+    ['100000000009', 'compliant', []],
+    ['100000000010', 'compliant', ['DECRYPT_CROSS_ACCOUNT']],
+    ['100000000011', 'compliant', []],
+  ])('account %s is %s with findings %j', (accountId, status, expected) => {
+    const report = reports.get(accountId)!;
+    expect(report.scanStatus).toBe('ok');
+    expect(report.status).toBe(status);
+    expect(codes(report)).toEqual(expect.arrayContaining(expected));
+    const blocking = report.findings.filter(f =>
+      ['critical', 'high'].includes(f.severity),
+    );
+    expect(blocking.length > 0).toBe(status === 'non-compliant');
+  });
+
+  it('reports the account whose role cannot be assumed as a scan error', () => {
+    const report = reports.get('100000000012')!;
+    expect(report.scanStatus).toBe('error');
+    expect(report.error).toMatch(/credentials.*100000000012.*AccessDenied/s);
+    expect(report.trails).toEqual([]);
+  });
+
+  it('describes the organization trail from every member with its key and bucket', () => {
+    const member = reports.get('100000000001')!;
+    const orgTrail = member.trails.find(t => t.isOrganizationTrail)!;
+    expect(orgTrail).toEqual(
+      expect.objectContaining({
+        ownerAccountId: '111111111111',
+        encryption: 'SSE-KMS',
+        bucketRegion: 'us-east-1',
+        keyRegionMatchesBucket: true,
+        cloudTrailCanEncrypt: true,
+        cloudTrailCanDescribe: true,
+      }),
+    );
+    expect(orgTrail.kmsKey?.accountId).toBe('222222222222');
+    expect(orgTrail.decryptPrincipals).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          principal: 'arn:aws:iam::222222222222:role/LogArchiveReader',
+          kind: 'iam-role',
+          via: 'key-policy',
+        }),
+      ]),
+    );
+  });
+
+  it('shows key Region against bucket Region for the mismatch account', () => {
+    const trail = reports
+      .get('100000000003')!
+      .trails.find(t => !t.isOrganizationTrail)!;
+    expect(trail.kmsKey?.region).toBe('eu-west-1');
+    expect(trail.bucketRegion).toBe('us-east-1');
+    expect(trail.keyRegionMatchesBucket).toBe(false);
+  });
+
+  it('lists a grant holder as a decrypt principal', () => {
+    const trail = reports
+      .get('100000000001')!
+      .trails.find(t => !t.isOrganizationTrail)!;
+    expect(trail.decryptPrincipals).toEqual(
+      expect.arrayContaining([expect.objectContaining({ via: 'grant' })]),
+    );
+  });
+
+  it('accepts a multi-Region key in the bucket Region', () => {
+    const trail = reports
+      .get('100000000011')!
+      .trails.find(t => !t.isOrganizationTrail)!;
+    expect(trail.kmsKey?.multiRegion).toBe(true);
+    expect(trail.keyRegionMatchesBucket).toBe(true);
+  });
+});
+
+describe('ScanEngine call plan', () => {
+  it('makes exactly the minimal plan of calls: no Region sweep, one look-up per key and bucket', async () => {
+    const sandbox = await startSandbox({ scenario: 'demo' });
+    process.env.AWS_ENDPOINT_URL_STS = sandbox.endpoint;
+    const { engine, clients } = createScanEngineFromConfig(configFor(sandbox));
+    try {
+      sandbox.resetCounters();
+      await engine.scan(DEMO_ACCOUNTS.map(accountId => ({ accountId })));
+      const counters = sandbox.counters();
+      const plan = computeMinimalCallPlan(sandbox.scenario);
+      const { ['organizations:ListAccounts']: _ignored, ...expected } =
+        plan.byApi;
+      expect(counters.byApi).toEqual(expected);
+    } finally {
+      clients.destroy();
+      await sandbox.close();
+      delete process.env.AWS_ENDPOINT_URL_STS;
+    }
+  });
+});

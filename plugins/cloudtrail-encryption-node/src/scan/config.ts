@@ -1,0 +1,85 @@
+import {
+  ConfigReader,
+  readDurationFromConfig,
+  type Config,
+} from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
+import {
+  AwsClientFactory,
+  DEFAULT_AWS_CLIENT_OPTIONS,
+  type CredentialsResolver,
+} from '../aws/AwsClientFactory';
+import { credentialsResolverFromConfig } from '../aws/credentials';
+import { ScanEngine } from './ScanEngine';
+
+/** The scan settings under `cloudtrailEncryption`. */
+export interface ScanSettings {
+  endpoint?: string;
+  defaultRegion: string;
+  concurrency: number;
+  maxAttempts: number;
+  requestTimeoutMs: number;
+  callTimeoutMs: number;
+  trustedAccountIds: string[];
+}
+
+function readMs(config: Config, key: string, fallback: number): number {
+  if (!config.has(key)) return fallback;
+  const value = config.get(key);
+  if (typeof value === 'number') return value;
+  return durationToMilliseconds(readDurationFromConfig(config, { key }));
+}
+
+export function readScanSettings(root: Config): ScanSettings {
+  const config =
+    root.getOptionalConfig('cloudtrailEncryption') ?? new ConfigReader({});
+  const aws = config.getOptionalConfig('aws');
+  const scan = config.getOptionalConfig('scan');
+  const concurrency = scan?.getOptionalNumber('concurrency') ?? 8;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+    throw new Error(
+      `cloudtrailEncryption.scan.concurrency must be an integer from 1 to 256, got ${concurrency}`,
+    );
+  }
+  return {
+    endpoint: aws?.getOptionalString('endpoint'),
+    defaultRegion: aws?.getOptionalString('defaultRegion') ?? 'us-east-1',
+    concurrency,
+    maxAttempts:
+      aws?.getOptionalNumber('maxAttempts') ??
+      DEFAULT_AWS_CLIENT_OPTIONS.maxAttempts,
+    requestTimeoutMs: aws
+      ? readMs(
+          aws,
+          'requestTimeout',
+          DEFAULT_AWS_CLIENT_OPTIONS.requestTimeoutMs,
+        )
+      : DEFAULT_AWS_CLIENT_OPTIONS.requestTimeoutMs,
+    callTimeoutMs: aws ? readMs(aws, 'callTimeout', 60_000) : 60_000,
+    trustedAccountIds: config.getOptionalStringArray('trustedAccountIds') ?? [],
+  };
+}
+
+/** Builds the engine and its clients from app-config. */
+export function createScanEngineFromConfig(
+  config: Config,
+  options: { credentials?: CredentialsResolver } = {},
+): { engine: ScanEngine; clients: AwsClientFactory; settings: ScanSettings } {
+  const settings = readScanSettings(config);
+  const clients = new AwsClientFactory(
+    options.credentials ?? credentialsResolverFromConfig(config),
+    {
+      endpoint: settings.endpoint,
+      maxAttempts: settings.maxAttempts,
+      requestTimeoutMs: settings.requestTimeoutMs,
+      maxSockets: Math.max(16, settings.concurrency * 2),
+    },
+  );
+  const engine = new ScanEngine({
+    clients,
+    concurrency: settings.concurrency,
+    defaultRegion: settings.defaultRegion,
+    callTimeoutMs: settings.callTimeoutMs,
+  });
+  return { engine, clients, settings };
+}

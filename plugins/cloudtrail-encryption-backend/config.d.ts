@@ -1,0 +1,53 @@
+import type { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  /** TrailGuard: CloudTrail SSE-KMS encryption reports. */
+  cloudtrailEncryption?: {
+    /**
+     * When and how the scheduled scan runs. Defaults: every 6 hours, 1 hour
+     * timeout, 15 seconds after start-up.
+     */
+    schedule?: SchedulerServiceTaskScheduleDefinitionConfig & {
+      /**
+       * Split the scheduled scan into this many shards (by account). Each
+       * shard is a separate global task, so backend replicas sharing one
+       * database divide the work. Default 1.
+       */
+      shards?: number;
+    };
+    scan?: {
+      /** Accounts scanned at the same time. Default 8. */
+      concurrency?: number;
+    };
+    aws?: {
+      /**
+       * Send every AWS call to this endpoint instead of AWS (the local AWS
+       * sandbox in development). Never set this in production.
+       */
+      endpoint?: string;
+      /** Region for Region-agnostic calls (ListTrails, HeadBucket). Default us-east-1. */
+      defaultRegion?: string;
+      /** Attempts per AWS call including the first (adaptive retry). Default 6. */
+      maxAttempts?: number;
+      /** Per-attempt timeout: milliseconds or a duration object. Default 10 s. */
+      requestTimeout?: number | { [unit: string]: number };
+      /** Deadline of one AWS call with its retries. Default 60 s. */
+      callTimeout?: number | { [unit: string]: number };
+    };
+    accounts?: {
+      /** Scan accounts named by catalog entities' amazonaws.com/account-id annotations. Default true. */
+      fromCatalog?: boolean;
+      /** Scan the accounts listed under aws.accounts. Default true. */
+      fromAwsConfig?: boolean;
+      /** More account ids to scan. */
+      include?: string[];
+      /** Account ids never to scan. */
+      exclude?: string[];
+    };
+    /**
+     * Accounts whose decrypt access is not reported as cross-account, in
+     * addition to the scanned accounts (e.g. a security tooling account).
+     */
+    trustedAccountIds?: string[];
+  };
+}

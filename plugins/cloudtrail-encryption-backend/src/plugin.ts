@@ -1,0 +1,120 @@
+import {
+  coreServices,
+  createBackendPlugin,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  type SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { cloudTrailEncryptionPermissions } from '@trailguard/plugin-cloudtrail-encryption-common';
+import { createScanEngineFromConfig } from '@trailguard/plugin-cloudtrail-encryption-node';
+import { AccountSource } from './service/AccountSource';
+import { createRouter } from './service/router';
+import { ScanService } from './service/ScanService';
+import { ReportStore } from './store/ReportStore';
+
+const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { hours: 6 },
+  timeout: { hours: 1 },
+  initialDelay: { seconds: 15 },
+};
+
+/**
+ * Scans the configured AWS accounts' CloudTrail encryption, stores the
+ * reports and serves them under /api/cloudtrail-encryption.
+ */
+export const cloudTrailEncryptionPlugin = createBackendPlugin({
+  pluginId: 'cloudtrail-encryption',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+      },
+      async init(deps) {
+        const { config, logger, scheduler } = deps;
+        const section = config.getOptionalConfig('cloudtrailEncryption');
+
+        deps.permissionsRegistry.addPermissions(
+          cloudTrailEncryptionPermissions,
+        );
+
+        const store = await ReportStore.create(deps.database);
+        const { engine, clients, settings } =
+          createScanEngineFromConfig(config);
+        deps.lifecycle.addShutdownHook(() => clients.destroy());
+
+        const accounts = new AccountSource({
+          catalog: deps.catalog,
+          auth: deps.auth,
+          config,
+        });
+        const scans = new ScanService({
+          engine,
+          store,
+          accounts,
+          logger,
+          trustedAccountIds: settings.trustedAccountIds,
+        });
+
+        const schedule = section?.has('schedule')
+          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+              section.getConfig('schedule'),
+            )
+          : DEFAULT_SCHEDULE;
+        const shardCount = section?.getOptionalNumber('schedule.shards') ?? 1;
+        if (
+          !Number.isInteger(shardCount) ||
+          shardCount < 1 ||
+          shardCount > 64
+        ) {
+          throw new Error(
+            `cloudtrailEncryption.schedule.shards must be an integer from 1 to 64, got ${shardCount}`,
+          );
+        }
+        // Each shard is its own global task: the scheduler runs each once per
+        // period on whichever replica claims it, so replicas share the work
+        // and no account is scanned twice in a period.
+        for (let index = 0; index < shardCount; index++) {
+          const id =
+            shardCount === 1
+              ? 'cloudtrail-encryption-scan'
+              : `cloudtrail-encryption-scan-${index + 1}-of-${shardCount}`;
+          await scheduler.scheduleTask({
+            ...schedule,
+            id,
+            scope: 'global',
+            fn: async () => {
+              await scans.scanAll(
+                'schedule',
+                shardCount > 1 ? { index, count: shardCount } : undefined,
+              );
+            },
+          });
+        }
+
+        deps.httpRouter.use(
+          createRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            store,
+            accounts,
+            scans,
+          }),
+        );
+        deps.httpRouter.addAuthPolicy({
+          path: '/health',
+          allow: 'unauthenticated',
+        });
+      },
+    });
+  },
+});

@@ -1,0 +1,297 @@
+import {
+  resolvePackagePath,
+  type DatabaseService,
+} from '@backstage/backend-plugin-api';
+import {
+  ACCOUNT_STATUSES,
+  compareSeverity,
+  SEVERITIES,
+  type AccountReport,
+  type AccountStatus,
+  type AccountSummary,
+  type FindingCode,
+  type ScanRun,
+  type Severity,
+} from '@trailguard/plugin-cloudtrail-encryption-common';
+import type { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+
+const REPORTS = 'cloudtrail_encryption_reports';
+const RUNS = 'cloudtrail_encryption_scan_runs';
+
+interface ReportRow {
+  account_id: string;
+  account_name: string | null;
+  status: string;
+  scan_status: string;
+  scanned_at: string;
+  last_success_at: string | null;
+  error: string | null;
+  trail_count: number;
+  worst_code: string | null;
+  worst_severity: string | null;
+  worst_rank: number;
+  finding_codes: string;
+  report: string;
+}
+
+interface RunRow {
+  id: string;
+  trigger: string;
+  shard: string | null;
+  started_at: string;
+  finished_at: string | null;
+  account_count: number;
+  error_count: number;
+  counts_by_status: string;
+}
+
+export interface ListQuery {
+  page: number;
+  pageSize: number;
+  status?: AccountStatus;
+  finding?: FindingCode;
+  /** Free text matched against the account id and name. */
+  q?: string;
+  /** Accounts the caller may not see. */
+  excludeAccountIds?: string[];
+}
+
+export function emptyCounts(): Record<AccountStatus, number> {
+  return Object.fromEntries(ACCOUNT_STATUSES.map(s => [s, 0])) as Record<
+    AccountStatus,
+    number
+  >;
+}
+
+/** Latest report per account and scan-run history, through Backstage's database service. */
+export class ReportStore {
+  static async create(database: DatabaseService): Promise<ReportStore> {
+    const client = await database.getClient();
+    if (!database.migrations?.skip) {
+      await client.migrate.latest({
+        directory: resolvePackagePath(
+          '@trailguard/plugin-cloudtrail-encryption-backend',
+          'migrations',
+        ),
+        tableName: 'cloudtrail_encryption_knex_migrations',
+      });
+    }
+    return new ReportStore(client);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  /**
+   * Stores a scan result. A failed scan never replaces the last good one: the
+   * stored trails and status stay, and only the error and time are recorded.
+   * Returns what is stored now.
+   */
+  async saveReport(report: AccountReport): Promise<AccountReport> {
+    return this.db.transaction(async tx => {
+      const existing = await tx<ReportRow>(REPORTS)
+        .where({ account_id: report.accountId })
+        .first();
+      let stored = report;
+      if (report.scanStatus === 'error' && existing) {
+        const previous: AccountReport = JSON.parse(existing.report);
+        stored = {
+          ...previous,
+          accountName: report.accountName ?? previous.accountName,
+          scannedAt: report.scannedAt,
+          scanStatus: 'error',
+          error: report.error,
+        };
+      } else if (report.scanStatus === 'ok') {
+        stored = {
+          ...report,
+          lastSuccessAt: report.lastSuccessAt ?? report.scannedAt,
+        };
+        delete stored.error;
+      }
+      const row = toRow(stored);
+      if (existing) {
+        await tx(REPORTS).where({ account_id: report.accountId }).update(row);
+      } else {
+        await tx(REPORTS).insert(row);
+      }
+      return stored;
+    });
+  }
+
+  async getReport(accountId: string): Promise<AccountReport | undefined> {
+    const row = await this.db<ReportRow>(REPORTS)
+      .where({ account_id: accountId })
+      .first('report');
+    return row ? JSON.parse(row.report) : undefined;
+  }
+
+  async listSummaries(
+    query: ListQuery,
+  ): Promise<{ items: AccountSummary[]; totalCount: number }> {
+    const filtered = () => {
+      const q = this.db<ReportRow>(REPORTS);
+      if (query.excludeAccountIds?.length) {
+        q.whereNotIn('account_id', query.excludeAccountIds);
+      }
+      if (query.status) q.where('status', query.status);
+      if (query.finding) {
+        q.where('finding_codes', 'like', `%,${query.finding},%`);
+      }
+      if (query.q) {
+        const needle = `%${query.q.toLowerCase().replace(/[%_\\]/g, '\\$&')}%`;
+        q.where(inner =>
+          inner
+            .whereRaw(`lower(account_id) like ? escape '\\'`, [needle])
+            .orWhereRaw(
+              `lower(coalesce(account_name, '')) like ? escape '\\'`,
+              [needle],
+            ),
+        );
+      }
+      return q;
+    };
+    const [{ count }] = await filtered().count({ count: '*' });
+    const rows = await filtered()
+      .select(
+        'account_id',
+        'account_name',
+        'status',
+        'scan_status',
+        'scanned_at',
+        'last_success_at',
+        'error',
+        'trail_count',
+        'worst_code',
+        'worst_severity',
+        'finding_codes',
+      )
+      .orderBy([
+        { column: 'worst_rank', order: 'asc' },
+        { column: 'account_id', order: 'asc' },
+      ])
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize);
+    return { items: rows.map(toSummary), totalCount: Number(count) };
+  }
+
+  async countsByStatus(
+    excludeAccountIds?: string[],
+  ): Promise<Record<AccountStatus, number>> {
+    const q = this.db<ReportRow>(REPORTS)
+      .select('status')
+      .count({ count: '*' })
+      .groupBy('status');
+    if (excludeAccountIds?.length) {
+      q.whereNotIn('account_id', excludeAccountIds);
+    }
+    const counts = emptyCounts();
+    for (const row of (await q) as { status: AccountStatus; count: number }[]) {
+      if (row.status in counts) counts[row.status] = Number(row.count);
+    }
+    return counts;
+  }
+
+  async listAccountIds(): Promise<string[]> {
+    const rows = await this.db<ReportRow>(REPORTS).select('account_id');
+    return rows.map(r => r.account_id);
+  }
+
+  async startRun(run: {
+    trigger: ScanRun['trigger'];
+    shard?: string;
+  }): Promise<string> {
+    const id = randomUUID();
+    await this.db<RunRow>(RUNS).insert({
+      id,
+      trigger: run.trigger,
+      shard: run.shard ?? null,
+      started_at: new Date().toISOString(),
+      finished_at: null,
+      account_count: 0,
+      error_count: 0,
+      counts_by_status: JSON.stringify(emptyCounts()),
+    });
+    return id;
+  }
+
+  async finishRun(
+    id: string,
+    result: { accountCount: number; errorCount: number },
+  ): Promise<void> {
+    const counts = await this.countsByStatus();
+    await this.db<RunRow>(RUNS)
+      .where({ id })
+      .update({
+        finished_at: new Date().toISOString(),
+        account_count: result.accountCount,
+        error_count: result.errorCount,
+        counts_by_status: JSON.stringify(counts),
+      });
+  }
+
+  async listRuns(limit: number): Promise<ScanRun[]> {
+    const rows = await this.db<RunRow>(RUNS)
+      .select('*')
+      .orderBy('started_at', 'desc')
+      .limit(limit);
+    return rows.map(row => ({
+      id: row.id,
+      trigger: row.trigger as ScanRun['trigger'],
+      shard: row.shard ?? undefined,
+      startedAt: row.started_at,
+      finishedAt: row.finished_at ?? undefined,
+      accountCount: row.account_count,
+      errorCount: row.error_count,
+      countsByStatus: { ...emptyCounts(), ...JSON.parse(row.counts_by_status) },
+    }));
+  }
+}
+
+function worstFinding(report: AccountReport) {
+  const findings = [...report.findings];
+  findings.sort((a, b) => compareSeverity(a.severity, b.severity));
+  return findings[0];
+}
+
+function toRow(report: AccountReport): ReportRow {
+  const worst = worstFinding(report);
+  const codes = [...new Set(report.findings.map(f => f.code))].sort();
+  return {
+    account_id: report.accountId,
+    account_name: report.accountName ?? null,
+    status: report.status,
+    scan_status: report.scanStatus,
+    scanned_at: report.scannedAt,
+    last_success_at: report.lastSuccessAt ?? null,
+    error: report.error ?? null,
+    trail_count: report.trails.length,
+    worst_code: worst?.code ?? null,
+    worst_severity: worst?.severity ?? null,
+    worst_rank: worst ? SEVERITIES.indexOf(worst.severity) : 9,
+    finding_codes: codes.length ? `,${codes.join(',')},` : '',
+    report: JSON.stringify(report),
+  };
+}
+
+function toSummary(row: Partial<ReportRow>): AccountSummary {
+  const codes = (row.finding_codes ?? '').split(',').filter(Boolean);
+  return {
+    accountId: row.account_id!,
+    accountName: row.account_name ?? undefined,
+    scannedAt: row.scanned_at!,
+    lastSuccessAt: row.last_success_at ?? undefined,
+    scanStatus: row.scan_status as AccountSummary['scanStatus'],
+    error: row.error ?? undefined,
+    status: row.status as AccountStatus,
+    trailCount: Number(row.trail_count ?? 0),
+    worstFinding:
+      row.worst_code && row.worst_severity
+        ? {
+            code: row.worst_code as FindingCode,
+            severity: row.worst_severity as Severity,
+          }
+        : undefined,
+    findingCodes: codes as FindingCode[],
+  };
+}

@@ -1,0 +1,169 @@
+import { startSandbox, type Sandbox } from '@trailguard/aws-sandbox';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from './index';
+
+jest.setTimeout(30_000);
+
+const TRAIL = 'arn:aws:cloudtrail:us-east-1:111122223333:trail/main';
+const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+async function run(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const out = jest
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((s: any) => ((stdout += String(s)), true));
+  const err = jest
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((s: any) => ((stderr += String(s)), true));
+  process.exitCode = undefined;
+  try {
+    await main(['node', 'trailguard', ...args]);
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+  const code = process.exitCode ?? 0;
+  process.exitCode = undefined;
+  return { stdout, stderr, code };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'trailguard-cli-'));
+function file(name: string, content: string) {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+describe('trailguard analyze-policy', () => {
+  it('prints the evaluation of a policy missing DescribeKey for CloudTrail', async () => {
+    const policy = file(
+      'policy.json',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'Enable IAM User Permissions',
+            Effect: 'Allow',
+            Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+            Action: 'kms:*',
+            Resource: '*',
+          },
+          {
+            Sid: 'Allow CloudTrail to encrypt logs',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudtrail.amazonaws.com' },
+            Action: 'kms:GenerateDataKey*',
+            Resource: '*',
+            Condition: {
+              StringLike: {
+                'kms:EncryptionContext:aws:cloudtrail:arn':
+                  'arn:aws:cloudtrail:*:111122223333:trail/*',
+              },
+            },
+          },
+        ],
+      }),
+    );
+    const { stdout, code } = await run([
+      'analyze-policy',
+      '--policy',
+      policy,
+      '--trail-arn',
+      TRAIL,
+      '--key-arn',
+      KEY,
+    ]);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.cloudTrailCanEncrypt).toBe(true);
+    expect(result.cloudTrailCanDescribe).toBe(false);
+    expect(result.decryptPrincipals).toEqual([
+      expect.objectContaining({
+        principal: 'arn:aws:iam::111122223333:root',
+        kind: 'account-root',
+        via: 'iam-delegation',
+      }),
+    ]);
+    expect(result.findings.map((f: any) => f.code)).toEqual([
+      'CLOUDTRAIL_CANNOT_DESCRIBE_KEY',
+    ]);
+  });
+
+  it('reports a malformed policy as unreadable, exit 0', async () => {
+    const { stdout, code } = await run([
+      'analyze-policy',
+      '--policy',
+      file('bad.json', '{"Statement": ['),
+      '--trail-arn',
+      TRAIL,
+    ]);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.policyReadable).toBe(false);
+    expect(result.reason).toEqual(expect.any(String));
+    expect(result.findings.map((f: any) => f.code)).toContain(
+      'KEY_POLICY_UNREADABLE',
+    );
+  });
+
+  it.each([
+    [['analyze-policy', '--trail-arn', TRAIL]],
+    [['analyze-policy', '--policy', '/does/not/exist', '--trail-arn', TRAIL]],
+    [['analyze-policy', '--policy', '/dev/null', '--trail-arn', 'not-an-arn']],
+    [['scan', '--account', '12345']],
+    [['scan', '--format', 'xml', '--account', '111122223333']],
+    [['no-such-command']],
+  ])('exits 2 with a message for bad input %j', async args => {
+    const { code, stderr } = await run(args);
+    expect(code).toBe(2);
+    expect(stderr.trim()).not.toBe('');
+  });
+});
+
+describe('trailguard scan', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ scenario: 'demo' });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+    delete process.env.AWS_ENDPOINT_URL_STS;
+  });
+
+  it('scans the accounts of a config file and prints JSON reports', async () => {
+    const config = file(
+      'app-config.yaml',
+      `aws:
+  mainAccount:
+    accessKeyId: ${sandbox.credentials.accessKeyId}
+    secretAccessKey: ${sandbox.credentials.secretAccessKey}
+  accountDefaults:
+    roleName: TrailGuardReadOnly
+  accounts:
+    - accountId: '100000000002'
+      roleName: TrailGuardReadOnly
+    - accountId: '100000000012'
+      roleName: TrailGuardReadOnly
+cloudtrailEncryption:
+  aws:
+    endpoint: ${sandbox.endpoint}
+`,
+    );
+    const { stdout, code } = await run([
+      'scan',
+      '--config',
+      config,
+      '--format',
+      'json',
+    ]);
+    expect(code).toBe(0);
+    const reports = JSON.parse(stdout);
+    expect(reports.map((r: any) => [r.accountId, r.status, r.scanStatus])).toEqual([
+      ['100000000002', 'non-compliant', 'ok'],
+      ['100000000012', 'unknown', 'error'],
+    ]);
+  });
+});

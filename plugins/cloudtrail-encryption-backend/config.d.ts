@@ -15,6 +15,12 @@ export interface Config {
        */
       shards?: number;
     };
+    /**
+     * How often to look for accounts that have no report yet (new catalog
+     * entities) and scan just those. Default every minute, starting 30 s
+     * after start-up.
+     */
+    newAccountsSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     scan?: {
       /** Accounts scanned at the same time. Default 8. */
       concurrency?: number;

@@ -32,7 +32,15 @@ describe('backend catalog', () => {
             catalog: {
               processingInterval: { seconds: 1 },
               rules: [
-                { allow: ['Component', 'System', 'Domain', 'Resource', 'Location'] },
+                {
+                  allow: [
+                    'Component',
+                    'System',
+                    'Domain',
+                    'Resource',
+                    'Location',
+                  ],
+                },
               ],
               locations: [
                 {

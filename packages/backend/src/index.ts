@@ -24,4 +24,13 @@ backend.add(
 // Scaffolder: runs the CloudTrail SSE-KMS remediation template.
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 
+// TrailGuard: CloudTrail SSE-KMS reports and their remediation actions.
+backend.add(import('@trailguard/plugin-cloudtrail-encryption-backend'));
+backend.add(
+  import('@trailguard/plugin-scaffolder-backend-module-cloudtrail-encryption'),
+);
+// The local AWS sandbox; it only starts when trailguardSandbox.enabled is set
+// (app-config.yaml in development, never in production).
+backend.add(import('@trailguard/aws-sandbox/backend'));
+
 backend.start();

@@ -18,6 +18,12 @@ const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   initialDelay: { seconds: 15 },
 };
 
+const DEFAULT_NEW_ACCOUNTS_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 1 },
+  timeout: { minutes: 30 },
+  initialDelay: { seconds: 30 },
+};
+
 /**
  * Scans the configured AWS accounts' CloudTrail encryption, stores the
  * reports and serves them under /api/cloudtrail-encryption.
@@ -100,6 +106,22 @@ export const cloudTrailEncryptionPlugin = createBackendPlugin({
             },
           });
         }
+
+        // Accounts that appear between full scans (or while the catalog is
+        // still being ingested at start-up) get their first report quickly.
+        const newAccountsSchedule = section?.has('newAccountsSchedule')
+          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+              section.getConfig('newAccountsSchedule'),
+            )
+          : DEFAULT_NEW_ACCOUNTS_SCHEDULE;
+        await scheduler.scheduleTask({
+          ...newAccountsSchedule,
+          id: 'cloudtrail-encryption-scan-new-accounts',
+          scope: 'global',
+          fn: async () => {
+            await scans.scanNewAccounts();
+          },
+        });
 
         deps.httpRouter.use(
           createRouter({

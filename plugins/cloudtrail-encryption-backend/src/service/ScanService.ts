@@ -52,6 +52,29 @@ export class ScanService {
       ? all.filter(a => shardOf(a.accountId, shard.count) === shard.index)
       : all;
     const label = shard ? `${shard.index + 1}/${shard.count}` : undefined;
+    return this.#run(trigger, accounts, all, label);
+  }
+
+  /**
+   * Scans only accounts that have no report yet, so an account added to the
+   * catalog (or still being ingested at start-up) is not left unscanned until
+   * the next full scan. Nothing to do costs one catalog query.
+   */
+  async scanNewAccounts(): Promise<{ accountCount: number }> {
+    const all = await this.deps.accounts.listAccounts();
+    const known = new Set(await this.deps.store.listAccountIds());
+    const fresh = all.filter(a => !known.has(a.accountId));
+    if (fresh.length === 0) return { accountCount: 0 };
+    await this.#run('schedule', fresh, all, 'new');
+    return { accountCount: fresh.length };
+  }
+
+  async #run(
+    trigger: ScanRun['trigger'],
+    accounts: ScanAccount[],
+    all: ScanAccount[],
+    label?: string,
+  ): Promise<{ runId: string; accountCount: number; errorCount: number }> {
     const runId = await this.deps.store.startRun({ trigger, shard: label });
     this.deps.logger.info(
       `CloudTrail encryption scan ${runId} started: ${

@@ -73,6 +73,8 @@ export class AwsClientFactory {
       httpAgent: new HttpAgent(agentOptions),
       httpsAgent: new HttpsAgent(agentOptions),
       requestTimeout: this.#options.requestTimeoutMs,
+      // Without this a stalled socket only logs a warning and the call hangs.
+      throwOnRequestTimeout: true,
       connectionTimeout: this.#options.connectionTimeoutMs,
     });
   }

@@ -1,0 +1,7 @@
+/**
+ * Backend entry point: `backend.add(import('@trailguard/aws-sandbox/backend'))`.
+ *
+ * @packageDocumentation
+ */
+
+export { sandboxBackendModule as default } from './module';

@@ -1,0 +1,48 @@
+/**
+ * A local AWS endpoint speaking the real STS, Organizations, CloudTrail, KMS
+ * and S3 wire protocols, driven by YAML scenarios, with fault injection.
+ *
+ * @packageDocumentation
+ */
+
+export { startSandbox, sandboxClientConfig } from './sandbox';
+export type {
+  Sandbox,
+  SandboxCredentials,
+  StartSandboxOptions,
+} from './sandbox';
+export { DEFAULT_CREDENTIALS } from './server/core';
+export type { SandboxLogger } from './server/server';
+export { sandboxBackendModule, SANDBOX_DEFAULT_PORT } from './module';
+export { main as runSandboxCli } from './cli';
+export {
+  loadScenario,
+  parseScenario,
+  listBundledScenarios,
+} from './scenario/load';
+export type { ScenarioSource } from './scenario/load';
+export { validateScenario, ScenarioValidationError } from './scenario/validate';
+export { generateOrganization, GENERATED_MIX } from './scenario/generate';
+export type { GenerateOptions } from './scenario/generate';
+export {
+  computeMinimalCallPlan,
+  computeRegionSweepCallPlan,
+  DEFAULT_ENABLED_REGIONS,
+} from './scenario/callPlan';
+export type { CallPlan } from './scenario/callPlan';
+export {
+  cloudTrailConsoleKeyPolicy,
+  organizationTrailKeyPolicy,
+} from './scenario/policies';
+export type { TrailKeyPolicyOptions } from './scenario/policies';
+export type * from './scenario/types';
+export { DEFAULT_QUOTAS, FaultController } from './faults';
+export type {
+  Counters,
+  FaultConfig,
+  FaultMatcher,
+  LatencySpec,
+  ThrottlingConfig,
+} from './faults';
+export type { SandboxMutations } from './state/mutations';
+export { SandboxState } from './state/state';

@@ -1,0 +1,127 @@
+import type { Handler, RequestContext, S3Request } from '../server/context';
+import {
+  AwsError,
+  el,
+  esc,
+  HttpResult,
+  isoSeconds,
+  node,
+  s3Result,
+} from '../server/protocol';
+import type { BucketRecord } from '../state/records';
+
+const S3_NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
+
+/** Maps a path-style REST request to the S3 operation it calls. */
+export function s3Operation(req: S3Request): string | undefined {
+  const q = req.query;
+  if (!req.bucket) return req.method === 'GET' ? 'ListBuckets' : undefined;
+  if (req.key) return undefined;
+  if (req.method === 'HEAD') return 'HeadBucket';
+  if (req.method === 'GET' && q.has('location')) return 'GetBucketLocation';
+  if (req.method === 'GET' && q.has('encryption')) return 'GetBucketEncryption';
+  return undefined;
+}
+
+function canRead(ctx: RequestContext, b: BucketRecord): boolean {
+  return (
+    b.account === ctx.caller.accountId ||
+    b.readers.includes(ctx.caller.accountId)
+  );
+}
+
+function bucketFor(ctx: RequestContext, head = false): BucketRecord {
+  const name = ctx.s3!.bucket!;
+  const b = ctx.state.buckets.get(name);
+  if (!b) {
+    throw head
+      ? new AwsError('NotFound', 'Not Found', 404, { noBody: true })
+      : new AwsError(
+          'NoSuchBucket',
+          'The specified bucket does not exist',
+          404,
+          {
+            fields: { BucketName: name },
+          },
+        );
+  }
+  if (!canRead(ctx, b)) {
+    // S3 reveals the Region even when it refuses access, which is how
+    // callers learn where a bucket they cannot read lives.
+    throw new AwsError('AccessDenied', 'Access Denied', 403, {
+      noBody: head,
+      headers: { 'x-amz-bucket-region': b.region },
+    });
+  }
+  return b;
+}
+
+function headBucket(ctx: RequestContext): HttpResult {
+  const b = bucketFor(ctx, true);
+  return {
+    status: 200,
+    headers: {
+      'x-amz-bucket-region': b.region,
+      'x-amz-access-point-alias': 'false',
+      'content-type': 'application/xml',
+    },
+    body: '',
+  };
+}
+
+function getBucketLocation(ctx: RequestContext): HttpResult {
+  const b = bucketFor(ctx);
+  // us-east-1 buckets report an empty LocationConstraint, for historic reasons.
+  const body =
+    b.region === 'us-east-1'
+      ? `<LocationConstraint xmlns="${S3_NS}"/>`
+      : `<LocationConstraint xmlns="${S3_NS}">${esc(
+          b.region,
+        )}</LocationConstraint>`;
+  return s3Result(body);
+}
+
+function getBucketEncryption(ctx: RequestContext): HttpResult {
+  const b = bucketFor(ctx);
+  const byDefault = node('ApplyServerSideEncryptionByDefault', [
+    el('SSEAlgorithm', b.algorithm),
+    el(
+      'KMSMasterKeyID',
+      b.algorithm.startsWith('aws:kms') ? b.kmsKey : undefined,
+    ),
+  ]);
+  const rule = node('Rule', [
+    byDefault,
+    el('BucketKeyEnabled', b.bucketKeyEnabled),
+  ]);
+  return s3Result(
+    `<ServerSideEncryptionConfiguration xmlns="${S3_NS}">${rule}</ServerSideEncryptionConfiguration>`,
+  );
+}
+
+function listBuckets(ctx: RequestContext): HttpResult {
+  const own = [...ctx.state.buckets.values()].filter(
+    b => b.account === ctx.caller.accountId,
+  );
+  const buckets = own.map(b =>
+    node('Bucket', [
+      el('Name', b.name),
+      el('CreationDate', isoSeconds(b.creationDate)),
+      el('BucketRegion', b.region),
+    ]),
+  );
+  const owner = node('Owner', [el('ID', ctx.caller.accountId.padEnd(64, '0'))]);
+  return s3Result(
+    `<ListAllMyBucketsResult xmlns="${S3_NS}">${owner}${node(
+      'Buckets',
+      buckets,
+    )}</ListAllMyBucketsResult>`,
+  );
+}
+
+export const s3Handlers: Record<string, Handler> = {
+  HeadBucket: headBucket,
+  GetBucketLocation: getBucketLocation,
+  GetBucketEncryption: getBucketEncryption,
+  ListBuckets: listBuckets,
+};

@@ -1,0 +1,116 @@
+import type { KeyStateName } from '../scenario/types';
+
+export interface RoleRecord {
+  name: string;
+  readOnly: boolean;
+  externalId?: string;
+  maxSessionDuration: number;
+}
+
+export interface AccountRecord {
+  id: string;
+  name: string;
+  email: string;
+  roles: RoleRecord[];
+  assumeRoleDenied: boolean;
+  inOrganization: boolean;
+  joinedTimestamp: Date;
+}
+
+export interface GrantRecord {
+  grantId: string;
+  name?: string;
+  creationDate: Date;
+  granteePrincipal: string;
+  retiringPrincipal?: string;
+  issuingAccount: string;
+  operations: string[];
+  encryptionContextSubset?: Record<string, string>;
+  encryptionContextEquals?: Record<string, string>;
+}
+
+export interface KeyRecord {
+  account: string;
+  region: string;
+  id: string;
+  arn: string;
+  state: KeyStateName;
+  keySpec: string;
+  keyUsage: string;
+  multiRegion: boolean;
+  multiRegionType?: 'PRIMARY' | 'REPLICA';
+  primaryRegion?: string;
+  replicaRegions: string[];
+  rotation: boolean;
+  rotationPeriodInDays: number;
+  /** Stored as text because scenarios may hold malformed policies. */
+  policy: string;
+  description: string;
+  creationDate: Date;
+  deletionDate?: Date;
+  pendingWindowInDays?: number;
+  grants: GrantRecord[];
+  tags: Record<string, string>;
+}
+
+export interface AliasRecord {
+  account: string;
+  region: string;
+  /** Full name including the alias/ prefix. */
+  name: string;
+  targetKeyId: string;
+  creationDate: Date;
+}
+
+export interface BucketRecord {
+  name: string;
+  account: string;
+  region: string;
+  readers: string[];
+  algorithm: string;
+  kmsKey?: string;
+  bucketKeyEnabled: boolean;
+  creationDate: Date;
+}
+
+export interface TrailRecord {
+  account: string;
+  name: string;
+  homeRegion: string;
+  arn: string;
+  multiRegion: boolean;
+  organization: boolean;
+  bucket: string;
+  s3KeyPrefix?: string;
+  kmsKeyArn?: string;
+  isLogging: boolean;
+  latestDeliveryError?: string;
+  latestDeliveryTime?: Date;
+  startLoggingTime: Date;
+  stopLoggingTime?: Date;
+  logFileValidation: boolean;
+  includeGlobalServiceEvents: boolean;
+}
+
+export interface CredentialRecord {
+  accessKeyId: string;
+  secretAccessKey: string;
+  accountId: string;
+  userName?: string;
+}
+
+export interface OrganizationRecord {
+  id: string;
+  managementAccount: string;
+}
+
+export const keyArn = (region: string, account: string, id: string) =>
+  `arn:aws:kms:${region}:${account}:key/${id}`;
+
+export const trailArn = (region: string, account: string, name: string) =>
+  `arn:aws:cloudtrail:${region}:${account}:trail/${name}`;
+
+/** Key state flags that DescribeKey derives from KeyState. */
+export function keyEnabled(key: KeyRecord): boolean {
+  return key.state === 'Enabled';
+}

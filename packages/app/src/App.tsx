@@ -3,6 +3,7 @@ import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import orgPlugin from '@backstage/plugin-org/alpha';
 import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
+import cloudTrailEncryptionPlugin from '@trailguard/plugin-cloudtrail-encryption/alpha';
 import { navModule } from './modules/nav';
 
 export default createApp({
@@ -11,6 +12,7 @@ export default createApp({
     orgPlugin,
     scaffolderPlugin,
     userSettingsPlugin,
+    cloudTrailEncryptionPlugin,
     navModule,
   ],
 });

@@ -42,6 +42,11 @@ const ENTITIES = [
   },
 ];
 
+function credentialsOf(options: unknown): BackstageCredentials | undefined {
+  return (options as { credentials?: BackstageCredentials } | undefined)
+    ?.credentials;
+}
+
 function userRef(credentials: BackstageCredentials | undefined) {
   return (credentials?.principal as { userEntityRef?: string } | undefined)
     ?.userEntityRef;
@@ -68,7 +73,7 @@ describe('cloudtrail-encryption backend plugin', () => {
 
     const catalog = catalogServiceMock.mock({
       getEntities: async (_req, options) => ({
-        items: visibleTo(options?.credentials).filter(
+        items: visibleTo(credentialsOf(options)).filter(
           e => e.metadata.annotations?.['amazonaws.com/account-id'],
         ),
       }),
@@ -77,7 +82,7 @@ describe('cloudtrail-encryption backend plugin', () => {
           typeof ref === 'string'
             ? ref
             : `${ref.kind}:${ref.namespace}/${ref.name}`;
-        return visibleTo(options?.credentials).find(
+        return visibleTo(credentialsOf(options)).find(
           e =>
             `${e.kind}:${e.metadata.namespace}/${e.metadata.name}`.toLowerCase() ===
             r.toLowerCase(),
@@ -88,7 +93,7 @@ describe('cloudtrail-encryption backend plugin', () => {
       authorize: async (requests, options) =>
         requests.map(r => ({
           result:
-            userRef(options?.credentials) === VIEWER &&
+            userRef(credentialsOf(options)) === VIEWER &&
             'permission' in r &&
             r.permission.name === 'cloudtrail-encryption.scan.trigger'
               ? AuthorizeResult.DENY

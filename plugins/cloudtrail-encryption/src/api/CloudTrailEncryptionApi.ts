@@ -1,0 +1,40 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import type { CompoundEntityRef } from '@backstage/catalog-model';
+import type {
+  AccountListResponse,
+  AccountReport,
+  AccountStatus,
+  FindingCode,
+  ScanRunListResponse,
+} from '@trailguard/plugin-cloudtrail-encryption-common';
+
+/** Filters and paging of the fleet list; `page` is 1-based. */
+export interface ListAccountsRequest {
+  page?: number;
+  pageSize?: number;
+  status?: AccountStatus;
+  finding?: FindingCode;
+  /** Free text matched against the account id and name. */
+  q?: string;
+}
+
+/** Client of the `cloudtrail-encryption` backend. */
+export interface CloudTrailEncryptionApi {
+  listAccounts(request?: ListAccountsRequest): Promise<AccountListResponse>;
+  /** Rejects with a `ResponseError` (status 404) for an account never scanned. */
+  getAccountReport(accountId: string): Promise<AccountReport>;
+  /**
+   * The report of the account annotated on a catalog entity. Rejects with a
+   * `ResponseError` (status 404) when the entity is unknown or its account has
+   * not been scanned yet.
+   */
+  getEntityReport(entityRef: CompoundEntityRef): Promise<AccountReport>;
+  /** Scans the account now and resolves to the fresh report. */
+  rescanAccount(accountId: string): Promise<AccountReport>;
+  /** Scan runs, newest first. */
+  listScanRuns(options?: { limit?: number }): Promise<ScanRunListResponse>;
+}
+
+export const cloudtrailEncryptionApiRef = createApiRef<CloudTrailEncryptionApi>(
+  { id: 'plugin.cloudtrail-encryption.service' },
+);

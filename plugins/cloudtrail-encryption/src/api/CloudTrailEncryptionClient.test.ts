@@ -1,0 +1,124 @@
+import { ResponseError } from '@backstage/errors';
+import { compliantReport, scanRuns } from '../__testUtils__/reports';
+import { CloudTrailEncryptionClient } from './CloudTrailEncryptionClient';
+
+const BASE_URL = 'http://localhost:7007/api/cloudtrail-encryption';
+
+function jsonResponse(status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  return {
+    ok: status >= 200 && status < 300,
+    status,
+    statusText: status === 200 ? 'OK' : 'Error',
+    redirected: false,
+    type: 'basic',
+    url: BASE_URL,
+    headers: {
+      get: (name: string) =>
+        name.toLowerCase() === 'content-type' ? 'application/json' : null,
+    },
+    json: async () => JSON.parse(text),
+    text: async () => text,
+  };
+}
+
+function setup(response = jsonResponse(200, compliantReport)) {
+  const fetch = jest.fn().mockResolvedValue(response);
+  const getBaseUrl = jest.fn().mockResolvedValue(BASE_URL);
+  const client = new CloudTrailEncryptionClient({
+    discoveryApi: { getBaseUrl },
+    fetchApi: { fetch },
+  });
+  return { client, fetch, getBaseUrl };
+}
+
+describe('CloudTrailEncryptionClient', () => {
+  it('lists accounts with filters and paging', async () => {
+    const { client, fetch, getBaseUrl } = setup();
+    await client.listAccounts({
+      page: 2,
+      pageSize: 50,
+      status: 'non-compliant',
+      finding: 'KMS_KEY_REGION_MISMATCH',
+      q: ' payments & co ',
+    });
+    expect(getBaseUrl).toHaveBeenCalledWith('cloudtrail-encryption');
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE_URL}/accounts?page=2&pageSize=50&status=non-compliant&finding=KMS_KEY_REGION_MISMATCH&q=payments+%26+co`,
+      expect.objectContaining({ method: 'GET' }),
+    );
+  });
+
+  it('leaves out filters that are not set', async () => {
+    const { client, fetch } = setup();
+    await client.listAccounts({ q: '   ' });
+    expect(fetch.mock.calls[0][0]).toBe(`${BASE_URL}/accounts`);
+  });
+
+  it('encodes path parts', async () => {
+    const { client, fetch } = setup();
+    await client.getAccountReport('1111/../x');
+    expect(fetch.mock.calls[0][0]).toBe(`${BASE_URL}/accounts/1111%2F..%2Fx`);
+
+    await client.getEntityReport({
+      namespace: 'team a',
+      kind: 'Resource',
+      name: 'aws#prod?x',
+    });
+    expect(fetch.mock.calls[1][0]).toBe(
+      `${BASE_URL}/entity/team%20a/Resource/aws%23prod%3Fx`,
+    );
+  });
+
+  it('returns the report', async () => {
+    const { client } = setup();
+    await expect(client.getAccountReport('100000000001')).resolves.toEqual(
+      compliantReport,
+    );
+  });
+
+  it('posts rescans', async () => {
+    const { client, fetch } = setup();
+    await expect(client.rescanAccount('100000000001')).resolves.toEqual(
+      compliantReport,
+    );
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE_URL}/accounts/100000000001/rescan`,
+      expect.objectContaining({ method: 'POST' }),
+    );
+  });
+
+  it('lists scan runs', async () => {
+    const { client, fetch } = setup(jsonResponse(200, scanRuns));
+    await expect(client.listScanRuns({ limit: 20 })).resolves.toEqual(scanRuns);
+    expect(fetch.mock.calls[0][0]).toBe(`${BASE_URL}/scans?limit=20`);
+  });
+
+  it('turns error bodies into ResponseErrors', async () => {
+    const { client } = setup(
+      jsonResponse(404, {
+        error: { name: 'NotFoundError', message: 'No report for 100000000001' },
+        request: { method: 'GET', url: '/accounts/100000000001' },
+        response: { statusCode: 404 },
+      }),
+    );
+    const error = await client.getAccountReport('100000000001').catch(e => e);
+    expect(ResponseError.is(error)).toBe(true);
+    expect(error.statusCode).toBe(404);
+    expect(error.cause.name).toBe('NotFoundError');
+    expect(error.cause.message).toBe('No report for 100000000001');
+  });
+
+  it('rejects forbidden rescans', async () => {
+    const { client } = setup(
+      jsonResponse(403, {
+        error: { name: 'NotAllowedError', message: 'Unauthorized' },
+        response: { statusCode: 403 },
+      }),
+    );
+    await expect(client.rescanAccount('100000000001')).rejects.toMatchObject({
+      name: 'ResponseError',
+      statusCode: 403,
+    });
+  });
+});

@@ -1,0 +1,85 @@
+import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import type { CompoundEntityRef } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
+import type {
+  AccountListResponse,
+  AccountReport,
+  ScanRunListResponse,
+} from '@trailguard/plugin-cloudtrail-encryption-common';
+import type {
+  CloudTrailEncryptionApi,
+  ListAccountsRequest,
+} from './CloudTrailEncryptionApi';
+
+const PLUGIN_ID = 'cloudtrail-encryption';
+
+/** Talks to the backend through `fetchApi`, so requests carry the user's token. */
+export class CloudTrailEncryptionClient implements CloudTrailEncryptionApi {
+  private readonly discoveryApi: DiscoveryApi;
+  private readonly fetchApi: FetchApi;
+
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+  }
+
+  async listAccounts(
+    request: ListAccountsRequest = {},
+  ): Promise<AccountListResponse> {
+    const query = new URLSearchParams();
+    if (request.page !== undefined) query.set('page', String(request.page));
+    if (request.pageSize !== undefined) {
+      query.set('pageSize', String(request.pageSize));
+    }
+    if (request.status) query.set('status', request.status);
+    if (request.finding) query.set('finding', request.finding);
+    // Whitespace-only text would match nothing useful and only defeat caching.
+    const q = request.q?.trim();
+    if (q) query.set('q', q);
+    return this.request('GET', '/accounts', query);
+  }
+
+  async getAccountReport(accountId: string): Promise<AccountReport> {
+    return this.request('GET', `/accounts/${encodeURIComponent(accountId)}`);
+  }
+
+  async getEntityReport(entityRef: CompoundEntityRef): Promise<AccountReport> {
+    const path = [entityRef.namespace, entityRef.kind, entityRef.name]
+      .map(encodeURIComponent)
+      .join('/');
+    return this.request('GET', `/entity/${path}`);
+  }
+
+  async rescanAccount(accountId: string): Promise<AccountReport> {
+    return this.request(
+      'POST',
+      `/accounts/${encodeURIComponent(accountId)}/rescan`,
+    );
+  }
+
+  async listScanRuns(
+    options: { limit?: number } = {},
+  ): Promise<ScanRunListResponse> {
+    const query = new URLSearchParams();
+    if (options.limit !== undefined) query.set('limit', String(options.limit));
+    return this.request('GET', '/scans', query);
+  }
+
+  private async request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    query?: URLSearchParams,
+  ): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(PLUGIN_ID);
+    const search = query?.toString();
+    const url = `${baseUrl}${path}${search ? `?${search}` : ''}`;
+    const response = await this.fetchApi.fetch(url, {
+      method,
+      headers: { Accept: 'application/json' },
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+}

@@ -1,0 +1,6 @@
+export { cloudtrailEncryptionApiRef } from './CloudTrailEncryptionApi';
+export type {
+  CloudTrailEncryptionApi,
+  ListAccountsRequest,
+} from './CloudTrailEncryptionApi';
+export { CloudTrailEncryptionClient } from './CloudTrailEncryptionClient';

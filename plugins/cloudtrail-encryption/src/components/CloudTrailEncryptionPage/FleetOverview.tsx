@@ -1,0 +1,278 @@
+import {
+  EmptyState,
+  InfoCard,
+  ResponseErrorPanel,
+  Table,
+  type TableColumn,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import Grid from '@material-ui/core/Grid';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import {
+  ACCOUNT_STATUSES,
+  FINDING_CODES,
+  type AccountStatus,
+  type AccountSummary,
+  type FindingCode,
+} from '@trailguard/plugin-cloudtrail-encryption-common';
+import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import useDebounce from 'react-use/esm/useDebounce';
+import { cloudtrailEncryptionApiRef } from '../../api';
+import { OverallStatus, overallStateOf, SeverityChip } from '../shared/status';
+import { RelativeTime } from '../shared/time';
+import {
+  ACCOUNT_STATUS_LABELS,
+  ScanTrend,
+  StatusBars,
+} from './ComplianceCharts';
+
+const PAGE_SIZES = [20, 50, 100];
+const TREND_RUNS = 20;
+
+const useStyles = makeStyles(theme => ({
+  filters: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(2),
+    marginBottom: theme.spacing(2),
+  },
+  filter: { minWidth: 200 },
+  worst: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+  },
+  error: {
+    color: theme.palette.error.main,
+    display: '-webkit-box',
+    WebkitLineClamp: 2,
+    WebkitBoxOrient: 'vertical',
+    overflow: 'hidden',
+  },
+}));
+
+function useColumns(): TableColumn<AccountSummary>[] {
+  const classes = useStyles();
+  return [
+    {
+      title: 'Account',
+      field: 'accountId',
+      render: row => (
+        <>
+          <Typography variant="body2">{row.accountName ?? '—'}</Typography>
+          <Typography variant="caption" color="textSecondary">
+            {row.accountId}
+          </Typography>
+        </>
+      ),
+    },
+    {
+      title: 'Status',
+      field: 'status',
+      render: row => <OverallStatus state={overallStateOf(row)} />,
+    },
+    { title: 'Trails', field: 'trailCount', type: 'numeric' },
+    {
+      title: 'Worst finding',
+      field: 'worstFinding',
+      render: row =>
+        row.worstFinding ? (
+          <span className={classes.worst}>
+            <SeverityChip severity={row.worstFinding.severity} />
+            <Typography variant="body2" component="span">
+              {row.worstFinding.code}
+            </Typography>
+          </span>
+        ) : (
+          '—'
+        ),
+    },
+    {
+      title: 'Last scan',
+      field: 'scannedAt',
+      render: row => <RelativeTime iso={row.scannedAt} />,
+    },
+    {
+      title: 'Scan error',
+      field: 'error',
+      render: row =>
+        row.scanStatus === 'error' ? (
+          <Typography
+            variant="body2"
+            className={classes.error}
+            title={row.error}
+          >
+            {row.error ?? 'Scan failed'}
+          </Typography>
+        ) : null,
+    },
+  ];
+}
+
+/** Filters, charts and the paginated account table of the fleet page. */
+export function FleetOverview() {
+  const classes = useStyles();
+  const api = useApi(cloudtrailEncryptionApiRef);
+  const columns = useColumns();
+  const [page, setPage] = useState(0);
+  const [pageSize, setPageSize] = useState(PAGE_SIZES[0]);
+  const [status, setStatus] = useState<AccountStatus | ''>('');
+  const [finding, setFinding] = useState<FindingCode | ''>('');
+  const [text, setText] = useState('');
+  const [q, setQ] = useState('');
+  useDebounce(
+    () => {
+      const next = text.trim();
+      // The debounce also fires on mount; only a new search leaves the page.
+      if (next !== q) {
+        setQ(next);
+        setPage(0);
+      }
+    },
+    300,
+    [text],
+  );
+
+  const accounts = useAsync(
+    () =>
+      api.listAccounts({
+        page: page + 1,
+        pageSize,
+        status: status || undefined,
+        finding: finding || undefined,
+        q: q || undefined,
+      }),
+    [api, page, pageSize, status, finding, q],
+  );
+  const runs = useAsync(() => api.listScanRuns({ limit: TREND_RUNS }), [api]);
+
+  const filtered = Boolean(status || finding || q);
+  const list = accounts.value;
+
+  if (accounts.error && !list) {
+    return <ResponseErrorPanel error={accounts.error} />;
+  }
+  if (list && list.totalCount === 0 && !filtered && !accounts.loading) {
+    return (
+      <EmptyState
+        missing="data"
+        title="No accounts scanned yet"
+        description="Once the backend has scanned the configured AWS accounts, their CloudTrail encryption status is listed here."
+      />
+    );
+  }
+
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12} md={6}>
+        <InfoCard title="Compliance by status">
+          {list ? (
+            <StatusBars counts={list.countsByStatus} />
+          ) : (
+            <Typography variant="body2" color="textSecondary">
+              Loading…
+            </Typography>
+          )}
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <InfoCard title="Trend over recent scans">
+          {runs.error && (
+            <Typography variant="body2" color="error">
+              Could not load the scan history: {runs.error.message}
+            </Typography>
+          )}
+          {runs.value && <ScanTrend runs={runs.value.items} />}
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <div className={classes.filters}>
+          <TextField
+            select
+            id="cloudtrail-encryption-status-filter"
+            label="Status"
+            variant="outlined"
+            size="small"
+            className={classes.filter}
+            value={status}
+            SelectProps={{ native: true }}
+            InputLabelProps={{ shrink: true }}
+            onChange={event => {
+              setStatus(event.target.value as AccountStatus | '');
+              setPage(0);
+            }}
+          >
+            <option value="">All statuses</option>
+            {ACCOUNT_STATUSES.map(s => (
+              <option key={s} value={s}>
+                {ACCOUNT_STATUS_LABELS[s]}
+              </option>
+            ))}
+          </TextField>
+          <TextField
+            select
+            id="cloudtrail-encryption-finding-filter"
+            label="Finding"
+            variant="outlined"
+            size="small"
+            className={classes.filter}
+            value={finding}
+            SelectProps={{ native: true }}
+            InputLabelProps={{ shrink: true }}
+            onChange={event => {
+              setFinding(event.target.value as FindingCode | '');
+              setPage(0);
+            }}
+          >
+            <option value="">Any finding</option>
+            {FINDING_CODES.map(code => (
+              <option key={code} value={code}>
+                {code}
+              </option>
+            ))}
+          </TextField>
+          <TextField
+            id="cloudtrail-encryption-search"
+            label="Search"
+            placeholder="Account id or name"
+            variant="outlined"
+            size="small"
+            className={classes.filter}
+            value={text}
+            InputLabelProps={{ shrink: true }}
+            onChange={event => setText(event.target.value)}
+          />
+        </div>
+        {accounts.error && <ResponseErrorPanel error={accounts.error} />}
+        <Table<AccountSummary>
+          title="AWS accounts"
+          columns={columns}
+          data={list?.items ?? []}
+          isLoading={accounts.loading}
+          page={page}
+          totalCount={list?.totalCount ?? 0}
+          onPageChange={(nextPage, nextSize) => {
+            setPage(nextPage);
+            setPageSize(nextSize);
+          }}
+          options={{
+            paging: true,
+            pageSize,
+            pageSizeOptions: PAGE_SIZES,
+            search: false,
+            sorting: false,
+            padding: 'dense',
+          }}
+          emptyContent={
+            <Typography variant="body2" style={{ padding: 16 }}>
+              No accounts match these filters.
+            </Typography>
+          }
+        />
+      </Grid>
+    </Grid>
+  );
+}

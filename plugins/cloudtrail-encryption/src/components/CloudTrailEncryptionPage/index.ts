@@ -1,0 +1,4 @@
+export {
+  CloudTrailEncryptionPage,
+  CloudTrailEncryptionPageContent,
+} from './CloudTrailEncryptionPage';

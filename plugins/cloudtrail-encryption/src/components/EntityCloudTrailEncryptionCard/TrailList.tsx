@@ -1,0 +1,247 @@
+import type { Entity } from '@backstage/catalog-model';
+import Chip from '@material-ui/core/Chip';
+import Link from '@material-ui/core/Link';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import Alert from '@material-ui/lab/Alert';
+import type {
+  KmsKeyInfo,
+  TrailReport,
+} from '@trailguard/plugin-cloudtrail-encryption-common';
+import type { ReactNode } from 'react';
+import { RelativeTime } from '../shared/time';
+import { DecryptPrincipalList } from './DecryptPrincipalList';
+import { kmsConsoleUrl, kmsKeyLabel } from './describe';
+import {
+  needsRemediation,
+  RemediateButton,
+  remediationFormData,
+  type RemediationTemplate,
+} from './remediation';
+
+const useStyles = makeStyles(theme => ({
+  trail: {
+    padding: theme.spacing(1.5, 0),
+    '&:not(:last-child)': {
+      borderBottom: `1px solid ${theme.palette.divider}`,
+    },
+  },
+  header: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+    marginBottom: theme.spacing(1),
+  },
+  name: {
+    fontWeight: theme.typography.fontWeightBold as number,
+    marginRight: theme.spacing(0.5),
+    wordBreak: 'break-all',
+  },
+  spacer: { flex: 1 },
+  kms: {
+    backgroundColor: theme.palette.success.main,
+    color: theme.palette.success.contrastText,
+  },
+  sseS3: {
+    backgroundColor: theme.palette.warning.main,
+    color: theme.palette.warning.contrastText,
+  },
+  facts: {
+    display: 'grid',
+    gridTemplateColumns: 'max-content 1fr',
+    columnGap: theme.spacing(2),
+    rowGap: theme.spacing(0.5),
+    margin: 0,
+    '& dt': { color: theme.palette.text.secondary },
+    '& dd': { margin: 0, wordBreak: 'break-word' },
+  },
+  bad: { color: theme.palette.error.main },
+  mismatch: { margin: theme.spacing(1, 0) },
+}));
+
+/** ✓ / ✗ / ? with an accessible name, for facts the scan may not have settled. */
+function YesNo(props: { value: boolean | undefined }) {
+  const classes = useStyles();
+  if (props.value === undefined) {
+    return (
+      <span role="img" aria-label="unknown">
+        ?
+      </span>
+    );
+  }
+  return props.value ? (
+    <span role="img" aria-label="yes">
+      ✓
+    </span>
+  ) : (
+    <span role="img" aria-label="no" className={classes.bad}>
+      ✗
+    </span>
+  );
+}
+
+function Fact(props: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <Typography component="dt" variant="body2">
+        {props.label}
+      </Typography>
+      <Typography component="dd" variant="body2">
+        {props.children}
+      </Typography>
+    </>
+  );
+}
+
+function KeyFacts(props: { keyInfo: KmsKeyInfo }) {
+  const classes = useStyles();
+  const { keyInfo } = props;
+  const url = kmsConsoleUrl(keyInfo);
+  const label = kmsKeyLabel(keyInfo);
+  let rotation = 'rotation unknown';
+  if (keyInfo.rotationEnabled === true) rotation = 'rotation on';
+  if (keyInfo.rotationEnabled === false) rotation = 'rotation off';
+  return (
+    <>
+      {url ? (
+        <Link href={url} target="_blank" rel="noopener noreferrer">
+          {label}
+        </Link>
+      ) : (
+        label
+      )}{' '}
+      <span className={keyInfo.state === 'Enabled' ? undefined : classes.bad}>
+        ({keyInfo.state}
+        {keyInfo.deletionDate ? `, deleted on ${keyInfo.deletionDate}` : ''})
+      </span>
+      , {rotation}
+      {keyInfo.policyReadable ? '' : ', key policy unreadable'}
+    </>
+  );
+}
+
+function TrailItem(props: {
+  trail: TrailReport;
+  entity: Entity;
+  accountId: string;
+  template: RemediationTemplate;
+}) {
+  const classes = useStyles();
+  const { trail, entity, accountId, template } = props;
+  const key = trail.kmsKey;
+  const mismatch = trail.keyRegionMatchesBucket === false;
+  return (
+    <li className={classes.trail} data-testid={`trail-${trail.name}`}>
+      <div className={classes.header}>
+        <Typography
+          variant="subtitle2"
+          component="span"
+          className={classes.name}
+        >
+          {trail.name}
+        </Typography>
+        <Chip size="small" variant="outlined" label={trail.homeRegion} />
+        {trail.isMultiRegionTrail && (
+          <Chip size="small" variant="outlined" label="multi-Region" />
+        )}
+        {trail.isOrganizationTrail && (
+          <Chip size="small" variant="outlined" label="organization" />
+        )}
+        <Chip
+          size="small"
+          label={trail.encryption}
+          className={
+            trail.encryption === 'SSE-KMS' ? classes.kms : classes.sseS3
+          }
+        />
+        <span className={classes.spacer} />
+        {needsRemediation(trail) && (
+          <RemediateButton
+            template={template}
+            formData={remediationFormData(entity, accountId, trail)}
+          />
+        )}
+      </div>
+      {mismatch && (
+        <Alert severity="error" className={classes.mismatch}>
+          <strong>Region mismatch</strong>: the key is in {key?.region} but the
+          bucket is in {trail.bucketRegion}. CloudTrail can only use a key in
+          the bucket's Region, so log delivery fails.
+        </Alert>
+      )}
+      <dl className={classes.facts}>
+        {key ? (
+          <Fact label="Key">
+            <KeyFacts keyInfo={key} />
+          </Fact>
+        ) : (
+          <Fact label="Key">
+            None: log files are only encrypted with S3-managed keys (SSE-S3)
+          </Fact>
+        )}
+        {key && (
+          <Fact label="Key Region">
+            <span className={mismatch ? classes.bad : undefined}>
+              {key.region}
+            </span>
+          </Fact>
+        )}
+        <Fact label="Bucket Region">
+          <span className={mismatch ? classes.bad : undefined}>
+            {trail.bucketRegion ?? 'unknown'}
+          </span>{' '}
+          (bucket {trail.s3BucketName})
+        </Fact>
+        {key && (
+          <Fact label="CloudTrail may">
+            encrypt <YesNo value={trail.cloudTrailCanEncrypt} />, describe the
+            key <YesNo value={trail.cloudTrailCanDescribe} />
+          </Fact>
+        )}
+        <Fact label="Delivery">
+          logging <YesNo value={trail.delivery.isLogging} />
+          {trail.delivery.latestDeliveryTime && (
+            <>
+              , last delivered{' '}
+              <RelativeTime iso={trail.delivery.latestDeliveryTime} />
+            </>
+          )}
+          {trail.delivery.latestDeliveryError && (
+            <span className={classes.bad}>
+              {' '}
+              — last error: {trail.delivery.latestDeliveryError}
+            </span>
+          )}
+        </Fact>
+        {key && (
+          <Fact label="Can decrypt">
+            <DecryptPrincipalList
+              principals={trail.decryptPrincipals}
+              accountId={accountId}
+            />
+          </Fact>
+        )}
+      </dl>
+    </li>
+  );
+}
+
+export function TrailList(props: {
+  trails: TrailReport[];
+  entity: Entity;
+  accountId: string;
+  template: RemediationTemplate;
+}) {
+  const { trails, ...rest } = props;
+  return (
+    <ul
+      style={{ listStyle: 'none', margin: 0, padding: 0 }}
+      aria-label="Trails"
+    >
+      {trails.map(trail => (
+        <TrailItem key={trail.trailArn} trail={trail} {...rest} />
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,25 @@
+/**
+ * Entity card and fleet page showing whether each AWS account's CloudTrail
+ * logs are encrypted with a customer KMS key, whether that works, and who can
+ * decrypt them.
+ *
+ * @packageDocumentation
+ */
+export {
+  cloudtrailEncryptionPlugin,
+  CloudTrailEncryptionPage,
+  EntityCloudTrailEncryptionCard,
+} from './plugin';
+export { isCloudTrailEncryptionAvailable } from './conditions';
+export {
+  cloudtrailEncryptionApiRef,
+  CloudTrailEncryptionClient,
+  type CloudTrailEncryptionApi,
+  type ListAccountsRequest,
+} from './api';
+export { remediationTemplateRouteRef, rootRouteRef } from './routes';
+export type {
+  EntityCloudTrailEncryptionCardProps,
+  RemediationFormData,
+  RemediationTemplate,
+} from './components/EntityCloudTrailEncryptionCard';

@@ -33,6 +33,8 @@ export interface Config {
       endpoint?: string;
       /** Region for Region-agnostic calls (ListTrails, HeadBucket). Default us-east-1. */
       defaultRegion?: string;
+      /** AWS requests in flight at once across the scan. Default twice scan.concurrency. */
+      maxInFlight?: number;
       /** Attempts per AWS call including the first (adaptive retry). Default 6. */
       maxAttempts?: number;
       /** Per-attempt timeout: milliseconds or a duration object. Default 10 s. */

@@ -5,6 +5,7 @@ import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import pLimit from 'p-limit';
 
 /** Resolves the SDK credentials to use for an account. */
 export type CredentialsResolver = (
@@ -22,6 +23,11 @@ export interface AwsClientOptions {
   connectionTimeoutMs: number;
   /** Sockets per client; bounded so a large scan cannot open thousands. */
   maxSockets: number;
+  /**
+   * AWS requests in flight at once across all clients (each attempt counts;
+   * a retry waiting out its back-off does not hold a slot).
+   */
+  maxInFlight: number;
 }
 
 export const DEFAULT_AWS_CLIENT_OPTIONS: AwsClientOptions = {
@@ -29,6 +35,7 @@ export const DEFAULT_AWS_CLIENT_OPTIONS: AwsClientOptions = {
   requestTimeoutMs: 10_000,
   connectionTimeoutMs: 3_000,
   maxSockets: 16,
+  maxInFlight: 32,
 };
 
 type ServiceName = 'cloudtrail' | 'kms' | 's3';
@@ -58,6 +65,7 @@ export class AwsClientFactory {
     Promise<AwsCredentialIdentityProvider>
   >();
   readonly #handler: NodeHttpHandler;
+  readonly #inFlight: ReturnType<typeof pLimit>;
 
   constructor(
     resolveCredentials: CredentialsResolver,
@@ -65,6 +73,7 @@ export class AwsClientFactory {
   ) {
     this.#resolveCredentials = resolveCredentials;
     this.#options = { ...DEFAULT_AWS_CLIENT_OPTIONS, ...options };
+    this.#inFlight = pLimit(Math.max(1, this.#options.maxInFlight));
     const agentOptions = {
       keepAlive: true,
       maxSockets: this.#options.maxSockets * 8,
@@ -95,9 +104,38 @@ export class AwsClientFactory {
     return this.#client('s3', accountId, region);
   }
 
+  /**
+   * One S3 client shared by the whole scan for learning bucket Regions:
+   * HeadBucket reports a bucket's Region to any authenticated caller (even
+   * with 403), so whose credentials sign it does not matter, and a client per
+   * account would only be garbage. Signed as the first account that asks.
+   */
+  async s3ForBucketRegions(
+    accountId: string,
+    region: string,
+  ): Promise<S3Client> {
+    const key = `s3/*/${region}`;
+    const existing = this.#clients.get(key);
+    if (existing) return existing as S3Client;
+    const client = await this.#client('s3', accountId, region);
+    if (!this.#clients.has(key)) this.#clients.set(key, client);
+    return this.#clients.get(key) as S3Client;
+  }
+
+  /**
+   * Forgets an account's clients once its scan is done, so a scan of
+   * thousands of accounts does not keep thousands of clients alive. The
+   * shared HTTP handler stays; credentials stay memoized.
+   */
+  release(accountId: string): void {
+    for (const key of [...this.#clients.keys()]) {
+      if (key.split('/')[1] === accountId) this.#clients.delete(key);
+    }
+  }
+
   /** Releases sockets; the factory must not be used afterwards. */
   destroy(): void {
-    for (const client of this.#clients.values()) client.destroy();
+    // Clients share the handler: destroying it once closes every socket.
     this.#clients.clear();
     this.#handler.destroy();
   }
@@ -142,6 +180,11 @@ export class AwsClientFactory {
         forcePathStyle: Boolean(this.#options.endpoint),
         followRegionRedirects: false,
       });
+    // Innermost step: wraps each HTTP attempt, inside the retry loop.
+    client.middlewareStack.add(
+      next => args => this.#inFlight(() => next(args)),
+      { step: 'deserialize', name: 'trailGuardInFlightLimit', priority: 'low' },
+    );
     this.#clients.set(key, client);
     return client as ClientOf<S>;
   }

@@ -16,7 +16,10 @@ export class BucketReader {
    * (301), so the scan role needs no access to a central log bucket.
    */
   async bucketRegion(accountId: string, bucket: string): Promise<string> {
-    const client = await this.clients.s3(accountId, this.options.defaultRegion);
+    const client = await this.clients.s3ForBucketRegions(
+      accountId,
+      this.options.defaultRegion,
+    );
     try {
       const out = await client.send(new HeadBucketCommand({ Bucket: bucket }), {
         abortSignal: AbortSignal.timeout(this.options.callTimeoutMs),

@@ -7,7 +7,8 @@ import { main } from './index';
 jest.setTimeout(30_000);
 
 const TRAIL = 'arn:aws:cloudtrail:us-east-1:111122223333:trail/main';
-const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const KEY =
+  'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
 async function run(args: string[]) {
   let stdout = '';
@@ -161,7 +162,9 @@ cloudtrailEncryption:
     ]);
     expect(code).toBe(0);
     const reports = JSON.parse(stdout);
-    expect(reports.map((r: any) => [r.accountId, r.status, r.scanStatus])).toEqual([
+    expect(
+      reports.map((r: any) => [r.accountId, r.status, r.scanStatus]),
+    ).toEqual([
       ['100000000002', 'non-compliant', 'ok'],
       ['100000000012', 'unknown', 'error'],
     ]);

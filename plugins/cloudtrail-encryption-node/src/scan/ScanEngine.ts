@@ -285,6 +285,7 @@ export class ScanEngine {
       accounts.map(account =>
         limit(async () => {
           const report = await run.scanAccount(account);
+          this.#clients.release(account.accountId);
           done += 1;
           if (options.collect !== false) reports.push(report);
           await options.onProgress?.({

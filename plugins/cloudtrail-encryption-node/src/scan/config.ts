@@ -17,6 +17,7 @@ export interface ScanSettings {
   endpoint?: string;
   defaultRegion: string;
   concurrency: number;
+  maxInFlight: number;
   maxAttempts: number;
   requestTimeoutMs: number;
   callTimeoutMs: number;
@@ -45,6 +46,7 @@ export function readScanSettings(root: Config): ScanSettings {
     endpoint: aws?.getOptionalString('endpoint'),
     defaultRegion: aws?.getOptionalString('defaultRegion') ?? 'us-east-1',
     concurrency,
+    maxInFlight: aws?.getOptionalNumber('maxInFlight') ?? concurrency * 2,
     maxAttempts:
       aws?.getOptionalNumber('maxAttempts') ??
       DEFAULT_AWS_CLIENT_OPTIONS.maxAttempts,
@@ -72,7 +74,8 @@ export function createScanEngineFromConfig(
       endpoint: settings.endpoint,
       maxAttempts: settings.maxAttempts,
       requestTimeoutMs: settings.requestTimeoutMs,
-      maxSockets: Math.max(16, settings.concurrency * 2),
+      maxSockets: Math.max(16, settings.maxInFlight),
+      maxInFlight: settings.maxInFlight,
     },
   );
   const engine = new ScanEngine({

@@ -14,6 +14,11 @@ export interface Config {
        * database divide the work. Default 1.
        */
       shards?: number;
+      /**
+       * Shards one replica runs at the same time; a busy replica hands
+       * further shards back to the scheduler for another replica. Default 1.
+       */
+      maxConcurrentShards?: number;
     };
     /**
      * How often to look for accounts that have no report yet (new catalog

@@ -10,6 +10,7 @@ import { createScanEngineFromConfig } from '@trailguard/plugin-cloudtrail-encryp
 import { AccountSource } from './service/AccountSource';
 import { createRouter } from './service/router';
 import { ScanService } from './service/ScanService';
+import { ShardRunner } from './service/ShardRunner';
 import { ReportStore } from './store/ReportStore';
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
@@ -87,8 +88,16 @@ export const cloudTrailEncryptionPlugin = createBackendPlugin({
           );
         }
         // Each shard is its own global task: the scheduler runs each once per
-        // period on whichever replica claims it, so replicas share the work
-        // and no account is scanned twice in a period.
+        // period on whichever replica claims it, so no account is scanned
+        // twice in a period. A replica already busy with as many shards as it
+        // may run hands a claimed shard back (see ShardRunner) so that an idle
+        // replica picks it up: replicas share the work.
+        const shards = new ShardRunner({
+          scheduler,
+          logger,
+          maxConcurrentShards:
+            section?.getOptionalNumber('schedule.maxConcurrentShards') ?? 1,
+        });
         for (let index = 0; index < shardCount; index++) {
           const id =
             shardCount === 1
@@ -98,12 +107,12 @@ export const cloudTrailEncryptionPlugin = createBackendPlugin({
             ...schedule,
             id,
             scope: 'global',
-            fn: async () => {
+            fn: shards.wrap(id, async () => {
               await scans.scanAll(
                 'schedule',
                 shardCount > 1 ? { index, count: shardCount } : undefined,
               );
-            },
+            }),
           });
         }
 

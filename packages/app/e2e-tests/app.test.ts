@@ -23,9 +23,13 @@ test('the catalog lists the example AWS accounts', async ({ page }) => {
     nav.getByRole('link', { name: 'Catalog', exact: true }),
   ).toBeVisible();
 
-  await page.goto('/catalog?filters[kind]=resource&filters[type]=cloud-account');
+  await page.goto(
+    '/catalog?filters[kind]=resource&filters[type]=cloud-account',
+  );
   await expect(page.getByText('payments-prod (100000000001)')).toBeVisible();
-  await expect(page.getByText('marketing-sandbox (100000000002)')).toBeVisible();
+  await expect(
+    page.getByText('marketing-sandbox (100000000002)'),
+  ).toBeVisible();
   await page.screenshot({
     path: resolve(screenshots, 'catalog-aws-accounts.png'),
     fullPage: true,

@@ -126,9 +126,11 @@ describe('TrailGuard in the backend, against the AWS sandbox', () => {
           .get(`/api/cloudtrail-encryption/entity/default/resource/${name}`)
           .set('Authorization', auth);
         expect({ name, code: res.status }).toEqual({ name, code: 200 });
-        expect({ name, status: res.body.status, scan: res.body.scanStatus }).toEqual(
-          { name, status, scan: scanStatus },
-        );
+        expect({
+          name,
+          status: res.body.status,
+          scan: res.body.scanStatus,
+        }).toEqual({ name, status, scan: scanStatus });
       }
 
       const runs = await request(backend.server)

@@ -98,11 +98,13 @@ export const cloudTrailEncryptionPlugin = createBackendPlugin({
           maxConcurrentShards:
             section?.getOptionalNumber('schedule.maxConcurrentShards') ?? 1,
         });
+        const shardTaskIds: string[] = [];
         for (let index = 0; index < shardCount; index++) {
           const id =
             shardCount === 1
               ? 'cloudtrail-encryption-scan'
               : `cloudtrail-encryption-scan-${index + 1}-of-${shardCount}`;
+          shardTaskIds.push(id);
           await scheduler.scheduleTask({
             ...schedule,
             id,
@@ -139,6 +141,19 @@ export const cloudTrailEncryptionPlugin = createBackendPlugin({
             store,
             accounts,
             scans,
+            triggerFullScan: async () => {
+              const triggered: string[] = [];
+              for (const id of shardTaskIds) {
+                try {
+                  await scheduler.triggerTask(id);
+                  triggered.push(id);
+                } catch (error) {
+                  // Already running: that shard's scan is under way.
+                  logger.debug(`Not triggering ${id}: ${error}`);
+                }
+              }
+              return triggered;
+            },
           }),
         );
         deps.httpRouter.addAuthPolicy({

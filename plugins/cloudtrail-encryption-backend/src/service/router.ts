@@ -83,11 +83,14 @@ export interface RouterOptions {
   store: ReportStore;
   accounts: AccountSource;
   scans: ScanService;
+  /** Makes the scheduled full scan due now; returns the task ids triggered. */
+  triggerFullScan: () => Promise<string[]>;
 }
 
 /** Parses, authorizes and serializes; the work is done by the services. */
 export function createRouter(options: RouterOptions): express.Router {
-  const { httpAuth, permissions, store, accounts, scans } = options;
+  const { httpAuth, permissions, store, accounts, scans, triggerFullScan } =
+    options;
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
 
@@ -192,6 +195,13 @@ export function createRouter(options: RouterOptions): express.Router {
       );
     }
     res.json(report);
+  });
+
+  // A full scan now, through the scheduler so that replicas still share it.
+  router.post('/scans', async (req, res) => {
+    parse(z.object({}).strict(), req.query, 'query');
+    await authorize(req, cloudTrailEncryptionScanTriggerPermission);
+    res.status(202).json({ triggered: await triggerFullScan() });
   });
 
   router.get('/scans', async (req, res) => {

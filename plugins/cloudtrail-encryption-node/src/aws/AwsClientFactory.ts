@@ -1,7 +1,11 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
-import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type {
+  AwsCredentialIdentityProvider,
+  DeserializeMiddleware,
+  MiddlewareStack,
+} from '@aws-sdk/types';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -133,6 +137,15 @@ export class AwsClientFactory {
     }
   }
 
+  /**
+   * Forgets an account's credentials too, so the next scan assumes its role
+   * again (one AssumeRole per account per scan) and sees a revoked role.
+   */
+  forget(accountId: string): void {
+    this.release(accountId);
+    this.#credentials.delete(accountId);
+  }
+
   /** Releases sockets; the factory must not be used afterwards. */
   destroy(): void {
     // Clients share the handler: destroying it once closes every socket.
@@ -181,10 +194,13 @@ export class AwsClientFactory {
         followRegionRedirects: false,
       });
     // Innermost step: wraps each HTTP attempt, inside the retry loop.
-    client.middlewareStack.add(
-      next => args => this.#inFlight(() => next(args)),
-      { step: 'deserialize', name: 'trailGuardInFlightLimit', priority: 'low' },
-    );
+    const limited: DeserializeMiddleware<any, any> = next => args =>
+      this.#inFlight(() => next(args));
+    (client.middlewareStack as MiddlewareStack<any, any>).add(limited, {
+      step: 'deserialize',
+      name: 'trailGuardInFlightLimit',
+      priority: 'low',
+    });
     this.#clients.set(key, client);
     return client as ClientOf<S>;
   }

@@ -51,6 +51,10 @@ export function credentialsResolverFromConfig(
           region: defaults?.getOptionalString('region') ?? 'us-east-1',
           credentials: main.sdkCredentialProvider,
           customUserAgent: 'backstage-aws-credentials-manager',
+          // As patient as the scan's own clients: a throttled AssumeRole
+          // would otherwise fail the whole account.
+          maxAttempts: 6,
+          retryMode: 'adaptive',
         }),
     ));
 

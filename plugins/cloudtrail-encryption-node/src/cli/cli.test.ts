@@ -15,10 +15,16 @@ async function run(args: string[]) {
   let stderr = '';
   const out = jest
     .spyOn(process.stdout, 'write')
-    .mockImplementation((s: any) => ((stdout += String(s)), true));
+    .mockImplementation((s: any) => {
+      stdout += String(s);
+      return true;
+    });
   const err = jest
     .spyOn(process.stderr, 'write')
-    .mockImplementation((s: any) => ((stderr += String(s)), true));
+    .mockImplementation((s: any) => {
+      stderr += String(s);
+      return true;
+    });
   process.exitCode = undefined;
   try {
     await main(['node', 'trailguard', ...args]);

@@ -16,6 +16,10 @@ export class ScanCache<T> {
     return entry;
   }
 
+  keys(): string[] {
+    return [...this.#entries.keys()];
+  }
+
   get size(): number {
     return this.#entries.size;
   }

@@ -182,6 +182,11 @@ class ScanRun {
     });
   }
 
+  /** Accounts whose credentials this run resolved. */
+  touchedAccounts(): string[] {
+    return this.#access.keys();
+  }
+
   /** One credentials check per account per scan, success or failure. */
   #verifyAccess(accountId: string): Promise<Outcome<void>> {
     return this.#access.get(accountId, () =>
@@ -281,12 +286,31 @@ export class ScanEngine {
     const limit = pLimit(this.#concurrency);
     const reports: AccountReport[] = [];
     let done = 0;
+    try {
+      await this.#scanAll(accounts, options, run, limit, reports, () => ++done);
+    } finally {
+      for (const id of run.touchedAccounts()) this.#clients.forget(id);
+    }
+    const order = new Map(accounts.map((a, i) => [a.accountId, i]));
+    return reports.sort(
+      (a, b) => order.get(a.accountId)! - order.get(b.accountId)!,
+    );
+  }
+
+  async #scanAll(
+    accounts: ScanAccount[],
+    options: ScanOptions,
+    run: ScanRun,
+    limit: ReturnType<typeof pLimit>,
+    reports: AccountReport[],
+    next: () => number,
+  ): Promise<void> {
     await Promise.all(
       accounts.map(account =>
         limit(async () => {
           const report = await run.scanAccount(account);
           this.#clients.release(account.accountId);
-          done += 1;
+          const done = next();
           if (options.collect !== false) reports.push(report);
           await options.onProgress?.({
             done,
@@ -296,10 +320,6 @@ export class ScanEngine {
           });
         }),
       ),
-    );
-    const order = new Map(accounts.map((a, i) => [a.accountId, i]));
-    return reports.sort(
-      (a, b) => order.get(a.accountId)! - order.get(b.accountId)!,
     );
   }
 }

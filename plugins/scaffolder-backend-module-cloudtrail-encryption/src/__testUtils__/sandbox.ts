@@ -1,0 +1,133 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigReader } from '@backstage/config';
+import type { ActionContext } from '@backstage/plugin-scaffolder-node';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { startSandbox, type Sandbox } from '@trailguard/aws-sandbox';
+
+/** Every mutating API the sandbox serves; none may be called by a dry run or a refusal. */
+export const WRITE_APIS = [
+  'cloudtrail:UpdateTrail',
+  'cloudtrail:StartLogging',
+  'cloudtrail:StopLogging',
+  'kms:CreateKey',
+  'kms:PutKeyPolicy',
+  'kms:EnableKeyRotation',
+  'kms:DisableKeyRotation',
+  'kms:CreateAlias',
+  'kms:EnableKey',
+  'kms:DisableKey',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+];
+
+export async function startDemoSandbox(): Promise<Sandbox> {
+  const sandbox = await startSandbox({ scenario: 'demo' });
+  // integration-aws-node builds its own STS clients; the SDK honours this.
+  process.env.AWS_ENDPOINT_URL_STS = sandbox.endpoint;
+  return sandbox;
+}
+
+export async function stopSandbox(sandbox: Sandbox | undefined) {
+  await sandbox?.close();
+  delete process.env.AWS_ENDPOINT_URL_STS;
+}
+
+/** App config as a deployment against the sandbox would have it. */
+export function sandboxConfig(
+  sandbox: Sandbox,
+  remediation: Record<string, string> | null = {
+    roleName: 'TrailGuardRemediation',
+  },
+) {
+  return new ConfigReader({
+    aws: {
+      mainAccount: {
+        accessKeyId: sandbox.credentials.accessKeyId,
+        secretAccessKey: sandbox.credentials.secretAccessKey,
+        region: 'us-east-1',
+      },
+      accountDefaults: { roleName: 'TrailGuardReadOnly' },
+    },
+    cloudtrailEncryption: {
+      aws: { endpoint: sandbox.endpoint, maxAttempts: 1, requestTimeout: 5000 },
+      ...(remediation ? { remediation } : {}),
+    },
+  });
+}
+
+export function writeCalls(sandbox: Sandbox): Record<string, number> {
+  const byApi = sandbox.counters().byApi;
+  return Object.fromEntries(
+    WRITE_APIS.filter(api => byApi[api]).map(api => [api, byApi[api]]),
+  );
+}
+
+export function calls(sandbox: Sandbox, api: string): number {
+  return sandbox.counters().byApi[api] ?? 0;
+}
+
+/** A mock action context; `isDryRun` is not among createMockActionContext's options. */
+export function actionContext(
+  input: Record<string, unknown>,
+  options: { dryRun?: boolean } = {},
+): ActionContext<any, any> {
+  // The test utils bring their own copy of plugin-scaffolder-node's types.
+  const ctx: unknown = {
+    // A fixed workspace: the actions never touch it, and a mock directory per
+    // context would register an exit hook each time.
+    ...createMockActionContext({
+      input: input as any,
+      workspacePath: join(tmpdir(), 'trailguard-remediation-tests'),
+    }),
+    isDryRun: options.dryRun ?? false,
+  };
+  return ctx as ActionContext<any, any>;
+}
+
+/** What the handler passed to ctx.output, by name. */
+export function outputsOf(ctx: { output: unknown }): Record<string, any> {
+  const mock = ctx.output as jest.Mock;
+  return Object.fromEntries(mock.mock.calls.map(([k, v]) => [k, v]));
+}
+
+export const DEMO = {
+  marketing: {
+    accountId: '100000000002',
+    trailArn: 'arn:aws:cloudtrail:us-east-1:100000000002:trail/marketing-trail',
+  },
+  dataLake: {
+    accountId: '100000000003',
+    trailArn: 'arn:aws:cloudtrail:us-east-1:100000000003:trail/data-lake-trail',
+    keyArn:
+      'arn:aws:kms:eu-west-1:100000000003:key/e24b0a68-dbd8-470c-bbc1-ca05ae45feda',
+  },
+  legacyBilling: {
+    accountId: '100000000004',
+    trailArn: 'arn:aws:cloudtrail:us-east-1:100000000004:trail/billing-trail',
+    keyArn:
+      'arn:aws:kms:us-east-1:100000000004:key/024fe294-3c75-42c0-82e3-8fbacc4e3524',
+  },
+  retired: {
+    accountId: '100000000005',
+    trailArn: 'arn:aws:cloudtrail:us-east-1:100000000005:trail/analytics-trail',
+    keyArn:
+      'arn:aws:kms:us-east-1:100000000005:key/64a32447-a9cf-44c7-9e39-f3c3c8f34b8d',
+  },
+  checkout: {
+    accountId: '100000000006',
+    trailArn: 'arn:aws:cloudtrail:us-east-1:100000000006:trail/checkout-trail',
+    keyArn:
+      'arn:aws:kms:us-east-1:100000000006:key/099aa6ce-f66d-422e-a7e7-91d793764558',
+  },
+  searchDev: {
+    accountId: '100000000007',
+    trailArn: 'arn:aws:cloudtrail:us-east-1:100000000007:trail/search-trail',
+    keyArn:
+      'arn:aws:kms:us-east-1:100000000007:key/74430b2e-821c-4684-9f55-b0416fb54835',
+  },
+  acquired: {
+    accountId: '100000000012',
+    trailArn: 'arn:aws:cloudtrail:us-east-1:100000000012:trail/acquired-trail',
+  },
+};

@@ -1,0 +1,262 @@
+import type { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import type { KeyMetadata } from '@aws-sdk/client-kms';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { RemediationError } from '../aws/errors';
+import { RemediationOperations } from '../aws/operations';
+import { RemediationAws, withSessions } from '../aws/RemediationAws';
+import {
+  evaluateForTrails,
+  grantsCloudTrail,
+  missingPermissions,
+} from '../policy/cloudTrailAccess';
+import { isPlaceholderKeyArn } from '../policy/newKeyPolicy';
+import { arnParts, validate } from '../validation';
+import { ENSURE_POLICY_ACTION_ID } from './ensureCloudTrailKeyPolicy';
+import { CREATE_KEY_ACTION_ID } from './createCloudTrailKey';
+import { EXAMPLE, fields } from './fields';
+
+export const ENABLE_SSE_KMS_ACTION_ID = 'aws:cloudtrail:enable-sse-kms';
+
+/**
+ * The checks CloudTrail itself makes on UpdateTrail, made first so that a
+ * key CloudTrail would refuse (or, worse, accept and then fail to deliver
+ * with) is reported with its reason and the trail is left as it was.
+ */
+function keyProblems(
+  metadata: KeyMetadata,
+  bucket: string,
+  bucketRegion: string,
+): string[] {
+  const problems: string[] = [];
+  if (metadata.KeyState !== 'Enabled') {
+    problems.push(
+      `the key is ${
+        metadata.KeyState ?? 'not enabled'
+      }; CloudTrail needs an Enabled key`,
+    );
+  }
+  if (
+    metadata.KeySpec !== 'SYMMETRIC_DEFAULT' ||
+    metadata.KeyUsage !== 'ENCRYPT_DECRYPT'
+  ) {
+    problems.push(
+      `the key is ${metadata.KeySpec}/${metadata.KeyUsage}; CloudTrail needs a symmetric encryption key (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT)`,
+    );
+  }
+  problems.push(...regionProblems(metadata.Arn!, bucket, bucketRegion));
+  return problems;
+}
+
+function regionProblems(
+  keyArn: string,
+  bucket: string,
+  bucketRegion: string,
+): string[] {
+  const keyRegion = arnParts(keyArn).region;
+  if (keyRegion === bucketRegion) return [];
+  return [
+    `the key is in ${keyRegion} but the trail's bucket ${bucket} is in ${bucketRegion}; CloudTrail requires the key in the bucket's Region (create one there with ${CREATE_KEY_ACTION_ID}, bucketRegion ${bucketRegion})`,
+  ];
+}
+
+function policyProblems(
+  policy: unknown,
+  trailArn: string,
+  keyArn: string,
+): string[] {
+  const access = evaluateForTrails(policy, [trailArn], {
+    keyArn,
+    keyAccountId: arnParts(keyArn).accountId,
+  });
+  if (!access.readable) {
+    return [`the key policy cannot be evaluated: ${access.reason}`];
+  }
+  if (grantsCloudTrail(access.trails[0])) return [];
+  return [
+    `the key policy does not let cloudtrail.amazonaws.com use the key for this trail (${missingPermissions(
+      access.trails[0],
+    ).join('; ')}); run ${ENSURE_POLICY_ACTION_ID} first`,
+  ];
+}
+
+/**
+ * aws:cloudtrail:enable-sse-kms — switches a trail to SSE-KMS with the given
+ * key, after checking everything CloudTrail checks.
+ */
+export function createEnableSseKmsAction(options: {
+  config: Config;
+  aws?: RemediationAws;
+}) {
+  const aws = options.aws ?? new RemediationAws(options.config);
+  return createTemplateAction({
+    id: ENABLE_SSE_KMS_ACTION_ID,
+    description:
+      "Switches a CloudTrail trail to SSE-KMS with the given key, only after checking that the key exists and is Enabled, is in the Region of the trail's bucket, and that its policy lets CloudTrail encrypt and describe it for this trail. Otherwise fails with the reason and changes nothing. Uses the remediation role only.",
+    supportsDryRun: true,
+    examples: [
+      {
+        description: 'Encrypt a trail with a key created in an earlier step',
+        example: [
+          'steps:',
+          '  - id: enable-sse-kms',
+          '    name: Encrypt the trail',
+          `    action: ${ENABLE_SSE_KMS_ACTION_ID}`,
+          '    input:',
+          `      accountId: '${EXAMPLE.accountId}'`,
+          `      trailArn: ${EXAMPLE.trailArn}`,
+          '      keyArn: ${{ steps["create-key"].output.keyArn }}',
+        ].join('\n'),
+      },
+    ],
+    schema: {
+      input: {
+        accountId: z =>
+          fields.accountId(
+            z,
+            'Account that owns the trail (for an organization trail, the management account)',
+          ),
+        trailArn: z => fields.trailArn(z, 'The trail to encrypt'),
+        keyArn: z =>
+          fields.keyRef(
+            z,
+            "The key: a key ARN or alias ARN in the Region of the trail's bucket",
+          ),
+        dryRunKeyPolicy: z =>
+          z
+            .union([z.string(), z.record(z.any())])
+            .optional()
+            .describe(
+              'Dry runs only: the key policy an earlier dry-run step would write (its policy output), checked instead of the stored one. Ignored in a real run.',
+            ),
+      },
+      output: {
+        trailArn: z => z.string().describe('The trail'),
+        kmsKeyId: z =>
+          z
+            .string()
+            .describe(
+              'The key the trail now uses (or would use, in a dry run)',
+            ),
+        previousKmsKeyId: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'The key the trail used before; absent when it used SSE-S3',
+            ),
+        changed: z =>
+          z.boolean().describe('False when the trail already used this key'),
+        bucketRegion: z => z.string().describe("Region of the trail's bucket"),
+      },
+    },
+    async handler(ctx) {
+      aws.assertConfigured();
+      const accountId = validate.accountId(ctx.input.accountId);
+      const trailArn = validate.trailArn(ctx.input.trailArn);
+      const keyRef = validate.keyRef(ctx.input.keyArn);
+      const trail = arnParts(trailArn);
+      if (trail.accountId !== accountId) {
+        throw new InputError(
+          `trailArn is owned by account ${trail.accountId}, not ${accountId}; only the owner can change a trail, so set accountId to ${trail.accountId}`,
+        );
+      }
+      const placeholder = isPlaceholderKeyArn(keyRef);
+      if (placeholder && !ctx.isDryRun) {
+        throw new InputError(
+          `${keyRef} is the placeholder a dry run of ${CREATE_KEY_ACTION_ID} outputs, not a real key`,
+        );
+      }
+      const keyAccount = arnParts(keyRef).accountId;
+
+      await withSessions(
+        aws,
+        [accountId, keyAccount],
+        { partition: trail.partition, initiator: ctx.user?.ref },
+        async session => {
+          const trailOps = new RemediationOperations(
+            session(accountId),
+            ctx.signal,
+          );
+          // The key is read with its own account's role: an organization
+          // trail's key usually lives in a log-archive account.
+          const keyOps = new RemediationOperations(
+            session(keyAccount),
+            ctx.signal,
+          );
+          const current = await trailOps.getTrail(trail.region, trailArn);
+          const bucket = current.S3BucketName ?? '';
+          const bucketRegion = await trailOps.bucketRegion(
+            trail.region,
+            bucket,
+          );
+          const previous = current.KmsKeyId || undefined;
+
+          let keyArn = keyRef;
+          const problems: string[] = [];
+          // A dry run cannot see what earlier dry-run steps would have
+          // written, so it may be handed that policy; a real run never trusts
+          // it and always reads the key's stored policy.
+          const assumedPolicy = ctx.isDryRun
+            ? ctx.input.dryRunKeyPolicy
+            : undefined;
+          if (placeholder) {
+            problems.push(...regionProblems(keyRef, bucket, bucketRegion));
+            ctx.logger.info(
+              'Dry run: the key does not exist yet; its state is left to the real run',
+            );
+          } else {
+            const { region } = arnParts(keyRef);
+            const metadata = await keyOps.describeKey(region, keyRef);
+            keyArn = metadata.Arn!;
+            problems.push(...keyProblems(metadata, bucket, bucketRegion));
+            if (assumedPolicy === undefined) {
+              const stored = await keyOps.getKeyPolicy(region, keyArn);
+              problems.push(...policyProblems(stored, trailArn, keyArn));
+            }
+          }
+          if (assumedPolicy !== undefined) {
+            ctx.logger.info(
+              'Dry run: checking the key policy an earlier step would write',
+            );
+            problems.push(...policyProblems(assumedPolicy, trailArn, keyArn));
+          } else if (placeholder) {
+            ctx.logger.info(
+              'Dry run: no key policy given, so the policy check is left to the real run',
+            );
+          }
+          if (problems.length > 0) {
+            throw new RemediationError(
+              `Refusing to switch ${trailArn} to ${keyArn}; the trail was not changed: ${problems.join(
+                '; ',
+              )}`,
+            );
+          }
+
+          const changed = previous !== keyArn;
+          if (!changed) {
+            ctx.logger.info(`${trailArn} already uses ${keyArn}`);
+          } else if (ctx.isDryRun) {
+            ctx.logger.info(
+              `Dry run: checks passed; would call UpdateTrail on ${trailArn} in ${
+                trail.region
+              } with KmsKeyId ${keyArn} (now ${previous ?? 'SSE-S3'})`,
+            );
+          } else {
+            await trailOps.updateTrailKey(trail.region, trailArn, keyArn);
+            ctx.logger.info(
+              `${trailArn} now encrypts its log files with ${keyArn} (was ${
+                previous ?? 'SSE-S3'
+              })`,
+            );
+          }
+          ctx.output('trailArn', trailArn);
+          ctx.output('kmsKeyId', keyArn);
+          if (previous) ctx.output('previousKmsKeyId', previous);
+          ctx.output('changed', changed);
+          ctx.output('bucketRegion', bucketRegion);
+        },
+      );
+    },
+  });
+}

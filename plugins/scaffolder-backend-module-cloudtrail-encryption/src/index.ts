@@ -1,0 +1,22 @@
+/**
+ * Scaffolder actions that remediate CloudTrail SSE-KMS encryption: create or
+ * fix the KMS key, switch the trail to it, rescan the account.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleCloudTrailEncryption as default } from './module';
+export * from './actions';
+export {
+  RemediationAws,
+  NOT_CONFIGURED_MESSAGE,
+  readRemediationSettings,
+  type RemediationSettings,
+} from './aws/RemediationAws';
+export { RemediationError } from './aws/errors';
+export {
+  mergeCloudTrailStatements,
+  type MergeOptions,
+  type MergeResult,
+} from './policy/mergeKeyPolicy';
+export { buildNewKeyPolicy } from './policy/newKeyPolicy';
+export { TRAILGUARD_SIDS } from './policy/statements';

@@ -1,0 +1,28 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createRemediationActions } from './actions';
+
+/** Adds the CloudTrail SSE-KMS remediation actions to the scaffolder. */
+export const scaffolderModuleCloudTrailEncryption = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'cloudtrail-encryption',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+        logger: coreServices.logger,
+      },
+      async init({ scaffolder, config, auth, discovery, logger }) {
+        scaffolder.addActions(
+          ...createRemediationActions({ config, auth, discovery, logger }),
+        );
+      },
+    });
+  },
+});

@@ -1,37 +1,95 @@
 import { expect, test } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { resetDemo, screenshot, signInAsGuest } from './helpers';
 
-const screenshots = resolve(__dirname, '../../../e2e-screenshots');
-
-test.beforeAll(() => {
-  mkdirSync(screenshots, { recursive: true });
+test.beforeAll(async ({ request }) => {
+  await resetDemo(request);
 });
-
-async function signInAsGuest(page: import('@playwright/test').Page) {
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
-  await enter.click();
-}
 
 test('the catalog lists the example AWS accounts', async ({ page }) => {
   await signInAsGuest(page);
-
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
+  await page.goto('/?filters[kind]=resource');
   await expect(
-    nav.getByRole('link', { name: 'Catalog', exact: true }),
+    page.getByRole('link', { name: 'payments-prod', exact: true }),
   ).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: 'marketing-sandbox', exact: true }),
+  ).toBeVisible();
+  await screenshot(page, 'catalog-aws-accounts');
+});
 
-  await page.goto(
-    '/catalog?filters[kind]=resource&filters[type]=cloud-account',
+test('a compliant account shows SSE-KMS with its key and readers', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/resource/aws-payments-prod');
+  const card = page.getByTestId('cloudtrail-encryption-card');
+  await expect(card.getByTestId('cloudtrail-encryption-status')).toHaveText(
+    /Compliant/,
   );
-  await expect(page.getByText('payments-prod (100000000001)')).toBeVisible();
+  const trail = card.getByTestId('trail-payments-trail');
+  await expect(trail.getByText('SSE-KMS', { exact: true })).toBeVisible();
+  await expect(trail.getByText('Key Region')).toBeVisible();
+  await expect(trail.getByText('Region mismatch')).toHaveCount(0);
+  await expect(trail.getByText(/LogProcessor/)).toBeVisible();
+  await expect(card.getByRole('button', { name: 'Remediate' })).toHaveCount(0);
+  await screenshot(page, 'card-compliant');
+});
+
+test('a key in another Region than the bucket is flagged', async ({ page }) => {
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/resource/aws-data-lake');
+  const card = page.getByTestId('cloudtrail-encryption-card');
+  await expect(card.getByTestId('cloudtrail-encryption-status')).toHaveText(
+    /Non-compliant/,
+  );
+  const trail = card.getByTestId('trail-data-lake-trail');
+  await expect(trail.getByText('Region mismatch')).toBeVisible();
+  await expect(trail.getByText('eu-west-1', { exact: true })).toBeVisible();
   await expect(
-    page.getByText('marketing-sandbox (100000000002)'),
+    card
+      .getByText('KMS_KEY_REGION_MISMATCH')
+      .or(card.getByText(/is not in the Region of bucket/)),
   ).toBeVisible();
-  await page.screenshot({
-    path: resolve(screenshots, 'catalog-aws-accounts.png'),
-    fullPage: true,
-  });
+  await screenshot(page, 'card-region-mismatch');
+});
+
+test('an SSE-S3 account opens the remediation template prefilled', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/resource/aws-marketing-sandbox');
+  const card = page.getByTestId('cloudtrail-encryption-card');
+  const trail = card.getByTestId('trail-marketing-trail');
+  await expect(trail.getByText('SSE-S3', { exact: true })).toBeVisible();
+  await screenshot(page, 'card-sse-s3');
+
+  await trail
+    .getByRole('link', { name: 'Remediate' })
+    .or(trail.getByRole('button', { name: 'Remediate' }))
+    .click();
+  await expect(page).toHaveURL(
+    /\/create\/templates\/default\/cloudtrail-sse-kms/,
+  );
+  await expect(
+    page.getByText('Encrypt CloudTrail logs with SSE-KMS').first(),
+  ).toBeVisible();
+  await expect(page.getByLabel(/Account id/)).toHaveValue('100000000002');
+  await expect(page.getByLabel(/Trail ARN/)).toHaveValue(
+    'arn:aws:cloudtrail:us-east-1:100000000002:trail/marketing-trail',
+  );
+  await expect(page.getByLabel(/Log bucket Region/)).toHaveValue('us-east-1');
+  await screenshot(page, 'template-prefilled');
+});
+
+test('the fleet page lists every account with its status', async ({ page }) => {
+  await signInAsGuest(page);
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: /CloudTrail enc/ })
+    .click();
+  await expect(page).toHaveURL(/\/cloudtrail-encryption/);
+  await expect(page.getByTestId('status-count-compliant')).toBeVisible();
+  await expect(page.getByText('acquired-co').first()).toBeVisible();
+  await expect(page.getByText(/14 accounts/)).toBeVisible();
+  await screenshot(page, 'fleet-page');
 });

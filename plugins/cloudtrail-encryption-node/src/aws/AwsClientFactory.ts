@@ -144,6 +144,9 @@ export class AwsClientFactory {
   forget(accountId: string): void {
     this.release(accountId);
     this.#credentials.delete(accountId);
+    // The shared bucket-Region client is signed with some account's
+    // credentials: it goes with them.
+    this.release('*');
   }
 
   /** Releases sockets; the factory must not be used afterwards. */

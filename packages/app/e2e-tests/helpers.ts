@@ -1,0 +1,100 @@
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const BACKEND = process.env.BACKEND_URL ?? 'http://localhost:7007';
+export const SANDBOX = process.env.SANDBOX_URL ?? 'http://127.0.0.1:4599';
+
+const screenshots = resolve(__dirname, '../../../e2e-screenshots');
+
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({
+    path: resolve(screenshots, `${name}.png`),
+    fullPage: true,
+  });
+}
+
+export async function signInAsGuest(page: Page) {
+  await page.goto('/');
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await expect(enter).toBeVisible();
+  await enter.click();
+  await expect(
+    page
+      .getByRole('navigation', { name: 'sidebar nav' })
+      .getByRole('link', { name: 'Catalog', exact: true }),
+  ).toBeVisible();
+}
+
+export async function guestToken(request: APIRequestContext): Promise<string> {
+  const res = await request.post(`${BACKEND}/api/auth/guest/refresh`);
+  expect(res.ok()).toBe(true);
+  return (await res.json()).backstageIdentity.token;
+}
+
+/**
+ * Puts the sandbox back to the demo organization and rescans everything, so
+ * the tests see the demo state even against a long-running `yarn start`.
+ */
+export async function resetDemo(request: APIRequestContext) {
+  // The dev server answers before the backend: wait for the backend too.
+  await expect
+    .poll(
+      async () => {
+        try {
+          const res = await request.get(
+            `${BACKEND}/api/cloudtrail-encryption/health`,
+          );
+          return res.ok();
+        } catch {
+          return false;
+        }
+      },
+      { timeout: 180_000, intervals: [1000] },
+    )
+    .toBe(true);
+  const token = await guestToken(request);
+  const headers = { Authorization: `Bearer ${token}` };
+  const reset = await request.post(`${SANDBOX}/_sandbox/scenario`, {
+    data: { name: 'demo' },
+  });
+  expect(reset.ok()).toBe(true);
+  const before = (
+    await (
+      await request.get(
+        `${BACKEND}/api/cloudtrail-encryption/scans?limit=200`,
+        { headers },
+      )
+    ).json()
+  ).items.length;
+  const trigger = await request.post(
+    `${BACKEND}/api/cloudtrail-encryption/scans`,
+    {
+      headers,
+    },
+  );
+  expect(trigger.status()).toBe(202);
+  await expect
+    .poll(
+      async () => {
+        const runs = (
+          await (
+            await request.get(
+              `${BACKEND}/api/cloudtrail-encryption/scans?limit=200`,
+              {
+                headers,
+              },
+            )
+          ).json()
+        ).items;
+        return (
+          runs.length > before &&
+          runs[0].finishedAt &&
+          runs[0].accountCount >= 14
+        );
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(true);
+}

@@ -48,6 +48,20 @@ export const MESSAGES = {
     'must be an account id or an IAM ARN such as arn:aws:iam::123456789012:role/LogReader (roles, users or root)',
 } as const;
 
+const SHOWN_MAX = 80;
+
+/** The offending value as the message quotes it: bounded, one line. */
+export function shown(value: unknown): string {
+  let text: string;
+  if (typeof value === 'string') text = JSON.stringify(value);
+  else if (value !== null && typeof value === 'object') {
+    text = Array.isArray(value) ? 'an array' : 'an object';
+  } else text = String(value);
+  return text.length > SHOWN_MAX
+    ? `${text.slice(0, SHOWN_MAX)}… (${text.length} characters)`
+    : text;
+}
+
 function check(
   value: unknown,
   pattern: RegExp,
@@ -55,9 +69,7 @@ function check(
   message: string,
 ): string {
   if (typeof value !== 'string' || !pattern.test(value)) {
-    const shown =
-      typeof value === 'string' ? JSON.stringify(value) : String(value);
-    throw new InputError(`${field} ${message}; got ${shown}`);
+    throw new InputError(`${field} ${message}; got ${shown(value)}`);
   }
   return value;
 }
@@ -78,7 +90,7 @@ export const validate = {
     const name = raw.startsWith('alias/') ? raw : `alias/${raw}`;
     if (name.startsWith('alias/aws/')) {
       throw new InputError(
-        `${field} must not start with alias/aws/, which AWS reserves for AWS managed keys; got ${JSON.stringify(
+        `${field} must not start with alias/aws/, which AWS reserves for AWS managed keys; got ${shown(
           raw,
         )}`,
       );

@@ -7,7 +7,6 @@ import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import {
   stringifyEntityRef,
   type CompoundEntityRef,
-  type Entity,
 } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -27,7 +26,18 @@ const ENTITY_FIELDS = [
 ];
 
 const VISIBILITY_TTL_MS = 30_000;
+const NONE: ReadonlySet<string> = new Set();
 const VISIBILITY_CACHE_LIMIT = 1_000;
+
+interface Visibility {
+  /** Readable account entities: lower-case entity ref → account id. */
+  readable: Map<string, string>;
+  hidden: ReadonlySet<string>;
+}
+
+function refKey(ref: CompoundEntityRef): string {
+  return stringifyEntityRef(ref).toLocaleLowerCase('en-US');
+}
 
 interface AccountEntity {
   accountId: string;
@@ -44,9 +54,9 @@ interface AccountEntity {
  * configuration is governed by the report permission alone.
  */
 export class AccountSource {
-  readonly #visibility = new Map<
+  readonly #visibilityCache = new Map<
     string,
-    { expires: number; ids: Promise<Set<string>> }
+    { expires: number; value: Promise<Visibility> }
   >();
 
   constructor(
@@ -91,15 +101,22 @@ export class AccountSource {
     );
   }
 
-  /** The account an entity names, if the caller can read the entity. */
+  /**
+   * The account an entity names, if the caller can read the entity. A user's
+   * readable account entities are cached briefly (see `#visibility`); a miss
+   * (an entity created since, or one without the annotation) asks the
+   * catalog with the caller's credentials.
+   */
   async accountForEntity(
     ref: CompoundEntityRef,
     credentials: BackstageCredentials,
-  ): Promise<{ entity: Entity; accountId?: string } | undefined> {
+  ): Promise<{ accountId?: string } | undefined> {
+    const visibility = await this.#visibility(credentials);
+    const cached = visibility?.readable.get(refKey(ref));
+    if (cached) return { accountId: cached };
     const entity = await this.deps.catalog.getEntityByRef(ref, { credentials });
     if (!entity) return undefined;
     return {
-      entity,
       accountId: getAwsAccountIdFromAnnotations(entity.metadata.annotations),
     };
   }
@@ -107,53 +124,63 @@ export class AccountSource {
   /**
    * Accounts the caller may not see: those whose catalog entity exists but
    * is not readable by the caller. Service principals see everything.
-   * Cached briefly per user so that a page of requests doesn't query the
-   * catalog for each one.
    */
   async hiddenAccountIds(
     credentials: BackstageCredentials,
-  ): Promise<Set<string>> {
+  ): Promise<ReadonlySet<string>> {
+    return (await this.#visibility(credentials))?.hidden ?? NONE;
+  }
+
+  /**
+   * What a user can see, cached for a short while per user so that a page
+   * of requests does not query the catalog for each one. Undefined for
+   * service principals, which see everything.
+   */
+  async #visibility(
+    credentials: BackstageCredentials,
+  ): Promise<Visibility | undefined> {
     const principal = credentials.principal as {
       type?: string;
       userEntityRef?: string;
     };
     if (principal.type !== 'user' || !principal.userEntityRef) {
-      return new Set();
+      return undefined;
     }
-    const [catalogued, readable] = await Promise.all([
-      this.#cached('service', async () => {
-        const own = await this.deps.auth.getOwnServiceCredentials();
-        return new Set(
-          (await this.#accountEntities(own)).map(e => e.accountId),
-        );
-      }),
-      this.#cached(
-        `user:${principal.userEntityRef}`,
-        async () =>
-          new Set(
-            (await this.#accountEntities(credentials)).map(e => e.accountId),
-          ),
-      ),
-    ]);
-    return new Set([...catalogued].filter(id => !readable.has(id)));
-  }
-
-  #cached(key: string, load: () => Promise<Set<string>>): Promise<Set<string>> {
+    const key = principal.userEntityRef;
     const now = Date.now();
-    const hit = this.#visibility.get(key);
-    if (hit && hit.expires > now) return hit.ids;
-    if (this.#visibility.size >= VISIBILITY_CACHE_LIMIT) {
-      for (const [k, v] of this.#visibility) {
-        if (v.expires <= now) this.#visibility.delete(k);
+    const hit = this.#visibilityCache.get(key);
+    if (hit && hit.expires > now) return hit.value;
+    if (this.#visibilityCache.size >= VISIBILITY_CACHE_LIMIT) {
+      for (const [k, v] of this.#visibilityCache) {
+        if (v.expires <= now) this.#visibilityCache.delete(k);
       }
-      if (this.#visibility.size >= VISIBILITY_CACHE_LIMIT) {
-        this.#visibility.clear();
+      if (this.#visibilityCache.size >= VISIBILITY_CACHE_LIMIT) {
+        this.#visibilityCache.clear();
       }
     }
-    const ids = load();
-    ids.catch(() => this.#visibility.delete(key));
-    this.#visibility.set(key, { expires: now + VISIBILITY_TTL_MS, ids });
-    return ids;
+    const value = (async (): Promise<Visibility> => {
+      const own = await this.deps.auth.getOwnServiceCredentials();
+      const [catalogued, readable] = await Promise.all([
+        this.#accountEntities(own),
+        this.#accountEntities(credentials),
+      ]);
+      const readableRefs = new Map(
+        readable.map(e => [
+          e.entityRef.toLocaleLowerCase('en-US'),
+          e.accountId,
+        ]),
+      );
+      const visible = new Set(readable.map(e => e.accountId));
+      return {
+        readable: readableRefs,
+        hidden: new Set(
+          catalogued.map(e => e.accountId).filter(id => !visible.has(id)),
+        ),
+      };
+    })();
+    value.catch(() => this.#visibilityCache.delete(key));
+    this.#visibilityCache.set(key, { expires: now + VISIBILITY_TTL_MS, value });
+    return value;
   }
 
   async #accountEntities(

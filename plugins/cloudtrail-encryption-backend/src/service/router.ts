@@ -127,7 +127,7 @@ export function createRouter(options: RouterOptions): express.Router {
       req,
       cloudTrailEncryptionReportReadPermission,
     );
-    const hidden = [...(await accounts.hiddenAccountIds(credentials))];
+    const hidden = await accounts.hiddenAccountIds(credentials);
     const [{ items, totalCount }, countsByStatus] = await Promise.all([
       store.listSummaries({
         page: query.page,
@@ -156,9 +156,9 @@ export function createRouter(options: RouterOptions): express.Router {
       cloudTrailEncryptionReportReadPermission,
     );
     await visibleAccount(credentials, id);
-    const report = await store.getReport(id);
+    const report = await store.getReportJson(id);
     if (!report) throw new NotFoundError(`No report for account ${id}`);
-    res.json(report);
+    res.type('application/json').send(report);
   });
 
   router.post('/accounts/:accountId/rescan', async (req, res) => {
@@ -188,13 +188,13 @@ export function createRouter(options: RouterOptions): express.Router {
         `Entity ${ref.kind}:${ref.namespace}/${ref.name} has no valid amazonaws.com/account-id annotation`,
       );
     }
-    const report = await store.getReport(found.accountId);
+    const report = await store.getReportJson(found.accountId);
     if (!report) {
       throw new NotFoundError(
         `Account ${found.accountId} has not been scanned yet`,
       );
     }
-    res.json(report);
+    res.type('application/json').send(report);
   });
 
   // A full scan now, through the scheduler so that replicas still share it.

@@ -3,7 +3,6 @@ import {
   type DatabaseService,
 } from '@backstage/backend-plugin-api';
 import {
-  ACCOUNT_STATUSES,
   compareSeverity,
   SEVERITIES,
   type AccountReport,
@@ -14,10 +13,32 @@ import {
   type Severity,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import type { Knex } from 'knex';
+import {
+  emptyCounts,
+  FleetSnapshot,
+  type FleetEntry,
+  type FleetQuery,
+} from './FleetSnapshot';
 import { randomUUID } from 'node:crypto';
 
 const REPORTS = 'cloudtrail_encryption_reports';
 const RUNS = 'cloudtrail_encryption_scan_runs';
+/** How stale the fleet list may be with respect to other replicas' writes. */
+const FLEET_MAX_AGE_MS = 2_000;
+const SUMMARY_COLUMNS = [
+  'account_id',
+  'account_name',
+  'status',
+  'scan_status',
+  'scanned_at',
+  'last_success_at',
+  'error',
+  'trail_count',
+  'worst_code',
+  'worst_severity',
+  'worst_rank',
+  'finding_codes',
+] as const;
 
 interface ReportRow {
   account_id: string;
@@ -46,23 +67,7 @@ interface RunRow {
   counts_by_status: string;
 }
 
-export interface ListQuery {
-  page: number;
-  pageSize: number;
-  status?: AccountStatus;
-  finding?: FindingCode;
-  /** Free text matched against the account id and name. */
-  q?: string;
-  /** Accounts the caller may not see. */
-  excludeAccountIds?: string[];
-}
-
-export function emptyCounts(): Record<AccountStatus, number> {
-  return Object.fromEntries(ACCOUNT_STATUSES.map(s => [s, 0])) as Record<
-    AccountStatus,
-    number
-  >;
-}
+export type ListQuery = FleetQuery;
 
 /** Latest report per account and scan-run history, through Backstage's database service. */
 export class ReportStore {
@@ -80,6 +85,9 @@ export class ReportStore {
     return new ReportStore(client);
   }
 
+  #snapshot: { fleet: FleetSnapshot; loadedAt: number } | undefined;
+  #loading: Promise<FleetSnapshot> | undefined;
+
   private constructor(private readonly db: Knex) {}
 
   /**
@@ -88,7 +96,7 @@ export class ReportStore {
    * Returns what is stored now.
    */
   async saveReport(report: AccountReport): Promise<AccountReport> {
-    return this.db.transaction(async tx => {
+    const stored = await this.db.transaction(async tx => {
       const existing = await tx<ReportRow>(REPORTS)
         .where({ account_id: report.accountId })
         .first();
@@ -117,76 +125,66 @@ export class ReportStore {
       }
       return stored;
     });
+    this.#snapshot?.fleet.upsert(toFleetEntry(toRow(stored)));
+    return stored;
   }
 
   async getReport(accountId: string): Promise<AccountReport | undefined> {
+    const json = await this.getReportJson(accountId);
+    return json === undefined ? undefined : JSON.parse(json);
+  }
+
+  /** The stored report as JSON text, to serve without re-serializing it. */
+  async getReportJson(accountId: string): Promise<string | undefined> {
     const row = await this.db<ReportRow>(REPORTS)
       .where({ account_id: accountId })
       .first('report');
-    return row ? JSON.parse(row.report) : undefined;
+    return row?.report;
   }
 
   async listSummaries(
     query: ListQuery,
   ): Promise<{ items: AccountSummary[]; totalCount: number }> {
-    const filtered = () => {
-      const q = this.db<ReportRow>(REPORTS);
-      if (query.excludeAccountIds?.length) {
-        q.whereNotIn('account_id', query.excludeAccountIds);
-      }
-      if (query.status) q.where('status', query.status);
-      if (query.finding) {
-        q.where('finding_codes', 'like', `%,${query.finding},%`);
-      }
-      if (query.q) {
-        const needle = `%${query.q.toLowerCase().replace(/[%_\\]/g, '\\$&')}%`;
-        q.where(inner =>
-          inner
-            .whereRaw(`lower(account_id) like ? escape '\\'`, [needle])
-            .orWhereRaw(
-              `lower(coalesce(account_name, '')) like ? escape '\\'`,
-              [needle],
-            ),
-        );
-      }
-      return q;
-    };
-    const [{ count }] = await filtered().count({ count: '*' });
-    const rows = await filtered()
-      .select(
-        'account_id',
-        'account_name',
-        'status',
-        'scan_status',
-        'scanned_at',
-        'last_success_at',
-        'error',
-        'trail_count',
-        'worst_code',
-        'worst_severity',
-        'finding_codes',
-      )
-      .orderBy([
-        { column: 'worst_rank', order: 'asc' },
-        { column: 'account_id', order: 'asc' },
-      ])
-      .limit(query.pageSize)
-      .offset((query.page - 1) * query.pageSize);
-    return { items: rows.map(toSummary), totalCount: Number(count) };
+    return (await this.#fleet()).page(query);
   }
 
   async countsByStatus(
-    excludeAccountIds?: string[],
+    excludeAccountIds?: ReadonlySet<string> | string[],
   ): Promise<Record<AccountStatus, number>> {
-    const q = this.db<ReportRow>(REPORTS)
+    return (await this.#fleet()).counts(excludeAccountIds);
+  }
+
+  /**
+   * The in-memory fleet list: loaded on first use, updated by this store's
+   * writes, and reloaded once it is older than FLEET_MAX_AGE_MS so that
+   * other replicas' writes show up.
+   */
+  async #fleet(): Promise<FleetSnapshot> {
+    const fresh =
+      this.#snapshot && Date.now() - this.#snapshot.loadedAt < FLEET_MAX_AGE_MS;
+    if (fresh) return this.#snapshot!.fleet;
+    this.#loading ??= this.#loadFleet().finally(() => {
+      this.#loading = undefined;
+    });
+    return this.#loading;
+  }
+
+  async #loadFleet(): Promise<FleetSnapshot> {
+    const loadedAt = Date.now();
+    const rows = await this.db<ReportRow>(REPORTS).select(...SUMMARY_COLUMNS);
+    const fleet = new FleetSnapshot(rows.map(toFleetEntry));
+    this.#snapshot = { fleet, loadedAt };
+    return fleet;
+  }
+
+  /** Counts straight from the database, for the history rows. */
+  async #countsFromDatabase(): Promise<Record<AccountStatus, number>> {
+    const rows = (await this.db<ReportRow>(REPORTS)
       .select('status')
       .count({ count: '*' })
-      .groupBy('status');
-    if (excludeAccountIds?.length) {
-      q.whereNotIn('account_id', excludeAccountIds);
-    }
+      .groupBy('status')) as { status: AccountStatus; count: number }[];
     const counts = emptyCounts();
-    for (const row of (await q) as { status: AccountStatus; count: number }[]) {
+    for (const row of rows) {
       if (row.status in counts) counts[row.status] = Number(row.count);
     }
     return counts;
@@ -219,7 +217,7 @@ export class ReportStore {
     id: string,
     result: { accountCount: number; errorCount: number },
   ): Promise<void> {
-    const counts = await this.countsByStatus();
+    const counts = await this.#countsFromDatabase();
     await this.db<RunRow>(RUNS)
       .where({ id })
       .update({
@@ -271,6 +269,17 @@ function toRow(report: AccountReport): ReportRow {
     worst_rank: worst ? SEVERITIES.indexOf(worst.severity) : 9,
     finding_codes: codes.length ? `,${codes.join(',')},` : '',
     report: JSON.stringify(report),
+  };
+}
+
+function toFleetEntry(row: Partial<ReportRow>): FleetEntry {
+  const summary = toSummary(row);
+  return {
+    summary,
+    worstRank: Number(row.worst_rank ?? 9),
+    haystack: `${summary.accountId} ${
+      summary.accountName ?? ''
+    }`.toLocaleLowerCase('en-US'),
   };
 }
 

@@ -96,7 +96,7 @@ export class ReportStore {
    * Returns what is stored now.
    */
   async saveReport(report: AccountReport): Promise<AccountReport> {
-    const stored = await this.db.transaction(async tx => {
+    const saved = await this.db.transaction(async tx => {
       const existing = await tx<ReportRow>(REPORTS)
         .where({ account_id: report.accountId })
         .first();
@@ -125,8 +125,8 @@ export class ReportStore {
       }
       return stored;
     });
-    this.#snapshot?.fleet.upsert(toFleetEntry(toRow(stored)));
-    return stored;
+    this.#snapshot?.fleet.upsert(toFleetEntry(toRow(saved)));
+    return saved;
   }
 
   async getReport(accountId: string): Promise<AccountReport | undefined> {

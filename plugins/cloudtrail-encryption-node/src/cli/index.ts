@@ -14,10 +14,15 @@ import { createScanEngineFromConfig } from '../scan/config';
 /** Bad input: exit code 2 with the message on stderr. */
 export class UsageError extends Error {}
 
+/** Where the user ran the command (`yarn trailguard` runs it from the package). */
+function userDir(): string {
+  return process.env.INIT_CWD ?? process.cwd();
+}
+
 async function readAppConfig(files: string[]) {
   const { appConfigs } = await loadConfig({
-    configRoot: process.cwd(),
-    configTargets: files.map(path => ({ path: resolve(path) })),
+    configRoot: userDir(),
+    configTargets: files.map(path => ({ path: resolve(userDir(), path) })),
   });
   return ConfigReader.fromConfigs(appConfigs);
 }
@@ -124,7 +129,7 @@ export async function main(argv: string[]): Promise<void> {
     .action(async opts => {
       let text: string;
       try {
-        text = await readFile(opts.policy, 'utf8');
+        text = await readFile(resolve(userDir(), opts.policy), 'utf8');
       } catch (e) {
         throw new UsageError(
           `Cannot read --policy ${opts.policy}: ${(e as Error).message}`,

@@ -199,7 +199,7 @@ function table(rows: Result[], concurrency: number, latency: number) {
     'wall/bound',
     'quota s',
     'throttled',
-    'errors',
+    'failed accts',
     'peak RSS MB',
   ];
   const body = rows.map(r => [
@@ -213,7 +213,7 @@ function table(rows: Result[], concurrency: number, latency: number) {
     (r.wallMs / Math.max(r.lowerBoundMs, r.quotaBoundMs)).toFixed(2),
     (r.quotaBoundMs / 1000).toFixed(2),
     String(r.throttled),
-    String(r.errors + r.scanErrors * 0),
+    String(r.scanErrors),
     r.peakRssMb.toFixed(0),
   ]);
   const widths = head.map((h, i) =>

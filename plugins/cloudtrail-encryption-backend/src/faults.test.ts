@@ -279,8 +279,9 @@ describe.each(createTestDatabases().eachSupportedId())(
       );
     });
 
-    it('never writes credentials or key material to the logs', () => {
-      const text = h.log.lines.join('\n');
+    it('never writes credentials or key material to the logs or responses', async () => {
+      const responses = JSON.stringify([...(await h.reports()).values()]);
+      const text = `${h.log.lines.join('\n')}\n${responses}`;
       expect(text).not.toContain(sandbox.credentials.secretAccessKey);
       expect(text).not.toMatch(/ASIA[A-Z0-9]{12,}/);
       expect(text).not.toMatch(/SessionToken|X-Amz-Security-Token=/i);

@@ -17,7 +17,7 @@ export {
   formatAwsError,
   type AwsErrorInfo,
 } from './aws/errors';
-export { accountIdFromArn, parseArn, regionFromArn } from './aws/arn';
+export { accountIdFromArn, parseArn, regionFromArn } from './arn';
 export {
   ScanEngine,
   type ScanAccount,

@@ -39,6 +39,7 @@ export function emptyCounts(): Record<AccountStatus, number> {
 export class FleetSnapshot {
   readonly #entries = new Map<string, FleetEntry>();
   #sorted: FleetEntry[] | undefined;
+  #allCounts: Record<AccountStatus, number> | undefined;
 
   constructor(entries: Iterable<FleetEntry>) {
     for (const entry of entries) {
@@ -49,6 +50,7 @@ export class FleetSnapshot {
   upsert(entry: FleetEntry): void {
     this.#entries.set(entry.summary.accountId, entry);
     this.#sorted = undefined;
+    this.#allCounts = undefined;
   }
 
   get size(): number {
@@ -58,13 +60,18 @@ export class FleetSnapshot {
   page(query: FleetQuery): { items: AccountSummary[]; totalCount: number } {
     const excluded = toSet(query.excludeAccountIds);
     const needle = query.q?.toLocaleLowerCase('en-US');
-    const matching = this.#inOrder().filter(
-      e =>
-        !excluded.has(e.summary.accountId) &&
-        (!query.status || e.summary.status === query.status) &&
-        (!query.finding || e.summary.findingCodes.includes(query.finding)) &&
-        (!needle || e.haystack.includes(needle)),
-    );
+    const unfiltered =
+      excluded.size === 0 && !query.status && !query.finding && !needle;
+    const matching = unfiltered
+      ? this.#inOrder()
+      : this.#inOrder().filter(
+          e =>
+            !excluded.has(e.summary.accountId) &&
+            (!query.status || e.summary.status === query.status) &&
+            (!query.finding ||
+              e.summary.findingCodes.includes(query.finding)) &&
+            (!needle || e.haystack.includes(needle)),
+        );
     const start = (query.page - 1) * query.pageSize;
     return {
       items: matching.slice(start, start + query.pageSize).map(e => e.summary),
@@ -76,12 +83,14 @@ export class FleetSnapshot {
     excludeAccountIds?: ReadonlySet<string> | string[],
   ): Record<AccountStatus, number> {
     const excluded = toSet(excludeAccountIds);
+    if (excluded.size === 0 && this.#allCounts) return { ...this.#allCounts };
     const counts = emptyCounts();
     for (const [id, e] of this.#entries) {
       if (!excluded.has(id) && e.summary.status in counts) {
         counts[e.summary.status] += 1;
       }
     }
+    if (excluded.size === 0) this.#allCounts = { ...counts };
     return counts;
   }
 

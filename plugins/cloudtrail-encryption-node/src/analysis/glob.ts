@@ -1,3 +1,7 @@
+import { parseArn } from '../arn';
+
+export { parseArn, type ParsedArn } from '../arn';
+
 /**
  * Wildcard matching as IAM does it: `*` matches any run of characters
  * (including none) and `?` exactly one. Nothing else is special, so a
@@ -34,28 +38,6 @@ export function globMatch(
 
 export function hasWildcard(value: string): boolean {
   return value.includes('*') || value.includes('?');
-}
-
-export interface ParsedArn {
-  partition: string;
-  service: string;
-  region: string;
-  accountId: string;
-  resource: string;
-}
-
-/** Splits an ARN into its six parts; the resource part may itself hold colons. */
-export function parseArn(value: string | undefined): ParsedArn | undefined {
-  if (!value || !value.startsWith('arn:')) return undefined;
-  const parts = value.split(':');
-  if (parts.length < 6) return undefined;
-  return {
-    partition: parts[1],
-    service: parts[2],
-    region: parts[3],
-    accountId: parts[4],
-    resource: parts.slice(5).join(':'),
-  };
 }
 
 /**

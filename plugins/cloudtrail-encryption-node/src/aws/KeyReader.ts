@@ -6,20 +6,11 @@ import {
   type GrantListEntry,
   type KeyMetadata,
 } from '@aws-sdk/client-kms';
+import type { KmsGrant } from '../analysis/grants';
 import type { AwsClientFactory } from './AwsClientFactory';
 
-/** A grant as the analysis reads it (a subset of ListGrants' entries). */
-export interface GrantRecord {
-  GrantId?: string;
-  Name?: string;
-  GranteePrincipal?: string;
-  RetiringPrincipal?: string;
-  Operations?: string[];
-  Constraints?: {
-    EncryptionContextSubset?: Record<string, string>;
-    EncryptionContextEquals?: Record<string, string>;
-  };
-}
+/** A grant as ListGrants returns it; the analysis reads the same shape. */
+export type GrantRecord = KmsGrant;
 
 /** Reads KMS: I/O only, no judgement. Every call runs in the key's Region. */
 export class KeyReader {

@@ -4,7 +4,7 @@ import {
   paginateListTrails,
 } from '@aws-sdk/client-cloudtrail';
 import type { AwsClientFactory } from './AwsClientFactory';
-import { accountIdFromArn } from './arn';
+import { accountIdFromArn } from '../arn';
 
 /** A trail as ListTrails names it. */
 export interface TrailSummaryRecord {

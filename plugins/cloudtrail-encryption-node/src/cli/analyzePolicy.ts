@@ -1,5 +1,5 @@
 import { assessTrail, evaluateKeyPolicy } from '../analysis';
-import { parseArn } from '../aws/arn';
+import { parseArn } from '../arn';
 
 const TRAIL_ARN =
   /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[\w.-]{1,128}$/;

@@ -2,7 +2,7 @@ import type { KeyMetadata } from '@aws-sdk/client-kms';
 import type { AccountReport } from '@trailguard/plugin-cloudtrail-encryption-common';
 import pLimit from 'p-limit';
 import type { AwsClientFactory } from '../aws/AwsClientFactory';
-import { accountIdFromArn, regionFromArn } from '../aws/arn';
+import { accountIdFromArn, regionFromArn } from '../arn';
 import { BucketReader } from '../aws/BucketReader';
 import { describeAwsError, formatAwsError } from '../aws/errors';
 import { KeyReader, type GrantRecord } from '../aws/KeyReader';

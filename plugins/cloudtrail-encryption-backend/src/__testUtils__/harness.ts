@@ -86,6 +86,9 @@ export async function startPluginBackend(options: {
             aws: {
               endpoint: sandbox.endpoint,
               requestTimeout: 1000,
+              // 20% random throttling fails a call 8 times running once in
+              // 400,000 calls: rare enough for a test to rely on.
+              maxAttempts: 8,
               // Long enough for throttling back-off, short enough for hang tests.
               callTimeout: 8000,
             },

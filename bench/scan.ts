@@ -122,8 +122,17 @@ async function runOne(
     const started = performance.now();
     await engine.scan(ids, {
       collect: false,
-      onProgress: ({ report }) => {
+      onProgress: ({ report, done, total }) => {
         if (report.scanStatus === 'error') scanErrors += 1;
+        if (process.env.BENCH_HEAP && done === Math.floor(total / 2)) {
+          (global as any).gc?.();
+          const m = process.memoryUsage();
+          console.error(
+            `live heap mid-scan: ${(m.heapUsed / 2 ** 20).toFixed(
+              0,
+            )} MB, rss ${(m.rss / 2 ** 20).toFixed(0)} MB`,
+          );
+        }
       },
     });
     const wallMs = performance.now() - started;

@@ -96,36 +96,39 @@ export class ReportStore {
    * Returns what is stored now.
    */
   async saveReport(report: AccountReport): Promise<AccountReport> {
-    const saved = await this.db.transaction(async tx => {
-      const existing = await tx<ReportRow>(REPORTS)
-        .where({ account_id: report.accountId })
-        .first();
-      let stored = report;
-      if (report.scanStatus === 'error' && existing) {
-        const previous: AccountReport = JSON.parse(existing.report);
-        stored = {
-          ...previous,
-          accountName: report.accountName ?? previous.accountName,
-          scannedAt: report.scannedAt,
-          scanStatus: 'error',
-          error: report.error,
-        };
-      } else if (report.scanStatus === 'ok') {
-        stored = {
-          ...report,
-          lastSuccessAt: report.lastSuccessAt ?? report.scannedAt,
-        };
-        delete stored.error;
-      }
-      const row = toRow(stored);
-      if (existing) {
-        await tx(REPORTS).where({ account_id: report.accountId }).update(row);
-      } else {
-        await tx(REPORTS).insert(row);
-      }
-      return stored;
-    });
-    this.#snapshot?.fleet.upsert(toFleetEntry(toRow(saved)));
+    const { stored: saved, row: savedRow } = await this.db.transaction(
+      async tx => {
+        // Only a failed scan needs the stored report (to keep its trails).
+        const existing = await tx<ReportRow>(REPORTS)
+          .where({ account_id: report.accountId })
+          .first(report.scanStatus === 'error' ? 'report' : 'account_id');
+        let stored = report;
+        if (report.scanStatus === 'error' && existing) {
+          const previous: AccountReport = JSON.parse(existing.report);
+          stored = {
+            ...previous,
+            accountName: report.accountName ?? previous.accountName,
+            scannedAt: report.scannedAt,
+            scanStatus: 'error',
+            error: report.error,
+          };
+        } else if (report.scanStatus === 'ok') {
+          stored = {
+            ...report,
+            lastSuccessAt: report.lastSuccessAt ?? report.scannedAt,
+          };
+          delete stored.error;
+        }
+        const row = toRow(stored);
+        if (existing) {
+          await tx(REPORTS).where({ account_id: report.accountId }).update(row);
+        } else {
+          await tx(REPORTS).insert(row);
+        }
+        return { stored, row };
+      },
+    );
+    this.#snapshot?.fleet.upsert(toFleetEntry(savedRow));
     return saved;
   }
 

@@ -1,13 +1,8 @@
 import {
-  FindingCode,
-  TrailReport,
-} from '@trailguard/plugin-cloudtrail-encryption-common';
-import {
   CLOUDTRAIL_DESCRIBE,
   CLOUDTRAIL_ENCRYPT,
   decryptFor,
   DOCS_CROSS_ACCOUNT_POLICY,
-  KEY_ARN,
   KMS_DEFAULT_POLICY,
   OTHER,
   OWNER,
@@ -15,20 +10,16 @@ import {
   ROOT_ADMIN,
   TRAIL_ARN,
 } from './__fixtures__/keyPolicies';
-import { healthyTrail, withKeyInfo } from './__fixtures__/trails';
+import {
+  codes,
+  healthyTrail,
+  KEY,
+  only,
+  TRAIL,
+  withKeyInfo,
+  withPolicy,
+} from './__fixtures__/trails';
 import { assessTrail } from './assessTrail';
-
-const TRAIL = 'Trail "management-events" (us-east-1)';
-const KEY = `KMS key ${KEY_ARN} (us-east-1)`;
-
-const codes = (report: TrailReport) => report.findings.map(f => f.code);
-const withPolicy = (policy: unknown, grants: unknown = []) =>
-  withKeyInfo({}, { policy: { raw: JSON.stringify(policy) }, grants });
-const only = (report: TrailReport, code: FindingCode) => {
-  const found = report.findings.filter(f => f.code === code);
-  expect(found).toHaveLength(1);
-  return found[0];
-};
 
 describe('assessTrail: key policy findings', () => {
   it('CLOUDTRAIL_CANNOT_ENCRYPT and CLOUDTRAIL_CANNOT_DESCRIBE_KEY for the plain KMS default policy', () => {

@@ -1,8 +1,4 @@
-import {
-  FINDING_CODES,
-  FindingCode,
-  TrailReport,
-} from '@trailguard/plugin-cloudtrail-encryption-common';
+import { FINDING_CODES } from '@trailguard/plugin-cloudtrail-encryption-common';
 import {
   CLOUDTRAIL_ENCRYPT,
   decryptFor,
@@ -14,22 +10,18 @@ import {
   policyOf,
   TRAIL_ARN,
 } from './__fixtures__/keyPolicies';
-import { healthyTrail, withKeyInfo } from './__fixtures__/trails';
+import {
+  codes,
+  healthyTrail,
+  KEY,
+  only,
+  TRAIL,
+  withKeyInfo,
+  withPolicy,
+} from './__fixtures__/trails';
 import { assessTrail } from './assessTrail';
 import { FINDING_CATALOGUE } from './catalogue';
 import type { TrailAssessmentInput } from './types';
-
-const TRAIL = 'Trail "management-events" (us-east-1)';
-const KEY = `KMS key ${KEY_ARN} (us-east-1)`;
-
-const codes = (report: TrailReport) => report.findings.map(f => f.code);
-const withPolicy = (policy: unknown, grants: unknown = []) =>
-  withKeyInfo({}, { policy: { raw: JSON.stringify(policy) }, grants });
-const only = (report: TrailReport, code: FindingCode) => {
-  const found = report.findings.filter(f => f.code === code);
-  expect(found).toHaveLength(1);
-  return found[0];
-};
 
 describe('assessTrail', () => {
   it('reports a console-configured trail without findings', () => {

@@ -138,12 +138,14 @@ export class AwsClientFactory {
   }
 
   /**
-   * Forgets an account's credentials too, so the next scan assumes its role
+   * Forgets accounts' credentials too, so the next scan assumes their roles
    * again (one AssumeRole per account per scan) and sees a revoked role.
    */
-  forget(accountId: string): void {
-    this.release(accountId);
-    this.#credentials.delete(accountId);
+  forget(accountIds: Iterable<string>): void {
+    for (const accountId of accountIds) {
+      this.release(accountId);
+      this.#credentials.delete(accountId);
+    }
     // The shared bucket-Region client is signed with some account's
     // credentials: it goes with them.
     this.release('*');

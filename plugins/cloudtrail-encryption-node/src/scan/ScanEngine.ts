@@ -289,7 +289,7 @@ export class ScanEngine {
     try {
       await this.#scanAll(accounts, options, run, limit, reports, () => ++done);
     } finally {
-      for (const id of run.touchedAccounts()) this.#clients.forget(id);
+      this.#clients.forget(run.touchedAccounts());
     }
     const order = new Map(accounts.map((a, i) => [a.accountId, i]));
     return reports.sort(

@@ -33,6 +33,23 @@ export async function stopSandbox(sandbox: Sandbox | undefined) {
   delete process.env.AWS_ENDPOINT_URL_STS;
 }
 
+/**
+ * Starts the demo sandbox for a describe block and puts it back to the demo
+ * state, with fresh counters, before each test.
+ */
+export function useDemoSandbox(onStart: (sandbox: Sandbox) => void): void {
+  let sandbox: Sandbox | undefined;
+  beforeAll(async () => {
+    sandbox = await startDemoSandbox();
+    onStart(sandbox);
+  });
+  afterAll(() => stopSandbox(sandbox));
+  beforeEach(() => {
+    sandbox!.loadScenario('demo');
+    sandbox!.resetCounters();
+  });
+}
+
 /** App config as a deployment against the sandbox would have it. */
 export function sandboxConfig(
   sandbox: Sandbox,

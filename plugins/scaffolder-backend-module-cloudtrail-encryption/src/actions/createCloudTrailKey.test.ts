@@ -6,8 +6,7 @@ import {
   DEMO,
   outputsOf,
   sandboxConfig,
-  startDemoSandbox,
-  stopSandbox,
+  useDemoSandbox,
   writeCalls,
 } from '../__testUtils__/sandbox';
 import { createCreateCloudTrailKeyAction } from './createCloudTrailKey';
@@ -21,13 +20,8 @@ const READER = 'arn:aws:iam::100000000002:role/SecurityAudit';
 describe('aws:kms:create-cloudtrail-key against the sandbox', () => {
   let sandbox: Sandbox;
 
-  beforeAll(async () => {
-    sandbox = await startDemoSandbox();
-  });
-  afterAll(() => stopSandbox(sandbox));
-  beforeEach(() => {
-    sandbox.loadScenario('demo');
-    sandbox.resetCounters();
+  useDemoSandbox(started => {
+    sandbox = started;
   });
 
   const createKey = () =>

@@ -4,8 +4,7 @@ import {
   DEMO,
   outputsOf,
   sandboxConfig,
-  startDemoSandbox,
-  stopSandbox,
+  useDemoSandbox,
   writeCalls,
 } from '../__testUtils__/sandbox';
 import { createCreateCloudTrailKeyAction } from './createCloudTrailKey';
@@ -17,13 +16,8 @@ jest.setTimeout(30_000);
 describe('aws:cloudtrail:enable-sse-kms against the sandbox', () => {
   let sandbox: Sandbox;
 
-  beforeAll(async () => {
-    sandbox = await startDemoSandbox();
-  });
-  afterAll(() => stopSandbox(sandbox));
-  beforeEach(() => {
-    sandbox.loadScenario('demo');
-    sandbox.resetCounters();
+  useDemoSandbox(started => {
+    sandbox = started;
   });
 
   const enable = () =>

@@ -5,8 +5,7 @@ import {
   DEMO,
   outputsOf,
   sandboxConfig,
-  startDemoSandbox,
-  stopSandbox,
+  useDemoSandbox,
   writeCalls,
 } from '../__testUtils__/sandbox';
 import { createEnableSseKmsAction } from './enableSseKms';
@@ -19,13 +18,8 @@ const { accountId, trailArn, keyArn } = DEMO.checkout;
 describe('aws:kms:ensure-cloudtrail-key-policy against the sandbox', () => {
   let sandbox: Sandbox;
 
-  beforeAll(async () => {
-    sandbox = await startDemoSandbox();
-  });
-  afterAll(() => stopSandbox(sandbox));
-  beforeEach(() => {
-    sandbox.loadScenario('demo');
-    sandbox.resetCounters();
+  useDemoSandbox(started => {
+    sandbox = started;
   });
 
   const ensure = () =>

@@ -1,3 +1,7 @@
+import type {
+  FindingCode,
+  TrailReport,
+} from '@trailguard/plugin-cloudtrail-encryption-common';
 import type { TrailAssessmentInput } from '../types';
 import { consoleDefaultPolicy, KEY_ARN, OWNER, TRAIL_ARN } from './keyPolicies';
 
@@ -57,3 +61,20 @@ export function withKeyInfo(
     } as TrailAssessmentInput['key'],
   });
 }
+
+/** How the findings of the healthy trail and its key name them. */
+export const TRAIL = 'Trail "management-events" (us-east-1)';
+export const KEY = `KMS key ${KEY_ARN} (us-east-1)`;
+
+export const codes = (report: TrailReport) => report.findings.map(f => f.code);
+
+/** The healthy trail with this key policy (and grants) instead. */
+export const withPolicy = (policy: unknown, grants: unknown = []) =>
+  withKeyInfo({}, { policy: { raw: JSON.stringify(policy) }, grants });
+
+/** The one finding with this code; fails the test when there is not exactly one. */
+export const only = (report: TrailReport, code: FindingCode) => {
+  const found = report.findings.filter(f => f.code === code);
+  expect(found).toHaveLength(1);
+  return found[0];
+};

@@ -8,8 +8,61 @@ import type { FindingCode } from './findings';
 /** How the trail's log files are encrypted at rest in S3. */
 export type TrailEncryption = 'SSE-KMS' | 'SSE-S3';
 
-/** Outcome of the last scan attempt of an account. */
-export type ScanStatus = 'ok' | 'error' | 'pending';
+/**
+ * Outcome of the last scan attempt of an account: `partial` when some Regions
+ * (or some trails) could not be read but the rest of the account was.
+ */
+export type ScanStatus = 'ok' | 'partial' | 'error' | 'pending';
+
+/** A Region whose calls failed during an account's scan (opt-in Region not enabled, Region-deny SCP, …). */
+export interface RegionFailure {
+  region: string;
+  /** The AWS error, e.g. `UnrecognizedClientException: The security token included in the request is invalid`. */
+  reason: string;
+}
+
+/**
+ * Where an account comes from in the scanned estate.
+ * - `organization`: an account of the AWS Organization read through the management (or delegated administrator) account;
+ * - `configured`: listed in `aws.accounts` or `cloudtrailEncryption.estate.include`.
+ */
+export type EstateSource = 'organization' | 'configured';
+
+/** AWS Organizations' account status (ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED); configured accounts are ACTIVE. */
+export type EstateAccountState =
+  | 'ACTIVE'
+  | 'SUSPENDED'
+  | 'PENDING_CLOSURE'
+  | 'CLOSED';
+
+/** An account's place in the estate, as the last estate read saw it. */
+export interface AccountMembership {
+  source: EstateSource;
+  state: EstateAccountState;
+  /** The organization the account belongs to, when read from AWS Organizations. */
+  organizationId?: string;
+  /** OU path from the root, e.g. `Root/Workloads/Prod`, when read from AWS Organizations. */
+  ouPath?: string;
+}
+
+/** How the estate (the accounts scanned and trusted) is defined, as served by `GET /estate`. */
+export interface EstateSummary {
+  /** `organization`: AWS Organizations defines the estate (plus configured extras); `accounts`: an explicit list only. */
+  mode: 'organization' | 'accounts';
+  organizationId?: string;
+  managementAccountId?: string;
+  /** Accounts in the estate, by state. */
+  accountCount: number;
+  activeCount: number;
+  /** Suspended or pending closure: listed, not scanned. */
+  suspendedCount: number;
+  /** Accounts outside the estate trusted by `cloudtrailEncryption.trustedAccountIds`. */
+  trustedAccountIds: string[];
+  /** When the estate was last read. */
+  readAt?: string;
+  /** Why the last read of the organization failed; the previous estate is kept. */
+  error?: string;
+}
 
 /** Overall verdict for an account. */
 export type AccountStatus =
@@ -147,6 +200,11 @@ export interface TrailReport {
   decryptPrincipals: DecryptPrincipal[];
   delivery: TrailDelivery;
   findings: Finding[];
+  /**
+   * Set when ListTrails named the trail but a later call could not describe
+   * it: the trail is kept in the report with this error instead of being dropped.
+   */
+  error?: string;
 }
 
 export interface AccountReport {
@@ -158,8 +216,12 @@ export interface AccountReport {
   /** ISO 8601 time of the last successful scan, when there was one. */
   lastSuccessAt?: string;
   scanStatus: ScanStatus;
-  /** Why the last scan failed; the trails are then the last good ones. */
+  /** Why the last scan failed (or, when `partial`, what failed); the trails are then the last good ones. */
   error?: string;
+  /** Regions whose calls failed in the last scan (scanStatus `partial`). */
+  failedRegions?: RegionFailure[];
+  /** The account's place in the estate (organization or configured), when known. */
+  membership?: AccountMembership;
   status: AccountStatus;
   trails: TrailReport[];
   /** Account-level findings (not about one trail), plus every trail's findings. */
@@ -174,6 +236,8 @@ export interface AccountSummary {
   lastSuccessAt?: string;
   scanStatus: ScanStatus;
   error?: string;
+  failedRegions?: RegionFailure[];
+  membership?: AccountMembership;
   status: AccountStatus;
   trailCount: number;
   /** The most severe finding, if any. */

@@ -177,6 +177,49 @@ describe('fault and load controls', () => {
     );
   });
 
+  it('denies a Region (a Region-deny SCP) and leaves the others alone', async () => {
+    sandbox().faults.set({
+      accessDenied: [{ account: DEMO.mlPlatform, region: 'us-west-2' }],
+    });
+    const west = await clientsAs(sandbox(), DEMO.mlPlatform, {
+      region: 'us-west-2',
+    });
+    const err = await caught(
+      west.cloudtrail.send(new DescribeTrailsCommand({})),
+    );
+    expect(err.name).toBe('AccessDeniedException');
+    expect(err.message).toContain('service control policy');
+    const east = await clientsAs(sandbox(), DEMO.mlPlatform);
+    await east.cloudtrail.send(new DescribeTrailsCommand({}));
+  });
+
+  it('answers an opt-in Region the account has not enabled as AWS does', async () => {
+    sandbox().faults.set({
+      regionNotEnabled: [{ account: DEMO.payments, region: 'ap-east-1' }],
+    });
+    const hk = await clientsAs(sandbox(), DEMO.payments, {
+      region: 'ap-east-1',
+    });
+    const ct = await caught(hk.cloudtrail.send(new DescribeTrailsCommand({})));
+    expect([ct.name, ct.$metadata.httpStatusCode]).toEqual([
+      'UnrecognizedClientException',
+      400,
+    ]);
+    const kms = await caught(
+      hk.kms.send(new DescribeKeyCommand({ KeyId: 'alias/x' })),
+    );
+    expect(kms.name).toBe('UnrecognizedClientException');
+    const other = await clientsAs(sandbox(), DEMO.dataLake, {
+      region: 'ap-east-1',
+    });
+    await other.cloudtrail.send(new DescribeTrailsCommand({}));
+    expect(
+      new FaultController({
+        regionNotEnabled: [{ region: 'ap-east-1' }],
+      }).decide({ api: 'sts:AssumeRole', account: '1', region: 'ap-east-1' }),
+    ).toEqual({ kind: 'regionNotEnabled' });
+  });
+
   it('hangs chosen calls until the client times out', async () => {
     sandbox().faults.set({
       hang: [{ api: 'cloudtrail:GetTrailStatus', account: DEMO.payments }],

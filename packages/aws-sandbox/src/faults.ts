@@ -31,7 +31,14 @@ export interface FaultConfig {
   failNext?: number | ({ count: number } & FaultMatcher);
   /** Limits throttleRate and errorRate to matching calls. */
   scope?: FaultMatcher;
+  /** Matching calls are denied, as a service control policy (e.g. a Region deny) would. */
   accessDenied?: FaultMatcher[];
+  /**
+   * Matching calls fail as in an opt-in Region the account has not enabled:
+   * the Region does not recognise the credentials (UnrecognizedClientException,
+   * InvalidClientTokenId for STS).
+   */
+  regionNotEnabled?: FaultMatcher[];
   /** Matching calls never get a response, until the client gives up. */
   hang?: FaultMatcher[];
 }
@@ -67,6 +74,7 @@ export type FaultDecision =
   | { kind: 'throttle' }
   | { kind: 'internal' }
   | { kind: 'accessDenied' }
+  | { kind: 'regionNotEnabled' }
   | undefined;
 
 /** Small, fast, seedable PRNG (mulberry32). */
@@ -149,6 +157,10 @@ export class FaultController {
   decide(call: CallInfo, now = Date.now()): FaultDecision {
     const c = this.config;
     if (c.hang?.some(m => matches(m, call))) return { kind: 'hang' };
+    // A Region the account cannot use answers before any quota applies.
+    if (c.regionNotEnabled?.some(m => matches(m, call))) {
+      return { kind: 'regionNotEnabled' };
+    }
     if (!this.takeToken(call, now)) return { kind: 'throttle' };
     const inScope = matches(c.scope, call);
     if (inScope && c.throttleRate && this.rng() < c.throttleRate) {

@@ -10,8 +10,20 @@ export {
   DEFAULT_AWS_CLIENT_OPTIONS,
   type AwsClientOptions,
   type CredentialsResolver,
+  type MainCredentialsResolver,
 } from './aws/AwsClientFactory';
-export { credentialsResolverFromConfig, roleArn } from './aws/credentials';
+export {
+  credentialsResolverFromConfig,
+  mainCredentialsResolverFromConfig,
+  roleArn,
+} from './aws/credentials';
+export {
+  EstateReader,
+  type Estate,
+  type EstateAccount,
+  type EstateReaderOptions,
+} from './estate/EstateReader';
+export { readEstateSettings, type EstateSettings } from './estate/settings';
 export {
   describeAwsError,
   formatAwsError,

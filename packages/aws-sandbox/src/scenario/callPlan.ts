@@ -25,6 +25,20 @@ function plan(byApi: Record<string, number>, accounts: number): CallPlan {
 const trailArn = (t: TrailSpec) =>
   `arn:aws:cloudtrail:${t.homeRegion}:${t.account}:trail/${t.name}`;
 
+/** The key ARN an alias ARN points at; other references unchanged. */
+function resolveAlias(s: Scenario, reference: string): string {
+  const m = /^arn:aws:kms:([a-z0-9-]+):(\d{12}):(alias\/.+)$/.exec(reference);
+  if (!m) return reference;
+  const [, region, account, alias] = m;
+  const key = (s.keys ?? []).find(
+    k =>
+      k.account === account &&
+      k.region === region &&
+      (k.aliases ?? []).includes(alias),
+  );
+  return key ? `arn:aws:kms:${region}:${account}:key/${key.id}` : reference;
+}
+
 function orgAccounts(s: Scenario) {
   return s.accounts.filter(a =>
     s.organization ? a.inOrganization !== false : true,
@@ -75,13 +89,16 @@ export function computeMinimalCallPlan(s: Scenario): CallPlan {
       ),
     ),
   );
-  const keys = new Set(
+  const references = new Set(
     [...seen.values()].map(t => t.kmsKey).filter((k): k is string => !!k),
   );
+  // DescribeKey once per way a key is named; the rest once per key it resolves to.
+  const keys = new Set([...references].map(k => resolveAlias(s, k)));
   for (const api of KEY_APIS) {
-    byApi[api] = [...keys].filter(
-      k => api === 'kms:DescribeKey' || existing.has(k),
-    ).length;
+    byApi[api] =
+      api === 'kms:DescribeKey'
+        ? references.size
+        : [...keys].filter(k => existing.has(k)).length;
   }
   byApi['s3:HeadBucket'] = new Set([...seen.values()].map(t => t.bucket)).size;
   return plan(byApi, accounts.length);

@@ -45,6 +45,13 @@ const ROLES = [
 export const GENERATED_MANAGEMENT = '900000000000';
 export const GENERATED_LOG_ARCHIVE = '900000000001';
 
+/** Spread without the RNG, so adding OUs left every generated trail as it was. */
+function memberOu(index: number): string {
+  const slot = index % 10;
+  if (slot < 5) return 'Workloads/Prod';
+  return slot < 8 ? 'Workloads/NonProd' : 'Sandbox';
+}
+
 function pick(rng: () => number): string {
   let r = rng() * 100;
   for (const [profile, weight] of GENERATED_MIX) {
@@ -85,7 +92,7 @@ export function generateOrganization(options: GenerateOptions): Scenario {
 
   const accounts: AccountSpec[] = [
     { id: mgmt, name: 'management', roles: ROLES },
-    { id: archive, name: 'log-archive', roles: ROLES },
+    { id: archive, name: 'log-archive', ou: 'Security', roles: ROLES },
   ];
   const keys: KeySpec[] = [
     {
@@ -178,7 +185,7 @@ export function generateOrganization(options: GenerateOptions): Scenario {
   for (let i = 0; i < options.accounts; i++) {
     const id = String(300000000000 + i + 1);
     const name = `member-${String(i + 1).padStart(4, '0')}`;
-    accounts.push({ id, name, roles: ROLES });
+    accounts.push({ id, name, ou: memberOu(i), roles: ROLES });
     const region = regions[Math.floor(rng() * regions.length)];
     addTrail(id, `${name}-trail`, region, pick(rng));
     if (regions.length > 1 && rng() < 0.15) {

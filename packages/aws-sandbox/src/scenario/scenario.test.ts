@@ -166,6 +166,27 @@ describe('scenario validation', () => {
     expect(error!.message).toContain('Invalid scenario broken.yaml');
   });
 
+  it('checks account OUs and states', () => {
+    const text = [
+      'organization: { id: o-tgestate001, managementAccount: "123456789012" }',
+      'accounts:',
+      '  - { id: "123456789012", name: a, ou: "Workloads//Prod", state: GONE }',
+      '  - { id: "123456789013", name: b, inOrganization: false, ou: Partners }',
+      '  - { id: "123456789014", name: c, ou: Workloads/Prod, state: CLOSED }',
+    ].join('\n');
+    let error: ScenarioValidationError | undefined;
+    try {
+      parseScenario(text, 'ous.yaml');
+    } catch (e) {
+      error = e as ScenarioValidationError;
+    }
+    expect(error!.problems).toEqual([
+      'accounts[0].ou: invalid value "Workloads//Prod"',
+      'accounts[0].state: invalid value "GONE"',
+      'accounts[1].ou: only organization members sit in an OU',
+    ]);
+  });
+
   it('reports YAML syntax errors and missing files clearly', () => {
     expect(() => parseScenario('accounts: [', 'x.yaml')).toThrow(
       /YAML syntax error/,

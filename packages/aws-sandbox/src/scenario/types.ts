@@ -18,7 +18,17 @@ export interface AccountSpec {
   assumeRoleDenied?: boolean;
   /** Accounts are organization members unless this is false. */
   inOrganization?: boolean;
+  /** OU path under the organization root, e.g. `Workloads/Prod`; absent means the root itself. */
+  ou?: string;
+  /** AWS Organizations account state; ACTIVE when absent. */
+  state?: AccountStateName;
 }
+
+export type AccountStateName =
+  | 'ACTIVE'
+  | 'SUSPENDED'
+  | 'PENDING_CLOSURE'
+  | 'CLOSED';
 
 export interface OrganizationSpec {
   id: string;

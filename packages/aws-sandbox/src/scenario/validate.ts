@@ -19,12 +19,18 @@ const UUID_RE =
 const MRK_RE = /^mrk-[0-9a-f]{32}$/;
 const KEY_ARN_RE =
   /^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f-]{36})$/;
+const KEY_OR_ALIAS_ARN_RE = new RegExp(
+  `${KEY_ARN_RE.source}|^arn:aws:kms:[a-z0-9-]+:\\d{12}:alias\\/[A-Za-z0-9/_-]{1,250}$`,
+);
 const BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const TRAIL_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/;
 const ALIAS_RE = /^alias\/[A-Za-z0-9/_-]{1,250}$/;
 const DATE_RE =
   /^([+-]\d+[smhd]|\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?)$/;
 const KEY_STATES = ['Enabled', 'Disabled', 'PendingDeletion'];
+// OU names: 1-128 characters, no slash (the path separator here).
+const OU_PATH_RE = /^[^/\s][^/]{0,127}(\/[^/\s][^/]{0,127})*$/;
+const ACCOUNT_STATE_RE = /^(ACTIVE|SUSPENDED|PENDING_CLOSURE|CLOSED)$/;
 
 type Obj = Record<string, unknown>;
 
@@ -84,6 +90,14 @@ export function validateScenario(input: unknown, source: string): Scenario {
     str(a, 'email', p, undefined, false);
     bool(a, 'assumeRoleDenied', p);
     bool(a, 'inOrganization', p);
+    str(a, 'ou', p, OU_PATH_RE, false);
+    str(a, 'state', p, ACCOUNT_STATE_RE, false);
+    if (
+      a.ou !== undefined &&
+      (input.organization === undefined || a.inOrganization === false)
+    ) {
+      fail(`${p}.ou`, 'only organization members sit in an OU');
+    }
     if (id && accountIds.has(id)) fail(`${p}.id`, `duplicate account ${id}`);
     if (id) accountIds.add(id);
     const roles = a.roles;
@@ -226,7 +240,8 @@ export function validateScenario(input: unknown, source: string): Scenario {
     if (bucket && buckets.size > 0 && !buckets.has(bucket)) {
       fail(`${p}.bucket`, `unknown bucket ${bucket}`);
     }
-    str(t, 'kmsKey', p, KEY_ARN_RE, false);
+    // A trail may name its key by alias ARN, as DescribeTrails then shows it.
+    str(t, 'kmsKey', p, KEY_OR_ALIAS_ARN_RE, false);
     str(t, 'latestDeliveryTime', p, DATE_RE, false);
     str(t, 'latestDeliveryError', p, undefined, false);
     for (const f of [

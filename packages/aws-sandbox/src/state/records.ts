@@ -1,4 +1,4 @@
-import type { KeyStateName } from '../scenario/types';
+import type { AccountStateName, KeyStateName } from '../scenario/types';
 
 export interface RoleRecord {
   name: string;
@@ -15,6 +15,16 @@ export interface AccountRecord {
   assumeRoleDenied: boolean;
   inOrganization: boolean;
   joinedTimestamp: Date;
+  state: AccountStateName;
+  /** The root or OU the account sits in; undefined outside the organization. */
+  parentId?: string;
+}
+
+/** An organizational unit; the root is kept apart in OrganizationRecord. */
+export interface OrganizationalUnitRecord {
+  id: string;
+  name: string;
+  parentId: string;
 }
 
 export interface GrantRecord {
@@ -102,6 +112,8 @@ export interface CredentialRecord {
 export interface OrganizationRecord {
   id: string;
   managementAccount: string;
+  /** `r-…`, derived from the organization id. */
+  rootId: string;
 }
 
 export const keyArn = (region: string, account: string, id: string) =>

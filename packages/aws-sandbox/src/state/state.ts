@@ -8,6 +8,7 @@ import {
   CredentialRecord,
   GrantRecord,
   KeyRecord,
+  OrganizationalUnitRecord,
   OrganizationRecord,
   TrailRecord,
   keyArn,
@@ -52,6 +53,7 @@ export class SandboxState {
   readonly accounts = new Map<string, AccountRecord>();
   readonly credentials = new Map<string, CredentialRecord>();
   organization?: OrganizationRecord;
+  readonly organizationalUnits = new Map<string, OrganizationalUnitRecord>();
   readonly keys = new Map<string, KeyRecord>();
   readonly aliases: AliasRecord[] = [];
   readonly buckets = new Map<string, BucketRecord>();
@@ -66,8 +68,16 @@ export class SandboxState {
     if (s.settings?.listTrailsPageSize) {
       st.listTrailsPageSize = s.settings.listTrailsPageSize;
     }
-    if (s.organization) st.organization = { ...s.organization };
+    if (s.organization) {
+      st.organization = {
+        ...s.organization,
+        rootId: `r-${stableHex(`${s.organization.id}/root`, 4)}`,
+      };
+    }
     for (const a of s.accounts) {
+      const inOrganization = s.organization
+        ? a.inOrganization !== false
+        : false;
       st.accounts.set(a.id, {
         id: a.id,
         name: a.name,
@@ -83,8 +93,10 @@ export class SandboxState {
               },
         ),
         assumeRoleDenied: a.assumeRoleDenied === true,
-        inOrganization: s.organization ? a.inOrganization !== false : false,
+        inOrganization,
         joinedTimestamp: created,
+        state: a.state ?? 'ACTIVE',
+        parentId: inOrganization ? st.ouPath(a.ou) : undefined,
       });
     }
     for (const c of s.credentials ?? [])
@@ -196,6 +208,29 @@ export class SandboxState {
     return st;
   }
 
+  /** The id of the OU at `path` under the root, creating the OUs on the way. */
+  ouPath(path: string | undefined): string {
+    let parentId = this.organization!.rootId;
+    for (const name of (path ?? '').split('/').filter(Boolean)) {
+      parentId = this.#childOu(parentId, name);
+    }
+    return parentId;
+  }
+
+  #childOu(parentId: string, name: string): string {
+    const org = this.organization!;
+    const existing = [...this.organizationalUnits.values()].find(
+      ou => ou.parentId === parentId && ou.name === name,
+    );
+    if (existing) return existing.id;
+    const id = `ou-${org.rootId.slice(2)}-${stableHex(
+      `${org.id}/${parentId}/${name}`,
+      8,
+    )}`;
+    this.organizationalUnits.set(id, { id, name, parentId });
+    return id;
+  }
+
   isOrgMember(account: string): boolean {
     return (
       !!this.organization && this.accounts.get(account)?.inOrganization === true
@@ -231,6 +266,7 @@ export class SandboxState {
     return {
       scenario: this.scenarioName,
       organization: this.organization,
+      organizationalUnits: [...this.organizationalUnits.values()],
       accounts: [...this.accounts.values()],
       credentials: [...this.credentials.values()].map(c => ({
         accessKeyId: c.accessKeyId,

@@ -36,29 +36,72 @@ describe('assessAccount', () => {
     expect(assessAccount([healthy(), healthy()]).status).toBe('compliant');
   });
 
-  it('medium and low findings do not block', () => {
-    const lowAndMedium = assessTrail(
-      withKeyInfo(
-        { rotationEnabled: false },
-        {
-          policy: {
-            raw: JSON.stringify(
-              policyOf(
-                ROOT_ADMIN,
-                CLOUDTRAIL_ENCRYPT,
-                CLOUDTRAIL_DESCRIBE,
-                decryptFor({ AWS: OTHER }),
+  it('medium and low findings do not block; an outside reader does', () => {
+    const withReader = (extra: object[]) =>
+      assessTrail(
+        withKeyInfo(
+          { rotationEnabled: false },
+          {
+            policy: {
+              raw: JSON.stringify(
+                policyOf(
+                  ROOT_ADMIN,
+                  CLOUDTRAIL_ENCRYPT,
+                  CLOUDTRAIL_DESCRIBE,
+                  ...extra,
+                ),
               ),
-            ),
+            },
           },
-        },
-      ),
+        ),
+      );
+    const low = withReader([]);
+    expect(low.findings.map(f => f.severity)).toEqual(['low']);
+    const medium: Finding = {
+      code: 'TRAIL_DELIVERY_FAILING',
+      severity: 'medium',
+      message: 'account-level',
+      remediation: 'r',
+    };
+    expect(assessAccount({ trails: [low], findings: [medium] }).status).toBe(
+      'compliant',
     );
-    expect(lowAndMedium.findings.map(f => f.severity)).toEqual([
-      'medium',
-      'low',
+    const outside = withReader([decryptFor({ AWS: OTHER })]);
+    expect(outside.findings.map(f => [f.code, f.severity])).toEqual([
+      ['DECRYPT_CROSS_ACCOUNT', 'high'],
+      ['KEY_ROTATION_DISABLED', 'low'],
     ]);
-    expect(assessAccount([lowAndMedium]).status).toBe('compliant');
+    expect(assessAccount([outside]).status).toBe('non-compliant');
+  });
+
+  it('a trail that could not be described is unknown, never compliant', () => {
+    const good = assessTrail(healthyTrail());
+    const unread: TrailReport = {
+      ...good,
+      trailArn: `${good.trailArn}-unread`,
+      encryption: 'SSE-S3',
+      kmsKey: undefined,
+      findings: [],
+      decryptPrincipals: [],
+      error: 'DescribeTrails failed: AccessDeniedException: denied',
+    };
+    expect(assessAccount([good]).status).toBe('compliant');
+    expect(assessAccount([good, unread]).status).toBe('unknown');
+    expect(trailDataGaps(unread)).toEqual([
+      expect.stringContaining('could not be described'),
+    ]);
+    expect(assessAccount([sseS3(), unread]).status).toBe('non-compliant');
+  });
+
+  it('a partial scan is unknown unless something is non-compliant', () => {
+    const good = assessTrail(healthyTrail());
+    expect(assessAccount({ trails: [good], partial: true }).status).toBe(
+      'unknown',
+    );
+    expect(assessAccount({ trails: [], partial: true }).status).toBe('unknown');
+    expect(
+      assessAccount({ trails: [good, sseS3()], partial: true }).status,
+    ).toBe('non-compliant');
   });
 
   it('non-compliant when a trail is SSE-S3 only', () => {

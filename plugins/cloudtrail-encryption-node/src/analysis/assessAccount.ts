@@ -15,10 +15,36 @@ export const UNCONFIRMED_FINDING_CODES: readonly FindingCode[] = [
   'KEY_POLICY_UNREADABLE',
 ];
 
-/** What keeps a KMS-encrypted trail from being confirmed as working; empty when nothing does. */
-export function trailDataGaps(trail: TrailReport): string[] {
+/**
+ * What keeps a KMS-encrypted trail from being confirmed as working; empty
+ * when nothing does. `organizationId` is the estate's organization: without
+ * it, decrypt access pinned to an organization cannot be verified as ours.
+ */
+export function trailDataGaps(
+  trail: TrailReport,
+  organizationId?: string,
+): string[] {
+  if (trail.error) {
+    return [`the trail could not be described: ${trail.error}`];
+  }
   if (trail.encryption !== 'SSE-KMS') return [];
   const gaps: string[] = [];
+  if (!organizationId) {
+    const pinned = [
+      ...new Set(
+        trail.decryptPrincipals.flatMap(p =>
+          p.organizationId && !p.accountId ? [p.organizationId] : [],
+        ),
+      ),
+    ];
+    if (pinned.length) {
+      gaps.push(
+        `decrypt access for organization ${pinned.join(
+          ', ',
+        )} could not be verified: the estate's organization id is unknown`,
+      );
+    }
+  }
   if (trail.bucketRegion === undefined) {
     gaps.push('the bucket Region could not be learned');
   } else if (trail.keyRegionMatchesBucket === undefined) {
@@ -43,6 +69,10 @@ export interface AccountAssessmentInput {
   trails: TrailReport[];
   /** Account-level findings only; each trail's findings are taken from the trail. */
   findings?: Finding[];
+  /** The estate's organization id; unknown (accounts mode) leaves organization pins unverified. */
+  organizationId?: string;
+  /** Regions or trails could not be read: never `compliant`. */
+  partial?: boolean;
 }
 
 export interface AccountAssessment {
@@ -56,8 +86,11 @@ export interface AccountAssessment {
  * - `non-compliant`: a trail is not KMS-encrypted, or any confirmed
  *   critical/high finding exists.
  * - `unknown`: nothing confirmed is wrong, but something needed to decide
- *   could not be read (key policy, key, bucket Region, or a CloudTrail
- *   permission that depends on conditions the scan cannot evaluate).
+ *   could not be read (key policy, key, bucket Region, a CloudTrail
+ *   permission that depends on conditions the scan cannot evaluate, a trail
+ *   ListTrails named but that could not be described, a Region that failed,
+ *   or decrypt access pinned to an organization while the estate's
+ *   organization id is unknown).
  * - `compliant`: otherwise; medium and low findings do not block.
  */
 export function assessAccount(
@@ -68,17 +101,23 @@ export function assessAccount(
     ...(input.findings ?? []),
     ...input.trails.flatMap(trail => trail.findings),
   ]);
-  if (input.trails.length === 0) return { status: 'no-trails', findings };
+  if (input.trails.length === 0) {
+    return { status: input.partial ? 'unknown' : 'no-trails', findings };
+  }
   const confirmedBlocking = findings.some(
     finding =>
       isBlockingSeverity(finding.severity) &&
       !UNCONFIRMED_FINDING_CODES.includes(finding.code),
   );
-  if (confirmedBlocking || input.trails.some(t => t.encryption !== 'SSE-KMS')) {
+  const described = input.trails.filter(t => !t.error);
+  if (confirmedBlocking || described.some(t => t.encryption !== 'SSE-KMS')) {
     return { status: 'non-compliant', findings };
   }
   const unconfirmed =
+    input.partial ||
     findings.some(f => UNCONFIRMED_FINDING_CODES.includes(f.code)) ||
-    input.trails.some(trail => trailDataGaps(trail).length > 0);
+    input.trails.some(
+      trail => trailDataGaps(trail, input.organizationId).length > 0,
+    );
   return { status: unconfirmed ? 'unknown' : 'compliant', findings };
 }

@@ -87,7 +87,7 @@ describe('assessTrail: key policy findings', () => {
     expect(report.findings.map(f => [f.code, f.severity, f.message])).toEqual([
       [
         'DECRYPT_CROSS_ACCOUNT',
-        'medium',
+        'high',
         `${TRAIL}: account ${OTHER} can decrypt the log files with ${KEY} (arn:aws:iam::${OTHER}:root via iam-delegation).`,
       ],
     ]);

@@ -239,7 +239,7 @@ describe('assessTrail', () => {
     );
     expect(report.findings.map(f => f.severity)).toEqual([
       'critical',
-      'medium',
+      'high',
       'low',
     ]);
     expect(codes(report)).toEqual([

@@ -162,6 +162,23 @@ function reportDecision(
   return true;
 }
 
+/** Our organization and its known members, as the key-policy evaluation takes them. */
+function organizationOf(input: TrailAssessmentInput): {
+  organizationId?: string;
+  organizationAccountIds?: string[];
+} {
+  if (!input.organizationId) return {};
+  const members = new Set(input.organizationAccountIds ?? []);
+  // An organization trail seen from a member belongs to its management account.
+  if (input.trail.isOrganizationTrail && members.has(input.scannedAccountId)) {
+    members.add(input.trail.ownerAccountId);
+  }
+  return {
+    organizationId: input.organizationId,
+    organizationAccountIds: [...members],
+  };
+}
+
 function policyOutcome(key: DescribedKeyInput, input: TrailAssessmentInput) {
   if (!key.policy) {
     return { reason: 'the key policy was not retrieved' } as const;
@@ -172,6 +189,7 @@ function policyOutcome(key: DescribedKeyInput, input: TrailAssessmentInput) {
     trailOwnerAccountId: input.trail.ownerAccountId,
     keyArn: key.info.arn,
     keyAccountId: key.info.accountId,
+    ...organizationOf(input),
   });
   return evaluation.readable
     ? ({ evaluation } as const)
@@ -278,6 +296,28 @@ function checkCrossAccount(
       )}: account ${account} can decrypt the log files with ${keyName(
         report.kmsKey!,
       )} (${names.join('; ')}).`,
+    );
+  }
+  // "*" pinned to an organization: ours is not cross-account; another one is.
+  // Without our organization id the pin is left to the account status.
+  const foreign = new Map<string, DecryptPrincipal[]>();
+  for (const principal of report.decryptPrincipals) {
+    const org = principal.organizationId;
+    if (principal.accountId || !org || !input.organizationId) continue;
+    if (org === input.organizationId) continue;
+    foreign.set(org, [...(foreign.get(org) ?? []), principal]);
+  }
+  for (const [org, principals] of foreign) {
+    const sources = [...new Set(principals.map(p => p.source ?? p.principal))];
+    add(
+      'DECRYPT_CROSS_ACCOUNT',
+      `${trailName(
+        input,
+      )}: any principal of organization ${org}, which is not this estate's organization ${
+        input.organizationId
+      }, can decrypt the log files with ${keyName(
+        report.kmsKey!,
+      )} (${sources.join('; ')}).`,
     );
   }
 }

@@ -77,12 +77,12 @@ export const FINDING_CATALOGUE: Record<FindingCode, FindingCatalogueEntry> = {
       'Restrict the statement with kms:CallerAccount (your accounts) or aws:PrincipalOrgID (your organization), or name the reader roles explicitly.',
   },
   DECRYPT_CROSS_ACCOUNT: {
-    severity: 'medium',
-    title: 'An outside account can decrypt the logs',
+    severity: 'high',
+    title: 'An outside account or organization can decrypt the logs',
     description:
-      'A principal in an account that is neither the key owner, the trail owner, the scanned account nor a trusted account may decrypt the log files.',
+      'A principal outside the estate may decrypt the log files: an account that is neither in the estate (the organization and the configured accounts), the key owner, the trail owner nor a trusted account, or any principal of another AWS Organization ("*" pinned by aws:PrincipalOrgID to an organization other than the estate one).',
     remediation:
-      'Confirm the account should read these logs; otherwise remove it from the key policy or grants, or add it to the trusted accounts.',
+      'Confirm the account or organization should read these logs; otherwise remove it from the key policy or grants (or pin the statement to your own organization), or add the account to cloudtrailEncryption.trustedAccountIds.',
   },
   NO_DECRYPT_PRINCIPALS: {
     severity: 'low',

@@ -2,10 +2,23 @@ import type { PolicyCondition } from '@trailguard/plugin-cloudtrail-encryption-c
 import { arnMatch, globMatch } from './glob';
 import type { ParsedCondition } from './policyDocument';
 
-/** A key the request is known to carry (with its values), or known to lack. */
+/**
+ * A key the request is known to carry (with its values), known to lack, or
+ * partly known: `excludes(policyValue)` is true when no value the request
+ * may carry can equal (or be matched by) that policy value — e.g. a principal
+ * outside our organization cannot carry our organization id.
+ */
 export type ContextValue =
   | { present: true; values: string[] }
-  | { present: false };
+  | { present: false }
+  | PartialContextValue;
+
+export interface PartialContextValue {
+  present: 'partial';
+  /** Whether the request may lack the key altogether. */
+  mayBeAbsent: boolean;
+  excludes: (policyValue: string) => boolean;
+}
 
 /**
  * What the scan knows about one request. `lookup` returns `undefined` for a
@@ -124,6 +137,40 @@ function evaluateNull(
   return hit ? 'true' : 'false';
 }
 
+const STRING_OPERATORS = new Set([
+  'StringEquals',
+  'StringNotEquals',
+  'StringEqualsIgnoreCase',
+  'StringNotEqualsIgnoreCase',
+  'StringLike',
+  'StringNotLike',
+]);
+
+/**
+ * Decides a string condition on a partly known key only when every policy
+ * value is one the request cannot match; anything else stays undecided.
+ */
+function evaluatePartial(
+  parsed: ParsedOperator,
+  condition: ParsedCondition,
+  value: PartialContextValue,
+): Decision {
+  if (parsed.spec === 'null' || !STRING_OPERATORS.has(parsed.spec.name)) {
+    return 'undecided';
+  }
+  if (condition.values.some(v => v.includes('${'))) return 'undecided';
+  if (!condition.values.every(v => value.excludes(v))) return 'undecided';
+  // No request value matches any policy value; an absent key still fails
+  // ForAnyValue.
+  if (parsed.spec.negated) {
+    return value.mayBeAbsent && parsed.set === 'any' ? 'undecided' : 'true';
+  }
+  if (value.mayBeAbsent && (parsed.ifExists || parsed.set === 'all')) {
+    return 'undecided';
+  }
+  return 'false';
+}
+
 export function evaluateCondition(
   condition: ParsedCondition,
   context: RequestContext,
@@ -137,6 +184,9 @@ export function evaluateCondition(
   }
   const value = context.lookup(condition.key.toLowerCase());
   if (value === undefined) return { result: 'undecided' };
+  if (value.present === 'partial') {
+    return { result: evaluatePartial(parsed, condition, value) };
+  }
   if (parsed.spec === 'null') {
     const result = evaluateNull(condition, value);
     return result === 'bad'

@@ -1,4 +1,5 @@
 import type { ContextValue, RequestContext } from './conditions';
+import { hasWildcard } from './glob';
 
 /** What the evaluation is about. */
 export interface KeyPolicyContext {
@@ -7,6 +8,14 @@ export interface KeyPolicyContext {
   trailOwnerAccountId: string;
   keyArn: string;
   keyAccountId: string;
+  /**
+   * The estate's organization, when known. With it, aws:PrincipalOrgID,
+   * aws:PrincipalOrgPaths, aws:ResourceOrgID and aws:SourceOrgID are decided
+   * for accounts known to be members; without it they stay conditions.
+   */
+  organizationId?: string;
+  /** Accounts known to be members of `organizationId`. */
+  organizationAccountIds?: string[];
 }
 
 export const CLOUDTRAIL_SERVICE = 'cloudtrail.amazonaws.com';
@@ -49,6 +58,34 @@ class KnownKeys implements RequestContext {
   }
 }
 
+/** The organization an account is known to belong to (only ours is ever known). */
+function knownOrganization(
+  context: KeyPolicyContext,
+  accountId: string | undefined,
+): string | undefined {
+  if (!context.organizationId || !accountId) return undefined;
+  return context.organizationAccountIds?.includes(accountId)
+    ? context.organizationId
+    : undefined;
+}
+
+/**
+ * An organization path (`o-…/r-…/ou-…/`) of a request in organization
+ * `organizationId`: the OUs are not known, so only a policy path naming
+ * another organization is known not to match.
+ */
+function pathsIn(organizationId: string | undefined): ContextValue | undefined {
+  if (!organizationId) return undefined;
+  return {
+    present: 'partial',
+    mayBeAbsent: false,
+    excludes: policyPath => {
+      const org = policyPath.split('/')[0];
+      return !hasWildcard(org) && org !== organizationId;
+    },
+  };
+}
+
 /**
  * The request CloudTrail makes for this trail: GenerateDataKey carries the
  * trail's encryption context, DescribeKey none. Both carry aws:SourceArn and
@@ -74,12 +111,29 @@ export function cloudTrailServiceContext(
       'aws:principalorgid': ABSENT,
       'aws:principalorgpaths': ABSENT,
       'aws:resourceaccount': present(context.keyAccountId),
+      ...organizationKeys(context, 'aws:resource', context.keyAccountId),
+      ...organizationKeys(context, 'aws:source', context.trailOwnerAccountId),
       'kms:encryptioncontextkeys': encryptionContext
         ? present(CLOUDTRAIL_CONTEXT_KEY)
         : ABSENT,
     },
     encryptionContext ?? {},
   );
+}
+
+/** `<prefix>orgid` and `<prefix>orgpaths` of an account, when its organization is known. */
+function organizationKeys(
+  context: KeyPolicyContext,
+  prefix: 'aws:resource' | 'aws:source' | 'aws:principal',
+  accountId: string | undefined,
+  pinned?: string,
+): Record<string, ContextValue | undefined> {
+  const organizationId = pinned ?? knownOrganization(context, accountId);
+  if (!organizationId) return {};
+  return {
+    [`${prefix}orgid`]: present(organizationId),
+    [`${prefix}orgpaths`]: pathsIn(organizationId),
+  };
 }
 
 /**
@@ -107,7 +161,18 @@ export function decryptContext(
     'kms:calleraccount': valueOr(facts.accountId),
     'aws:principalaccount': valueOr(facts.accountId),
     'aws:principalarn': valueOr(facts.principalArn),
-    'aws:principalorgid': valueOr(facts.organizationId, absentFor(isService)),
+    'aws:principalorgid': absentFor(isService),
+    'aws:sourceorgid': absentFor(isAws),
+    'aws:sourceorgpaths': absentFor(isAws),
+    ...organizationKeys(context, 'aws:resource', context.keyAccountId),
+    ...(isAws
+      ? organizationKeys(
+          context,
+          'aws:principal',
+          facts.accountId,
+          facts.organizationId,
+        )
+      : {}),
     'aws:principalisawsservice':
       isAws || isService ? present(String(isService)) : undefined,
     'aws:principalservicename': valueOr(

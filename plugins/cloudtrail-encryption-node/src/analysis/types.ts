@@ -59,8 +59,15 @@ export interface TrailAssessmentInput {
   /** `undefined` when the trail has no KMS key (or the key was not looked at). */
   key?: TrailKeyInput;
   status?: TrailStatusInput;
-  /** Accounts considered ours (the scanned organization) for DECRYPT_CROSS_ACCOUNT. */
+  /** Accounts considered ours for DECRYPT_CROSS_ACCOUNT: the estate's accounts plus the configured trusted accounts. */
   trustedAccountIds?: string[];
+  /**
+   * The estate's AWS Organization, when known (organization mode). Without it
+   * a decrypt grant pinned to an organization cannot be verified.
+   */
+  organizationId?: string;
+  /** Accounts known to be members of `organizationId`. */
+  organizationAccountIds?: string[];
 }
 
 export function isDescribedKey(key: TrailKeyInput): key is DescribedKeyInput {

@@ -1,5 +1,6 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import type {
   AwsCredentialIdentityProvider,
@@ -15,6 +16,10 @@ import pLimit from 'p-limit';
 export type CredentialsResolver = (
   accountId: string,
 ) => Promise<AwsCredentialIdentityProvider>;
+
+/** The backend's own AWS identity (aws.mainAccount), used to read the organization. */
+export type MainCredentialsResolver =
+  () => Promise<AwsCredentialIdentityProvider>;
 
 export interface AwsClientOptions {
   /** Endpoint override (the local AWS sandbox); real AWS when unset. */
@@ -42,12 +47,19 @@ export const DEFAULT_AWS_CLIENT_OPTIONS: AwsClientOptions = {
   maxInFlight: 32,
 };
 
-type ServiceName = 'cloudtrail' | 'kms' | 's3';
+type ServiceName = 'cloudtrail' | 'kms' | 's3' | 'organizations';
 type ClientOf<S extends ServiceName> = S extends 'cloudtrail'
   ? CloudTrailClient
   : S extends 'kms'
   ? KMSClient
+  : S extends 'organizations'
+  ? OrganizationsClient
   : S3Client;
+type AnyClient = CloudTrailClient | KMSClient | S3Client | OrganizationsClient;
+
+/** Organizations has one endpoint per partition, in us-east-1 for `aws`. */
+const ORGANIZATIONS_REGION = 'us-east-1';
+const MAIN_IDENTITY = '*main';
 
 /**
  * Creates and caches AWS SDK clients per account, Region and service.
@@ -60,10 +72,8 @@ type ClientOf<S extends ServiceName> = S extends 'cloudtrail'
 export class AwsClientFactory {
   readonly #options: AwsClientOptions;
   readonly #resolveCredentials: CredentialsResolver;
-  readonly #clients = new Map<
-    string,
-    CloudTrailClient | KMSClient | S3Client
-  >();
+  readonly #clients = new Map<string, AnyClient>();
+  readonly #resolveMain?: MainCredentialsResolver;
   readonly #credentials = new Map<
     string,
     Promise<AwsCredentialIdentityProvider>
@@ -74,8 +84,10 @@ export class AwsClientFactory {
   constructor(
     resolveCredentials: CredentialsResolver,
     options: Partial<AwsClientOptions> = {},
+    resolveMainCredentials?: MainCredentialsResolver,
   ) {
     this.#resolveCredentials = resolveCredentials;
+    this.#resolveMain = resolveMainCredentials;
     this.#options = { ...DEFAULT_AWS_CLIENT_OPTIONS, ...options };
     this.#inFlight = pLimit(Math.max(1, this.#options.maxInFlight));
     const agentOptions = {
@@ -106,6 +118,25 @@ export class AwsClientFactory {
 
   s3(accountId: string, region: string): Promise<S3Client> {
     return this.#client('s3', accountId, region);
+  }
+
+  /**
+   * Organizations as an account's scan role (a delegated administrator or
+   * the management account), or, without an account, as the backend's own
+   * identity.
+   */
+  organizations(accountId?: string): Promise<OrganizationsClient> {
+    if (accountId) {
+      return this.#client('organizations', accountId, ORGANIZATIONS_REGION);
+    }
+    if (!this.#resolveMain) {
+      return Promise.reject(
+        new Error(
+          'No main AWS identity is configured to read the organization',
+        ),
+      );
+    }
+    return this.#client('organizations', MAIN_IDENTITY, ORGANIZATIONS_REGION);
   }
 
   /**
@@ -189,9 +220,11 @@ export class AwsClientFactory {
       retryMode: 'adaptive' as const,
       requestHandler: this.#handler,
     };
-    let client: CloudTrailClient | KMSClient | S3Client;
+    let client: AnyClient;
     if (service === 'cloudtrail') client = new CloudTrailClient(config);
     else if (service === 'kms') client = new KMSClient(config);
+    else if (service === 'organizations')
+      client = new OrganizationsClient(config);
     else
       client = new S3Client({
         ...config,
@@ -213,7 +246,11 @@ export class AwsClientFactory {
   #credentialsFor(accountId: string): Promise<AwsCredentialIdentityProvider> {
     let pending = this.#credentials.get(accountId);
     if (!pending) {
-      pending = this.#resolveCredentials(accountId).then(memoizeCredentials);
+      const resolved =
+        accountId === MAIN_IDENTITY && this.#resolveMain
+          ? this.#resolveMain()
+          : this.#resolveCredentials(accountId);
+      pending = resolved.then(memoizeCredentials);
       // A failed resolution is not cached: the next scan tries again.
       pending.catch(() => this.#credentials.delete(accountId));
       this.#credentials.set(accountId, pending);

@@ -2,7 +2,10 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { Config } from '@backstage/config';
 import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
-import type { CredentialsResolver } from './AwsClientFactory';
+import type {
+  CredentialsResolver,
+  MainCredentialsResolver,
+} from './AwsClientFactory';
 
 export function roleArn(
   accountId: string,
@@ -82,4 +85,13 @@ export function credentialsResolverFromConfig(
     };
     return provider;
   };
+}
+
+/** The backend's own identity (aws.mainAccount, or the SDK's default chain). */
+export function mainCredentialsResolverFromConfig(
+  config: Config,
+): MainCredentialsResolver {
+  const manager = DefaultAwsCredentialsManager.fromConfig(config);
+  return async () =>
+    (await manager.getCredentialProvider()).sdkCredentialProvider;
 }

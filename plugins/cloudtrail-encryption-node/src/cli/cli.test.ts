@@ -116,6 +116,106 @@ describe('trailguard analyze-policy', () => {
     );
   });
 
+  describe('with the estate (--organization-id, --trusted-account)', () => {
+    const FOREIGN = 'o-f0re1gn0rg1';
+    const OURS = 'o-a1b2c3d4e5';
+    const policyWith = (...statements: object[]) =>
+      file(
+        `estate-${statements.length}-${Math.random()}.json`,
+        JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'Allow CloudTrail to encrypt logs',
+              Effect: 'Allow',
+              Principal: { Service: 'cloudtrail.amazonaws.com' },
+              Action: ['kms:GenerateDataKey*', 'kms:DescribeKey'],
+              Resource: '*',
+            },
+            ...statements,
+          ],
+        }),
+      );
+    const orgDecrypt = (org: string) => ({
+      Sid: 'OrgDecrypt',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': org } },
+    });
+    const analyze = (policy: string, ...extra: string[]) =>
+      run([
+        'analyze-policy',
+        '--policy',
+        policy,
+        '--trail-arn',
+        TRAIL,
+        '--key-arn',
+        KEY,
+        ...extra,
+      ]);
+
+    it('reports "*" pinned to a foreign organization as cross-account, high', async () => {
+      const { stdout, code } = await analyze(
+        policyWith(orgDecrypt(FOREIGN)),
+        '--organization-id',
+        OURS,
+      );
+      expect(code).toBe(0);
+      const [finding] = JSON.parse(stdout).findings;
+      expect(finding).toMatchObject({
+        code: 'DECRYPT_CROSS_ACCOUNT',
+        severity: 'high',
+      });
+      expect(finding.message).toContain(FOREIGN);
+      const ours = await analyze(
+        policyWith(orgDecrypt(OURS)),
+        '--organization-id',
+        OURS,
+      );
+      expect(JSON.parse(ours.stdout).findings).toEqual([]);
+    });
+
+    it('trusts the accounts named with a repeated --trusted-account', async () => {
+      const reader = (account: string) => ({
+        Sid: `Reader${account}`,
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${account}:role/Reader` },
+        Action: 'kms:Decrypt',
+        Resource: '*',
+      });
+      const policy = policyWith(reader('444455556666'), reader('777788889999'));
+      const untrusted = JSON.parse((await analyze(policy)).stdout);
+      expect(untrusted.findings.map((f: any) => f.code)).toEqual([
+        'DECRYPT_CROSS_ACCOUNT',
+        'DECRYPT_CROSS_ACCOUNT',
+      ]);
+      const { stdout, code } = await analyze(
+        policy,
+        '--trusted-account',
+        '444455556666',
+        '--trusted-account',
+        '777788889999',
+      );
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout).findings).toEqual([]);
+    });
+
+    it.each([
+      [['--organization-id', 'org-123'], /--organization-id/],
+      [['--trusted-account', '12345'], /--trusted-account .*"12345"/],
+    ])('exits 2 on a malformed value %j', async (extra, message) => {
+      const { code, stderr, stdout } = await analyze(
+        policyWith(orgDecrypt(OURS)),
+        ...extra,
+      );
+      expect(code).toBe(2);
+      expect(stderr).toMatch(message);
+      expect(stdout).toBe('');
+    });
+  });
+
   it.each([
     [['analyze-policy', '--trail-arn', TRAIL]],
     [['analyze-policy', '--policy', '/does/not/exist', '--trail-arn', TRAIL]],

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { analyzePolicy } from './analyzePolicy';
 import { formatTable } from './format';
+import { readEstateSettings } from '../estate/settings';
 import { createScanEngineFromConfig } from '../scan/config';
 
 /** Bad input: exit code 2 with the message on stderr. */
@@ -27,17 +28,16 @@ async function readAppConfig(files: string[]) {
   return ConfigReader.fromConfigs(appConfigs);
 }
 
+/** The configured accounts of the estate (aws.accounts and estate.include, minus estate.exclude). */
 function accountsFromConfig(config: ConfigReader): string[] {
-  const ids = new Set<string>();
-  for (const acct of config.getOptionalConfigArray('aws.accounts') ?? []) {
-    ids.add(acct.getString('accountId'));
-  }
-  for (const id of config.getOptionalStringArray(
-    'cloudtrailEncryption.accounts.include',
-  ) ?? []) {
-    ids.add(id);
-  }
-  return [...ids];
+  const settings = readEstateSettings(config);
+  const excluded = new Set(settings.exclude);
+  return [
+    ...new Set([
+      ...(settings.fromAwsConfig ? settings.awsConfigAccountIds : []),
+      ...settings.include,
+    ]),
+  ].filter(id => !excluded.has(id));
 }
 
 export async function runScan(options: {
@@ -74,12 +74,17 @@ export async function runScan(options: {
     // SDK's own way to point them at the same endpoint.
     process.env.AWS_ENDPOINT_URL_STS ??= endpoint;
   }
-  const { engine, clients } = createScanEngineFromConfig(config);
+  const { engine, clients, estateSettings } =
+    createScanEngineFromConfig(config);
   try {
     return await engine.scan(
       accounts.map(accountId => ({ accountId })),
       {
         knownAccountIds: accountsFromConfig(config),
+        trustedAccountIds: [
+          ...accountsFromConfig(config),
+          ...estateSettings.trustedAccountIds,
+        ],
         onProgress: ({ done, total, accountId }) => {
           process.stderr.write(`scanned ${accountId} (${done}/${total})\n`);
         },
@@ -126,6 +131,16 @@ export async function main(argv: string[]): Promise<void> {
       '--key-arn <arn>',
       'the key (defaults to a key in the trail account and Region)',
     )
+    .option(
+      '--organization-id <id>',
+      'your AWS Organization (o-…): decides aws:PrincipalOrgID and related conditions',
+    )
+    .option(
+      '--trusted-account <id>',
+      'an account whose decrypt access is not cross-account (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .action(async opts => {
       let text: string;
       try {
@@ -135,7 +150,10 @@ export async function main(argv: string[]): Promise<void> {
           `Cannot read --policy ${opts.policy}: ${(e as Error).message}`,
         );
       }
-      const result = analyzePolicy(text, opts.trailArn, opts.keyArn);
+      const result = analyzePolicy(text, opts.trailArn, opts.keyArn, {
+        organizationId: opts.organizationId,
+        trustedAccountIds: opts.trustedAccount,
+      });
       if ('usage' in result) throw new UsageError(result.usage);
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     });

@@ -99,7 +99,7 @@ describe('ScanEngine against the sandbox demo organization', () => {
     ['100000000007', 'non-compliant', ['CLOUDTRAIL_CANNOT_DESCRIBE_KEY']],
     ['100000000008', 'non-compliant', ['DECRYPT_OPEN_TO_ANY_PRINCIPAL']],
     ['100000000009', 'compliant', []],
-    ['100000000010', 'compliant', ['DECRYPT_CROSS_ACCOUNT']],
+    ['100000000010', 'non-compliant', ['DECRYPT_CROSS_ACCOUNT']],
     ['100000000011', 'compliant', []],
   ])('account %s is %s with findings %j', (accountId, status, expected) => {
     const report = reports.get(accountId)!;

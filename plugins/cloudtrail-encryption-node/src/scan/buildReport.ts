@@ -2,6 +2,8 @@ import type { KeyMetadata } from '@aws-sdk/client-kms';
 import type {
   AccountReport,
   KmsKeyState,
+  RegionFailure,
+  TrailReport,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import {
   assessAccount,
@@ -9,9 +11,21 @@ import {
   type TrailAssessmentInput,
   type TrailKeyInput,
 } from '../analysis';
+import { accountIdFromArn } from '../arn';
 import { describeAwsError, formatAwsError } from '../aws/errors';
 import type { Outcome } from './ScanCache';
 import type { KeyFacts, ScanAccount, TrailFacts } from './ScanEngine';
+import type { UnreadTrail } from './ScanRun';
+
+/** What the account's report is judged against, besides what was read. */
+export interface ReportContext {
+  trustedAccountIds: string[];
+  organizationId?: string;
+  organizationAccountIds?: string[];
+  /** Trails ListTrails named that could not be described. */
+  unread?: UnreadTrail[];
+  failedRegions?: RegionFailure[];
+}
 
 const KEY_STATES = new Set<string>([
   'Creating',
@@ -66,7 +80,7 @@ function keyInput(facts: KeyFacts): TrailKeyInput {
 export function toAssessmentInput(
   accountId: string,
   facts: TrailFacts,
-  trustedAccountIds: string[],
+  context: ReportContext,
 ): TrailAssessmentInput {
   return {
     trail: facts.trail,
@@ -76,32 +90,104 @@ export function toAssessmentInput(
     status: facts.status.ok
       ? facts.status.value
       : { error: formatAwsError(facts.status.error, 'GetTrailStatus') },
-    trustedAccountIds,
+    trustedAccountIds: context.trustedAccountIds,
+    ...(context.organizationId
+      ? {
+          organizationId: context.organizationId,
+          organizationAccountIds: context.organizationAccountIds ?? [],
+        }
+      : {}),
   };
+}
+
+/**
+ * A trail ListTrails named but that could not be described: kept with what
+ * ListTrails said and the error. Its encryption is not known; `SSE-S3` only
+ * fills the required field (no key seen), and the account status ignores it
+ * in favour of `error`.
+ */
+export function unreadTrailReport(
+  accountId: string,
+  unread: UnreadTrail,
+): TrailReport {
+  const { summary } = unread;
+  const owner = accountIdFromArn(summary.trailArn) ?? accountId;
+  return {
+    trailArn: summary.trailArn,
+    name: summary.name,
+    homeRegion: summary.homeRegion,
+    isMultiRegionTrail: false,
+    // Only organization trails show up in another account's ListTrails.
+    isOrganizationTrail: owner !== accountId,
+    ownerAccountId: owner,
+    s3BucketName: '',
+    encryption: 'SSE-S3',
+    decryptPrincipals: [],
+    delivery: {},
+    findings: [],
+    error: unread.error,
+  };
+}
+
+/** One entry per Region, the first reason seen. */
+function byRegion(failures: RegionFailure[]): RegionFailure[] {
+  const seen = new Map<string, RegionFailure>();
+  for (const f of failures) if (!seen.has(f.region)) seen.set(f.region, f);
+  return [...seen.values()].sort((a, b) => a.region.localeCompare(b.region));
 }
 
 export function buildAccountReport(
   account: ScanAccount,
   scannedAt: string,
   facts: TrailFacts[],
-  trustedAccountIds: string[],
+  context: ReportContext,
 ): AccountReport {
-  const trails = facts
-    .map(f =>
-      assessTrail(toAssessmentInput(account.accountId, f, trustedAccountIds)),
-    )
-    .sort((a, b) => a.trailArn.localeCompare(b.trailArn));
-  const { status, findings } = assessAccount(trails);
+  const unread = context.unread ?? [];
+  const trails = [
+    ...facts.map(f =>
+      assessTrail(toAssessmentInput(account.accountId, f, context)),
+    ),
+    ...unread.map(u => unreadTrailReport(account.accountId, u)),
+  ].sort((a, b) => a.trailArn.localeCompare(b.trailArn));
+  const failedRegions = byRegion(context.failedRegions ?? []);
+  const partial = failedRegions.length > 0 || unread.length > 0;
+  const { status, findings } = assessAccount({
+    trails,
+    organizationId: context.organizationId,
+    partial,
+  });
   return {
     accountId: account.accountId,
     ...(account.name ? { accountName: account.name } : {}),
     scannedAt,
     lastSuccessAt: scannedAt,
-    scanStatus: 'ok',
+    scanStatus: partial ? 'partial' : 'ok',
+    ...(partial ? { error: partialError(failedRegions, unread) } : {}),
+    ...(failedRegions.length ? { failedRegions } : {}),
+    ...(account.membership ? { membership: account.membership } : {}),
     status,
     trails,
     findings,
   };
+}
+
+function partialError(failed: RegionFailure[], unread: UnreadTrail[]): string {
+  const parts: string[] = [];
+  if (failed.length) {
+    parts.push(
+      `Regions that could not be read: ${failed
+        .map(f => `${f.region} (${f.reason})`)
+        .join('; ')}`,
+    );
+  }
+  if (unread.length) {
+    parts.push(
+      `trails that could not be described: ${unread
+        .map(u => u.summary.name)
+        .join(', ')}`,
+    );
+  }
+  return parts.join('. ');
 }
 
 /** A failed scan: the store keeps the last good trails beside this error. */
@@ -113,6 +199,7 @@ export function buildErrorReport(
   return {
     accountId: account.accountId,
     ...(account.name ? { accountName: account.name } : {}),
+    ...(account.membership ? { membership: account.membership } : {}),
     scannedAt,
     scanStatus: 'error',
     error,

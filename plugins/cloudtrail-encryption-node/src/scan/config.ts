@@ -8,8 +8,14 @@ import {
   AwsClientFactory,
   DEFAULT_AWS_CLIENT_OPTIONS,
   type CredentialsResolver,
+  type MainCredentialsResolver,
 } from '../aws/AwsClientFactory';
-import { credentialsResolverFromConfig } from '../aws/credentials';
+import {
+  credentialsResolverFromConfig,
+  mainCredentialsResolverFromConfig,
+} from '../aws/credentials';
+import { EstateReader } from '../estate/EstateReader';
+import { readEstateSettings, type EstateSettings } from '../estate/settings';
 import { ScanEngine } from './ScanEngine';
 
 /** The scan settings under `cloudtrailEncryption`. */
@@ -58,16 +64,26 @@ export function readScanSettings(root: Config): ScanSettings {
         )
       : DEFAULT_AWS_CLIENT_OPTIONS.requestTimeoutMs,
     callTimeoutMs: aws ? readMs(aws, 'callTimeout', 60_000) : 60_000,
-    trustedAccountIds: config.getOptionalStringArray('trustedAccountIds') ?? [],
+    trustedAccountIds: readEstateSettings(root).trustedAccountIds,
   };
 }
 
-/** Builds the engine and its clients from app-config. */
+/** Builds the engine, its clients and the estate reader from app-config. */
 export function createScanEngineFromConfig(
   config: Config,
-  options: { credentials?: CredentialsResolver } = {},
-): { engine: ScanEngine; clients: AwsClientFactory; settings: ScanSettings } {
+  options: {
+    credentials?: CredentialsResolver;
+    mainCredentials?: MainCredentialsResolver;
+  } = {},
+): {
+  engine: ScanEngine;
+  clients: AwsClientFactory;
+  settings: ScanSettings;
+  estate: EstateReader;
+  estateSettings: EstateSettings;
+} {
   const settings = readScanSettings(config);
+  const estateSettings = readEstateSettings(config);
   const clients = new AwsClientFactory(
     options.credentials ?? credentialsResolverFromConfig(config),
     {
@@ -77,6 +93,7 @@ export function createScanEngineFromConfig(
       maxSockets: Math.max(16, settings.maxInFlight),
       maxInFlight: settings.maxInFlight,
     },
+    options.mainCredentials ?? mainCredentialsResolverFromConfig(config),
   );
   const engine = new ScanEngine({
     clients,
@@ -84,5 +101,10 @@ export function createScanEngineFromConfig(
     defaultRegion: settings.defaultRegion,
     callTimeoutMs: settings.callTimeoutMs,
   });
-  return { engine, clients, settings };
+  const estate = new EstateReader({
+    clients,
+    settings: estateSettings,
+    callTimeoutMs: settings.callTimeoutMs,
+  });
+  return { engine, clients, settings, estate, estateSettings };
 }

@@ -1,0 +1,284 @@
+import type { KeyMetadata } from '@aws-sdk/client-kms';
+import type {
+  AccountReport,
+  RegionFailure,
+} from '@trailguard/plugin-cloudtrail-encryption-common';
+import type { AwsClientFactory } from '../aws/AwsClientFactory';
+import { accountIdFromArn, regionFromArn } from '../arn';
+import type { BucketReader } from '../aws/BucketReader';
+import { describeAwsError, formatAwsError } from '../aws/errors';
+import type { KeyReader } from '../aws/KeyReader';
+import type {
+  TrailReader,
+  TrailRecord,
+  TrailStatusRecord,
+  TrailSummaryRecord,
+} from '../aws/TrailReader';
+import { buildAccountReport, buildErrorReport } from './buildReport';
+import { ScanCache, settle, type Outcome } from './ScanCache';
+import type { KeyFacts, ScanAccount, TrailFacts } from './ScanEngine';
+
+/** A trail ListTrails named that could not be described. */
+export interface UnreadTrail {
+  summary: TrailSummaryRecord;
+  error: string;
+}
+
+export interface ScanRunOptions {
+  /** Accounts scanned in this run, plus others whose credentials are configured. */
+  accountIds: string[];
+  trustedAccountIds: string[];
+  organizationId?: string;
+  organizationAccountIds: string[];
+}
+
+interface Described {
+  records: TrailRecord[];
+  unread: UnreadTrail[];
+  failures: RegionFailure[];
+}
+
+/** The look-ups of one scan, shared by all its accounts. */
+export class ScanRun {
+  readonly #targets: Set<string>;
+  readonly #ownedTrails = new ScanCache<Outcome<TrailRecord[]>>();
+  readonly #foreignTrails = new ScanCache<Outcome<TrailRecord | undefined>>();
+  readonly #statuses = new ScanCache<Outcome<TrailStatusRecord>>();
+  /** DescribeKey once per way a key is named (ARN, alias ARN…). */
+  readonly #keyMetadata = new ScanCache<Outcome<KeyMetadata>>();
+  /** Everything else once per key, by the key ARN DescribeKey returned. */
+  readonly #keyFacts = new ScanCache<KeyFacts>();
+  readonly #bucketRegions = new ScanCache<Outcome<string>>();
+  readonly #access = new ScanCache<Outcome<void>>();
+
+  constructor(
+    private readonly clients: AwsClientFactory,
+    private readonly trails: TrailReader,
+    private readonly keys: KeyReader,
+    private readonly buckets: BucketReader,
+    private readonly options: ScanRunOptions,
+  ) {
+    this.#targets = new Set(options.accountIds);
+  }
+
+  async scanAccount(account: ScanAccount): Promise<AccountReport> {
+    const { accountId } = account;
+    const scannedAt = new Date().toISOString();
+    const access = await this.#verifyAccess(accountId);
+    if (!access.ok) {
+      return buildErrorReport(
+        account,
+        scannedAt,
+        `Could not obtain credentials for account ${accountId}: ${formatAwsError(
+          access.error,
+        )}`,
+      );
+    }
+    try {
+      const summaries = await this.trails.listTrails(accountId);
+      const { records, unread, failures } = await this.#describe(
+        accountId,
+        summaries,
+      );
+      const facts = await Promise.all(
+        records.map(trail => this.#trailFacts(accountId, trail)),
+      );
+      for (const f of facts) {
+        if (f.status.ok) continue;
+        failures.push({
+          region: f.trail.homeRegion,
+          reason: formatAwsError(f.status.error, 'GetTrailStatus'),
+        });
+      }
+      return buildAccountReport(account, scannedAt, facts, {
+        trustedAccountIds: [
+          ...this.options.trustedAccountIds,
+          ...this.#targets,
+        ],
+        organizationId: this.options.organizationId,
+        organizationAccountIds: this.options.organizationAccountIds,
+        unread,
+        failedRegions: failures,
+      });
+    } catch (error) {
+      return buildErrorReport(
+        account,
+        scannedAt,
+        `Scan of account ${accountId} failed: ${formatAwsError(error)}`,
+      );
+    }
+  }
+
+  /**
+   * DescribeTrails once per owned home Region; foreign trails once per scan.
+   * A Region that fails keeps its trails as unread, named by ListTrails.
+   */
+  async #describe(
+    accountId: string,
+    summaries: TrailSummaryRecord[],
+  ): Promise<Described> {
+    const owned = summaries.filter(
+      s => (accountIdFromArn(s.trailArn) ?? accountId) === accountId,
+    );
+    const foreign = summaries.filter(s => !owned.includes(s));
+    const regions = [...new Set(owned.map(s => s.homeRegion))];
+    const out: Described = { records: [], unread: [], failures: [] };
+
+    const byRegion = new Map(
+      await Promise.all(
+        regions.map(async r => [r, await this.#ownedIn(accountId, r)] as const),
+      ),
+    );
+    for (const [region, outcome] of byRegion) {
+      if (!outcome.ok) {
+        out.failures.push({ region, reason: formatAwsError(outcome.error) });
+      }
+    }
+    for (const summary of owned) {
+      const outcome = byRegion.get(summary.homeRegion)!;
+      this.#place(out, summary, outcome, r =>
+        r.find(t => t.trailArn === summary.trailArn),
+      );
+    }
+    const foreignOutcomes = await Promise.all(
+      foreign.map(s => this.#foreign(accountId, s.trailArn, s.homeRegion)),
+    );
+    foreign.forEach((summary, i) => {
+      const outcome = foreignOutcomes[i];
+      if (!outcome.ok) {
+        out.failures.push({
+          region: summary.homeRegion,
+          reason: formatAwsError(outcome.error),
+        });
+      }
+      this.#place(out, summary, outcome, r => r);
+    });
+    return out;
+  }
+
+  #place<T>(
+    out: Described,
+    summary: TrailSummaryRecord,
+    outcome: Outcome<T>,
+    pick: (value: T) => TrailRecord | undefined,
+  ) {
+    if (!outcome.ok) {
+      out.unread.push({
+        summary,
+        error: formatAwsError(outcome.error, 'DescribeTrails'),
+      });
+      return;
+    }
+    const record = pick(outcome.value);
+    if (record) out.records.push(record);
+    else {
+      out.unread.push({
+        summary,
+        error: `DescribeTrails in ${summary.homeRegion} did not return the trail`,
+      });
+    }
+  }
+
+  #ownedIn(accountId: string, region: string): Promise<Outcome<TrailRecord[]>> {
+    return this.#ownedTrails.get(`${accountId}/${region}`, () =>
+      settle(this.trails.describeTrails(accountId, region)),
+    );
+  }
+
+  /**
+   * An organization trail seen from a member account is read with its owner's
+   * credentials when the owner is scanned too (so all members share one read),
+   * otherwise through the member by ARN.
+   */
+  #foreign(
+    viaAccountId: string,
+    trailArn: string,
+    homeRegion: string,
+  ): Promise<Outcome<TrailRecord | undefined>> {
+    return this.#foreignTrails.get(trailArn, async () => {
+      const owner = accountIdFromArn(trailArn);
+      if (owner && (await this.#canUse(owner))) {
+        const ownerTrails = await this.#ownedIn(owner, homeRegion);
+        const found = ownerTrails.ok
+          ? ownerTrails.value.find(t => t.trailArn === trailArn)
+          : undefined;
+        if (found) return { ok: true, value: found };
+      }
+      return settle(
+        this.trails
+          .describeTrails(viaAccountId, homeRegion, [trailArn])
+          .then(([record]) => record),
+      );
+    });
+  }
+
+  /** Accounts whose credentials this run resolved. */
+  touchedAccounts(): string[] {
+    return this.#access.keys();
+  }
+
+  /** One credentials check per account per scan, success or failure. */
+  #verifyAccess(accountId: string): Promise<Outcome<void>> {
+    return this.#access.get(accountId, () =>
+      settle(this.clients.verifyAccess(accountId)),
+    );
+  }
+
+  async #canUse(accountId: string): Promise<boolean> {
+    if (!this.#targets.has(accountId)) return false;
+    return (await this.#verifyAccess(accountId)).ok;
+  }
+
+  async #trailFacts(
+    accountId: string,
+    trail: TrailRecord,
+  ): Promise<TrailFacts> {
+    const reader = (await this.#canUse(trail.ownerAccountId))
+      ? trail.ownerAccountId
+      : accountId;
+    const [status, bucketRegion, key] = await Promise.all([
+      this.#statuses.get(trail.trailArn, () =>
+        settle(
+          this.trails.getTrailStatus(reader, trail.homeRegion, trail.trailArn),
+        ),
+      ),
+      this.#bucketRegions.get(trail.s3BucketName, () =>
+        settle(this.buckets.bucketRegion(reader, trail.s3BucketName)),
+      ),
+      trail.kmsKeyId ? this.#key(reader, trail.kmsKeyId) : undefined,
+    ]);
+    return { trail, status, bucketRegion, key };
+  }
+
+  /**
+   * The key is read in its own Region, with its owner's credentials when
+   * scanned. DescribeKey resolves whatever the trail names (key ARN or alias
+   * ARN) to the key ARN, under which everything else is read once.
+   */
+  async #key(readerAccountId: string, reference: string): Promise<KeyFacts> {
+    const region = regionFromArn(reference) ?? 'us-east-1';
+    const owner = accountIdFromArn(reference) ?? readerAccountId;
+    const via = (await this.#canUse(owner)) ? owner : readerAccountId;
+    const metadata = await this.#keyMetadata.get(reference, () =>
+      settle(this.keys.describeKey(via, region, reference)),
+    );
+    const keyArn = (metadata.ok && metadata.value.Arn) || reference;
+    return this.#keyFacts.get(keyArn, async () => {
+      const facts: KeyFacts = {
+        keyArn,
+        region: regionFromArn(keyArn) ?? region,
+        accountId: accountIdFromArn(keyArn) ?? owner,
+        metadata,
+      };
+      if (!metadata.ok && describeAwsError(metadata.error).notFound) {
+        return facts;
+      }
+      const [policy, rotation, grants] = await Promise.all([
+        settle(this.keys.getKeyPolicy(via, region, keyArn)),
+        settle(this.keys.getKeyRotationStatus(via, region, keyArn)),
+        settle(this.keys.listGrants(via, region, keyArn)),
+      ]);
+      return { ...facts, policy, rotation, grants };
+    });
+  }
+}

@@ -139,6 +139,16 @@ async function child(db: 'sqlite' | 'pg', accounts: number) {
   );
   for (let i = 0; i < accounts; i++)
     await store.saveReport(fixtureReport(i) as any);
+  // The estate the reports belong to, as a scan would have stored it.
+  await store.estate.saveEstate({
+    mode: 'accounts',
+    accounts: Array.from({ length: accounts }, (_, i) => ({
+      accountId: accountId(i),
+      membership: { source: 'configured', state: 'ACTIVE' },
+    })),
+    trustedAccountIds: [],
+    readAt: new Date().toISOString(),
+  });
 
   const entities = Array.from({ length: accounts }, (_, i) => ({
     apiVersion: 'backstage.io/v1alpha1',

@@ -21,8 +21,8 @@ export interface Config {
       maxConcurrentShards?: number;
     };
     /**
-     * How often to look for accounts that have no report yet (new catalog
-     * entities) and scan just those. Default every minute, starting 30 s
+     * How often to look for estate accounts that have no report yet and scan
+     * just those. Default every minute, starting 30 s
      * after start-up.
      */
     newAccountsSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
@@ -47,20 +47,28 @@ export interface Config {
       /** Deadline of one AWS call with its retries. Default 60 s. */
       callTimeout?: number | { [unit: string]: number };
     };
-    accounts?: {
-      /** Scan accounts named by catalog entities' amazonaws.com/account-id annotations. Default true. */
-      fromCatalog?: boolean;
-      /** Scan the accounts listed under aws.accounts. Default true. */
-      fromAwsConfig?: boolean;
-      /** More account ids to scan. */
-      include?: string[];
-      /** Account ids never to scan. */
-      exclude?: string[];
+    catalog?: {
+      /**
+       * Only entities whose `backstage.io/managed-by-origin-location` starts
+       * with one of these prefixes may claim an account (give it owners and a
+       * title). Unset: any location.
+       */
+      allowedLocations?: string[];
     };
-    /**
-     * Accounts whose decrypt access is not reported as cross-account, in
-     * addition to the scanned accounts (e.g. a security tooling account).
-     */
-    trustedAccountIds?: string[];
+    archive?: {
+      /**
+       * Days the report of an account that left the estate is kept (archived:
+       * not listed, served or rescannable) before it is deleted. Default 90.
+       */
+      retentionDays?: number;
+    };
+    permissions?: {
+      /**
+       * Ownership entity refs (groups, or single users) whose members may
+       * rescan and remediate every account under TrailGuard's permission
+       * policy, e.g. `group:default/platform-security`.
+       */
+      adminGroups?: string[];
+    };
   };
 }

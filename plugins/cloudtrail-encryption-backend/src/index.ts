@@ -7,3 +7,11 @@
 export { cloudTrailEncryptionPlugin as default } from './plugin';
 export { ReportStore } from './store/ReportStore';
 export { shardOf } from './service/ScanService';
+export {
+  cloudTrailAccountConditions,
+  cloudTrailAccountResourceRef,
+  cloudTrailAccountRules,
+  createCloudTrailAccountConditionalDecision,
+  type CloudTrailAccountFilter,
+  type CloudTrailAccountResource,
+} from './permissions/rules';

@@ -90,7 +90,7 @@ describe('cloudtrail-encryption backend plugin', () => {
       },
     });
     const permissions = mockServices.permissions.mock({
-      authorize: async (requests, options) =>
+      authorizeConditional: async (requests, options) =>
         requests.map(r => ({
           result:
             userRef(credentialsOf(options)) === VIEWER &&

@@ -5,9 +5,16 @@ import {
   type SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import { cloudTrailEncryptionPermissions } from '@trailguard/plugin-cloudtrail-encryption-common';
 import { createScanEngineFromConfig } from '@trailguard/plugin-cloudtrail-encryption-node';
-import { AccountSource } from './service/AccountSource';
+import {
+  cloudTrailAccountResourceRef,
+  cloudTrailAccountRules,
+} from './permissions/rules';
+import { AccountAccess, toResource } from './service/AccountAccess';
+import { AccountDirectory } from './service/AccountDirectory';
+import { EstateService, estateMembers } from './service/EstateService';
 import { createRouter } from './service/router';
 import { ScanService } from './service/ScanService';
 import { ShardRunner } from './service/ShardRunner';
@@ -26,8 +33,10 @@ const DEFAULT_NEW_ACCOUNTS_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
 };
 
 /**
- * Scans the configured AWS accounts' CloudTrail encryption, stores the
- * reports and serves them under /api/cloudtrail-encryption.
+ * Scans the CloudTrail encryption of the accounts of the estate (the AWS
+ * Organization, or the configured accounts), stores the reports and serves
+ * them under /api/cloudtrail-encryption, each account being a permission
+ * resource.
  */
 export const cloudTrailEncryptionPlugin = createBackendPlugin({
   pluginId: 'cloudtrail-encryption',
@@ -50,26 +59,71 @@ export const cloudTrailEncryptionPlugin = createBackendPlugin({
         const { config, logger, scheduler } = deps;
         const section = config.getOptionalConfig('cloudtrailEncryption');
 
-        deps.permissionsRegistry.addPermissions(
-          cloudTrailEncryptionPermissions,
-        );
-
         const store = await ReportStore.create(deps.database);
-        const { engine, clients, settings } =
-          createScanEngineFromConfig(config);
+        const {
+          engine,
+          clients,
+          estate: reader,
+        } = createScanEngineFromConfig(config);
         deps.lifecycle.addShutdownHook(() => clients.destroy());
 
-        const accounts = new AccountSource({
+        const directory = new AccountDirectory({
           catalog: deps.catalog,
           auth: deps.auth,
           config,
+          logger,
         });
+        const estate = new EstateService({
+          reader,
+          store: store.estate,
+          logger,
+          mode:
+            section?.getOptionalString('estate.source') === 'accounts'
+              ? 'accounts'
+              : 'organization',
+        });
+
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: cloudTrailAccountResourceRef,
+          permissions: cloudTrailEncryptionPermissions,
+          rules: Object.values(cloudTrailAccountRules),
+          // Lets the permission framework resolve conditional decisions for
+          // callers that pass an account id as resourceRef (other plugins).
+          getResources: async refs => {
+            const members = estateMembers((await estate.current()).estate);
+            const catalog = await directory.accounts();
+            return refs.map(ref => {
+              const member = members.get(ref);
+              return member
+                ? toResource(ref, catalog.get(ref), member.membership)
+                : undefined;
+            });
+          },
+        });
+        const access = new AccountAccess({
+          permissions: deps.permissions,
+          directory,
+          applyConditions: createConditionAuthorizer(
+            deps.permissionsRegistry.getPermissionRuleset(
+              cloudTrailAccountResourceRef,
+            ),
+          ),
+        });
+
+        const retentionDays =
+          section?.getOptionalNumber('archive.retentionDays') ?? 90;
+        if (!(retentionDays >= 0)) {
+          throw new Error(
+            `cloudtrailEncryption.archive.retentionDays must be a number of days ≥ 0, got ${retentionDays}`,
+          );
+        }
         const scans = new ScanService({
           engine,
           store,
-          accounts,
+          estate,
+          directory,
           logger,
-          trustedAccountIds: settings.trustedAccountIds,
+          retentionDays,
         });
 
         const schedule = section?.has('schedule')
@@ -137,9 +191,10 @@ export const cloudTrailEncryptionPlugin = createBackendPlugin({
         deps.httpRouter.use(
           createRouter({
             httpAuth: deps.httpAuth,
-            permissions: deps.permissions,
             store,
-            accounts,
+            access,
+            directory,
+            estate,
             scans,
             triggerFullScan: async () => {
               const triggered: string[] = [];

@@ -1,16 +1,27 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import type {
   AccountReport,
   ScanRun,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import type {
+  Estate,
+  EstateAccount,
   ScanAccount,
   ScanEngine,
 } from '@trailguard/plugin-cloudtrail-encryption-node';
 import { createHash } from 'node:crypto';
-import type { ReportStore } from '../store/ReportStore';
-import type { AccountSource } from './AccountSource';
+import {
+  NOT_SCANNED_SUSPENDED,
+  type ReportStore,
+  type RunOutcome,
+} from '../store/ReportStore';
+import type { AccountDirectory } from './AccountDirectory';
+import {
+  estateMembers,
+  isScannable,
+  type EstateService,
+} from './EstateService';
 
 export interface Shard {
   /** 0-based. */
@@ -25,10 +36,18 @@ export function shardOf(accountId: string, count: number): number {
 }
 
 const STORE_ATTEMPTS = 4;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+interface Plan {
+  estate: Estate;
+  scan: ScanAccount[];
+  notScanned: EstateAccount[];
+}
 
 /**
- * Runs scans and stores their results. The engine does the AWS work; this
- * class decides which accounts, records the run, and makes sure a report
+ * Runs scans and stores their results. The estate decides which accounts
+ * are scanned and trusted; the catalog only lends display titles. The engine
+ * does the AWS work; this class records the run and makes sure a report
  * reaches the store even through a brief database outage.
  */
 export class ScanService {
@@ -36,43 +55,170 @@ export class ScanService {
     private readonly deps: {
       engine: ScanEngine;
       store: ReportStore;
-      accounts: AccountSource;
+      estate: EstateService;
+      directory: AccountDirectory;
       logger: LoggerService;
-      trustedAccountIds: string[];
+      /** Days an archived report is kept before it is deleted. */
+      retentionDays: number;
     },
   ) {}
 
-  /** A scheduled (or full manual) scan of every account, or of one shard of them. */
+  /**
+   * A scheduled (or full manual) scan of the estate, or of one shard of it.
+   * Reads the estate first; when that fails the last good estate is used,
+   * and with none ever read nothing is scanned.
+   */
   async scanAll(
     trigger: ScanRun['trigger'],
     shard?: Shard,
   ): Promise<{ runId: string; accountCount: number; errorCount: number }> {
-    const all = await this.deps.accounts.listAccounts();
-    const accounts = shard
-      ? all.filter(a => shardOf(a.accountId, shard.count) === shard.index)
-      : all;
+    const stored = await this.deps.estate.refresh();
     const label = shard ? `${shard.index + 1}/${shard.count}` : undefined;
-    return this.#run(trigger, accounts, all, label);
+    if (!stored.estate) {
+      this.deps.logger.error(
+        `CloudTrail encryption scan skipped: no estate has been read (${stored.error})`,
+      );
+      const runId = await this.deps.store.startRun({ trigger, shard: label });
+      await this.deps.store.finishRun(runId, []);
+      return { runId, accountCount: 0, errorCount: 0 };
+    }
+    const plan = await this.#plan(stored.estate);
+    const inShard = (id: string) =>
+      !shard || shardOf(id, shard.count) === shard.index;
+    for (const account of plan.notScanned.filter(a => inShard(a.accountId))) {
+      await this.deps.store.saveNotScanned(account);
+    }
+    const result = await this.#run(
+      trigger,
+      plan.scan.filter(a => inShard(a.accountId)),
+      plan.estate,
+      label,
+    );
+    await this.#housekeeping();
+    return result;
   }
 
   /**
-   * Scans only accounts that have no report yet, so an account added to the
-   * catalog (or still being ingested at start-up) is not left unscanned until
-   * the next full scan. Nothing to do costs one catalog query.
+   * Scans only estate accounts that have no report yet, so an account that
+   * joined the estate is not left unscanned until the next full scan. Uses
+   * the stored estate; nothing to do costs two small queries.
    */
   async scanNewAccounts(): Promise<{ accountCount: number }> {
-    const all = await this.deps.accounts.listAccounts();
+    let stored = await this.deps.estate.current();
+    if (!stored.estate && !stored.error)
+      stored = await this.deps.estate.refresh();
+    if (!stored.estate) return { accountCount: 0 };
+    const plan = await this.#plan(stored.estate);
     const known = new Set(await this.deps.store.listAccountIds());
-    const fresh = all.filter(a => !known.has(a.accountId));
+    for (const account of plan.notScanned) {
+      if (!known.has(account.accountId)) {
+        await this.deps.store.saveNotScanned(account);
+      }
+    }
+    const fresh = plan.scan.filter(a => !known.has(a.accountId));
     if (fresh.length === 0) return { accountCount: 0 };
-    await this.#run('schedule', fresh, all, 'new');
+    await this.#run('schedule', fresh, plan.estate, 'new');
     return { accountCount: fresh.length };
+  }
+
+  /** An on-demand rescan of one estate account; returns what is stored afterwards. */
+  async rescan(accountId: string): Promise<AccountReport> {
+    let stored = await this.deps.estate.current();
+    // Before the first full scan (just after start-up) read it now.
+    if (!stored.estate) stored = await this.deps.estate.refresh();
+    const { estate } = stored;
+    const member = estateMembers(estate).get(accountId);
+    if (!estate || !member) {
+      throw new NotFoundError(
+        `Account ${accountId} is not in the scanned estate: ${
+          estate
+            ? `the ${
+                estate.mode === 'organization'
+                  ? 'organization'
+                  : 'configured accounts'
+              } read at ${estate.readAt} do not include it`
+            : 'no estate has been read yet'
+        }`,
+      );
+    }
+    if (!isScannable(member.membership)) {
+      throw new ConflictError(
+        `Account ${accountId} is ${member.membership.state} in AWS Organizations; not scanned`,
+      );
+    }
+    const plan = await this.#plan(estate);
+    const account = plan.scan.find(a => a.accountId === accountId)!;
+    const runId = await this.deps.store.startRun({ trigger: 'manual' });
+    const outcomes: RunOutcome[] = [];
+    try {
+      const [report] = await this.deps.engine.scan(
+        [account],
+        this.#engineOptions(estate),
+      );
+      const saved = await this.#store(report);
+      outcomes.push([accountId, saved.status, saved.scanStatus]);
+      return saved;
+    } finally {
+      await this.deps.store.finishRun(runId, outcomes);
+    }
+  }
+
+  /**
+   * Who is scanned, with names from the organization, overridden by the
+   * title of the account's own catalog entity. Archives reports of accounts
+   * that left the estate and restores those that came back.
+   */
+  async #plan(estate: Estate): Promise<Plan> {
+    const members = estateMembers(estate);
+    const { archived, restored } = await this.deps.store.syncArchive(
+      new Set(members.keys()),
+    );
+    if (archived.length || restored.length) {
+      this.deps.logger.info(
+        `Estate changed: archived ${archived.length} report(s) of accounts that left it, restored ${restored.length}`,
+      );
+    }
+    let titles = new Map<string, string>();
+    try {
+      const catalog = await this.deps.directory.accounts();
+      titles = new Map(
+        [...catalog].flatMap(([id, c]) =>
+          c.entity ? [[id, c.entity.title] as [string, string]] : [],
+        ),
+      );
+    } catch (error) {
+      // Names are cosmetic: a catalog outage must not stop the scan.
+      this.deps.logger.warn(
+        `Scanning without catalog titles: ${(error as Error).message}`,
+      );
+    }
+    const scan: ScanAccount[] = [];
+    const notScanned: EstateAccount[] = [];
+    for (const account of members.values()) {
+      const named = {
+        ...account,
+        name: titles.get(account.accountId) ?? account.name,
+      };
+      if (isScannable(account.membership)) scan.push(named);
+      else notScanned.push(named);
+    }
+    scan.sort((a, b) => a.accountId.localeCompare(b.accountId));
+    return { estate, scan, notScanned };
+  }
+
+  #engineOptions(estate: Estate) {
+    const memberIds = [...estateMembers(estate).keys()];
+    return {
+      knownAccountIds: memberIds,
+      trustedAccountIds: [...memberIds, ...estate.trustedAccountIds],
+      organizationId: estate.organizationId,
+    };
   }
 
   async #run(
     trigger: ScanRun['trigger'],
     accounts: ScanAccount[],
-    all: ScanAccount[],
+    estate: Estate,
     label?: string,
   ): Promise<{ runId: string; accountCount: number; errorCount: number }> {
     const runId = await this.deps.store.startRun({ trigger, shard: label });
@@ -81,25 +227,20 @@ export class ScanService {
         accounts.length
       } accounts${label ? ` (shard ${label})` : ''}`,
     );
+    const outcomes: RunOutcome[] = [];
     let errorCount = 0;
     try {
       await this.deps.engine.scan(accounts, {
         collect: false,
-        knownAccountIds: all.map(a => a.accountId),
-        trustedAccountIds: [
-          ...this.deps.trustedAccountIds,
-          ...all.map(a => a.accountId),
-        ],
+        ...this.#engineOptions(estate),
         onProgress: async ({ report }) => {
-          if (report.scanStatus === 'error') errorCount += 1;
-          await this.#store(report);
+          const stored = await this.#store(report);
+          if (stored.scanStatus === 'error') errorCount += 1;
+          outcomes.push([stored.accountId, stored.status, stored.scanStatus]);
         },
       });
     } finally {
-      await this.deps.store.finishRun(runId, {
-        accountCount: accounts.length,
-        errorCount,
-      });
+      await this.deps.store.finishRun(runId, outcomes);
     }
     this.deps.logger.info(
       `CloudTrail encryption scan ${runId} finished: ${accounts.length} accounts, ${errorCount} failed`,
@@ -107,36 +248,14 @@ export class ScanService {
     return { runId, accountCount: accounts.length, errorCount };
   }
 
-  /** An on-demand rescan of one account; returns what is stored afterwards. */
-  async rescan(accountId: string): Promise<AccountReport> {
-    const all = await this.deps.accounts.listAccounts();
-    const known: ScanAccount | undefined =
-      all.find(a => a.accountId === accountId) ??
-      ((await this.deps.store.getReport(accountId))
-        ? { accountId }
-        : undefined);
-    if (!known) {
-      throw new NotFoundError(
-        `Account ${accountId} is not a configured or catalogued AWS account`,
+  /** Deletes archived reports past their retention. */
+  async #housekeeping(): Promise<void> {
+    const cutoff = new Date(Date.now() - this.deps.retentionDays * DAY_MS);
+    const deleted = await this.deps.store.deleteArchivedBefore(cutoff);
+    if (deleted) {
+      this.deps.logger.info(
+        `Deleted ${deleted} archived report(s) older than ${this.deps.retentionDays} days`,
       );
-    }
-    const runId = await this.deps.store.startRun({ trigger: 'manual' });
-    let stored: AccountReport | undefined;
-    try {
-      const [report] = await this.deps.engine.scan([known], {
-        knownAccountIds: all.map(a => a.accountId),
-        trustedAccountIds: [
-          ...this.deps.trustedAccountIds,
-          ...all.map(a => a.accountId),
-        ],
-      });
-      stored = await this.#store(report);
-      return stored;
-    } finally {
-      await this.deps.store.finishRun(runId, {
-        accountCount: 1,
-        errorCount: stored?.scanStatus === 'error' ? 1 : 0,
-      });
     }
   }
 
@@ -158,3 +277,5 @@ export class ScanService {
     }
   }
 }
+
+export { NOT_SCANNED_SUSPENDED };

@@ -1,26 +1,21 @@
-import type {
-  HttpAuthService,
-  PermissionsService,
-  BackstageCredentials,
-} from '@backstage/backend-plugin-api';
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
-  AuthorizeResult,
-  type BasicPermission,
-} from '@backstage/plugin-permission-common';
-import {
   ACCOUNT_STATUSES,
-  cloudTrailEncryptionReportReadPermission,
   cloudTrailEncryptionScanTriggerPermission,
   FINDING_CODES,
   type AccountListResponse,
+  type AccountSummary,
   type ScanRunListResponse,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
-import express, { type Request } from 'express';
+import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { ReportStore } from '../store/ReportStore';
-import type { AccountSource } from './AccountSource';
+import type { AccountAccess } from './AccountAccess';
+import type { AccountDirectory } from './AccountDirectory';
+import { estateMembers, type EstateService } from './EstateService';
 import type { ScanService } from './ScanService';
 
 const accountId = z
@@ -79,9 +74,10 @@ function parse<S extends z.ZodTypeAny>(
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
-  permissions: PermissionsService;
   store: ReportStore;
-  accounts: AccountSource;
+  access: AccountAccess;
+  directory: AccountDirectory;
+  estate: EstateService;
   scans: ScanService;
   /** Makes the scheduled full scan due now; returns the task ids triggered. */
   triggerFullScan: () => Promise<string[]>;
@@ -89,33 +85,10 @@ export interface RouterOptions {
 
 /** Parses, authorizes and serializes; the work is done by the services. */
 export function createRouter(options: RouterOptions): express.Router {
-  const { httpAuth, permissions, store, accounts, scans, triggerFullScan } =
+  const { httpAuth, store, access, directory, estate, scans, triggerFullScan } =
     options;
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
-
-  async function authorize(
-    req: Request,
-    permission: BasicPermission,
-  ): Promise<BackstageCredentials> {
-    const credentials = await httpAuth.credentials(req);
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`Not allowed: ${permission.name}`);
-    }
-    return credentials;
-  }
-
-  async function visibleAccount(
-    credentials: BackstageCredentials,
-    id: string,
-  ): Promise<void> {
-    if ((await accounts.hiddenAccountIds(credentials)).has(id)) {
-      throw new NotFoundError(`No report for account ${id}`);
-    }
-  }
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -123,11 +96,10 @@ export function createRouter(options: RouterOptions): express.Router {
 
   router.get('/accounts', async (req, res) => {
     const query = parse(listQuery, req.query, 'query');
-    const credentials = await authorize(
-      req,
-      cloudTrailEncryptionReportReadPermission,
-    );
-    const hidden = await accounts.hiddenAccountIds(credentials);
+    const credentials = await httpAuth.credentials(req);
+    const filter = await access.readFilterOrAll(credentials);
+    const visible =
+      filter && ((s: AccountSummary) => filter(s.accountId, s.membership));
     const [{ items, totalCount }, countsByStatus] = await Promise.all([
       store.listSummaries({
         page: query.page,
@@ -135,9 +107,9 @@ export function createRouter(options: RouterOptions): express.Router {
         status: query.status as never,
         finding: query.finding,
         q: query.q,
-        excludeAccountIds: hidden,
+        visible,
       }),
-      store.countsByStatus(hidden),
+      store.countsByStatus(visible),
     ]);
     const body: AccountListResponse = {
       items,
@@ -151,64 +123,114 @@ export function createRouter(options: RouterOptions): express.Router {
 
   router.get('/accounts/:accountId', async (req, res) => {
     const id = parse(accountId, req.params.accountId, 'account id');
-    const credentials = await authorize(
-      req,
-      cloudTrailEncryptionReportReadPermission,
-    );
-    await visibleAccount(credentials, id);
+    const credentials = await httpAuth.credentials(req);
+    const filter = await access.readFilter(credentials);
+    const member = estateMembers((await estate.current()).estate).get(id);
     const report = await store.getReportJson(id);
-    if (!report) throw new NotFoundError(`No report for account ${id}`);
+    if (!report || !filter(id, member?.membership)) {
+      throw new NotFoundError(`No report for account ${id}`);
+    }
     res.type('application/json').send(report);
   });
 
   router.post('/accounts/:accountId/rescan', async (req, res) => {
     const id = parse(accountId, req.params.accountId, 'account id');
-    const credentials = await authorize(
-      req,
+    const credentials = await httpAuth.credentials(req);
+    const member = estateMembers((await estate.current()).estate).get(id);
+    const filter = await access.readFilter(credentials);
+    if (!filter(id, member?.membership)) {
+      throw new NotFoundError(`No report for account ${id}`);
+    }
+    const allowed = await access.allowed(
       cloudTrailEncryptionScanTriggerPermission,
+      credentials,
+      await access.resource(id, member?.membership),
     );
-    await visibleAccount(credentials, id);
+    if (!allowed) {
+      throw new NotAllowedError(
+        `Not allowed: ${cloudTrailEncryptionScanTriggerPermission.name} on account ${id}`,
+      );
+    }
     res.json(await scans.rescan(id));
   });
 
   router.get('/entity/:namespace/:kind/:name', async (req, res) => {
     const ref = parse(entityParams, req.params, 'entity reference');
-    const credentials = await authorize(
-      req,
-      cloudTrailEncryptionReportReadPermission,
-    );
-    const found = await accounts.accountForEntity(ref, credentials);
-    if (!found) {
+    const credentials = await httpAuth.credentials(req);
+    const filter = await access.readFilter(credentials);
+    const name = stringifyEntityRef(ref);
+    const entity = await directory.getEntity(ref, credentials);
+    if (!entity) throw new NotFoundError(`Entity ${name} not found`);
+    const id = directory.accountIdOf(entity);
+    if (!id) {
       throw new NotFoundError(
-        `Entity ${ref.kind}:${ref.namespace}/${ref.name} not found`,
+        `Entity ${name} is not an AWS account entity (a Resource of type cloud-account or aws-account with a valid amazonaws.com/account-id annotation${
+          directory.restrictsLocations ? ', from an allowed location' : ''
+        })`,
       );
     }
-    if (!found.accountId) {
-      throw new NotFoundError(
-        `Entity ${ref.kind}:${ref.namespace}/${ref.name} has no valid amazonaws.com/account-id annotation`,
-      );
+    const stored = await estate.current();
+    const member = estateMembers(stored.estate).get(id);
+    if (!member) {
+      // A dedicated error name lets the frontend show "not in the estate".
+      res.status(404).json({
+        error: {
+          name: 'NotInEstateError',
+          message: `Account ${id} is not in the scanned estate: ${
+            stored.estate
+              ? `the estate read at ${stored.estate.readAt} does not include it`
+              : 'no estate has been read yet'
+          }`,
+        },
+        request: { method: req.method, url: req.originalUrl },
+        response: { statusCode: 404 },
+      });
+      return;
     }
-    const report = await store.getReportJson(found.accountId);
+    if (!filter(id, member.membership)) {
+      throw new NotFoundError(`No report for account ${id}`);
+    }
+    const report = await store.getReportJson(id);
     if (!report) {
-      throw new NotFoundError(
-        `Account ${found.accountId} has not been scanned yet`,
-      );
+      throw new NotFoundError(`Account ${id} has not been scanned yet`);
     }
     res.type('application/json').send(report);
   });
 
+  router.get('/estate', async (req, res) => {
+    parse(z.object({}).strict(), req.query, 'query');
+    const credentials = await httpAuth.credentials(req);
+    const filter = await access.readFilter(credentials);
+    const stored = await estate.current();
+    res.json(estate.summarize(stored, a => filter(a.accountId, a.membership)));
+  });
+
   // A full scan now, through the scheduler so that replicas still share it.
+  // It covers every account, so a conditional decision is not enough.
   router.post('/scans', async (req, res) => {
     parse(z.object({}).strict(), req.query, 'query');
-    await authorize(req, cloudTrailEncryptionScanTriggerPermission);
+    const credentials = await httpAuth.credentials(req);
+    const allowed = await access.allowedEverywhere(
+      cloudTrailEncryptionScanTriggerPermission,
+      credentials,
+    );
+    if (!allowed) {
+      throw new NotAllowedError(
+        `Not allowed: ${cloudTrailEncryptionScanTriggerPermission.name} on every account (a full scan)`,
+      );
+    }
     res.status(202).json({ triggered: await triggerFullScan() });
   });
 
   router.get('/scans', async (req, res) => {
     const query = parse(scansQuery, req.query, 'query');
-    await authorize(req, cloudTrailEncryptionReportReadPermission);
+    const credentials = await httpAuth.credentials(req);
+    const filter = await access.readFilter(credentials);
+    const members = estateMembers((await estate.current()).estate);
     const body: ScanRunListResponse = {
-      items: await store.listRuns(query.limit),
+      items: await store.listRuns(query.limit, id =>
+        filter(id, members.get(id)?.membership),
+      ),
     };
     res.json(body);
   });

@@ -19,7 +19,8 @@ export interface FleetQuery {
   status?: AccountStatus;
   finding?: FindingCode;
   q?: string;
-  excludeAccountIds?: ReadonlySet<string> | string[];
+  /** Only accounts this accepts are listed and counted (the caller's view). */
+  visible?: (summary: AccountSummary) => boolean;
 }
 
 export function emptyCounts(): Record<AccountStatus, number> {
@@ -58,15 +59,14 @@ export class FleetSnapshot {
   }
 
   page(query: FleetQuery): { items: AccountSummary[]; totalCount: number } {
-    const excluded = toSet(query.excludeAccountIds);
+    const visible = query.visible;
     const needle = query.q?.toLocaleLowerCase('en-US');
-    const unfiltered =
-      excluded.size === 0 && !query.status && !query.finding && !needle;
+    const unfiltered = !visible && !query.status && !query.finding && !needle;
     const matching = unfiltered
       ? this.#inOrder()
       : this.#inOrder().filter(
           e =>
-            !excluded.has(e.summary.accountId) &&
+            (!visible || visible(e.summary)) &&
             (!query.status || e.summary.status === query.status) &&
             (!query.finding ||
               e.summary.findingCodes.includes(query.finding)) &&
@@ -80,17 +80,16 @@ export class FleetSnapshot {
   }
 
   counts(
-    excludeAccountIds?: ReadonlySet<string> | string[],
+    visible?: (summary: AccountSummary) => boolean,
   ): Record<AccountStatus, number> {
-    const excluded = toSet(excludeAccountIds);
-    if (excluded.size === 0 && this.#allCounts) return { ...this.#allCounts };
+    if (!visible && this.#allCounts) return { ...this.#allCounts };
     const counts = emptyCounts();
-    for (const [id, e] of this.#entries) {
-      if (!excluded.has(id) && e.summary.status in counts) {
+    for (const e of this.#entries.values()) {
+      if ((!visible || visible(e.summary)) && e.summary.status in counts) {
         counts[e.summary.status] += 1;
       }
     }
-    if (excluded.size === 0) this.#allCounts = { ...counts };
+    if (!visible) this.#allCounts = { ...counts };
     return counts;
   }
 
@@ -102,11 +101,4 @@ export class FleetSnapshot {
     );
     return this.#sorted;
   }
-}
-
-const NOTHING: ReadonlySet<string> = new Set();
-
-function toSet(ids?: ReadonlySet<string> | string[]): ReadonlySet<string> {
-  if (!ids) return NOTHING;
-  return Array.isArray(ids) ? new Set(ids) : ids;
 }

@@ -5,6 +5,7 @@ import {
 import {
   compareSeverity,
   SEVERITIES,
+  type AccountMembership,
   type AccountReport,
   type AccountStatus,
   type AccountSummary,
@@ -20,6 +21,7 @@ import {
   type FleetQuery,
 } from './FleetSnapshot';
 import { randomUUID } from 'node:crypto';
+import { EstateStore } from './EstateStore';
 
 const REPORTS = 'cloudtrail_encryption_reports';
 const RUNS = 'cloudtrail_encryption_scan_runs';
@@ -38,7 +40,10 @@ const SUMMARY_COLUMNS = [
   'worst_severity',
   'worst_rank',
   'finding_codes',
+  'membership',
 ] as const;
+/** Rows per statement when updating many accounts at once. */
+const CHUNK = 500;
 
 interface ReportRow {
   account_id: string;
@@ -53,6 +58,8 @@ interface ReportRow {
   worst_severity: string | null;
   worst_rank: number;
   finding_codes: string;
+  membership: string | null;
+  archived_at: string | null;
   report: string;
 }
 
@@ -65,9 +72,17 @@ interface RunRow {
   account_count: number;
   error_count: number;
   counts_by_status: string;
+  outcomes: string | null;
 }
 
 export type ListQuery = FleetQuery;
+
+/** What a run did to one account: [accountId, status, scanStatus]. */
+export type RunOutcome = [string, AccountStatus, AccountReport['scanStatus']];
+
+/** The error of a never-scanned account the estate lists as suspended or closing. */
+export const NOT_SCANNED_SUSPENDED =
+  'Account is suspended in AWS Organizations; not scanned';
 
 /** Latest report per account and scan-run history, through Backstage's database service. */
 export class ReportStore {
@@ -88,7 +103,12 @@ export class ReportStore {
   #snapshot: { fleet: FleetSnapshot; loadedAt: number } | undefined;
   #loading: Promise<FleetSnapshot> | undefined;
 
-  private constructor(private readonly db: Knex) {}
+  /** The estate as last read, in the same database. */
+  readonly estate: EstateStore;
+
+  private constructor(private readonly db: Knex) {
+    this.estate = new EstateStore(db);
+  }
 
   /**
    * Stores a scan result. A failed scan never replaces the last good one: the
@@ -108,6 +128,7 @@ export class ReportStore {
           stored = {
             ...previous,
             accountName: report.accountName ?? previous.accountName,
+            membership: report.membership ?? previous.membership,
             scannedAt: report.scannedAt,
             scanStatus: 'error',
             error: report.error,
@@ -132,17 +153,104 @@ export class ReportStore {
     return saved;
   }
 
+  /**
+   * Records an account the estate lists but that is not scanned (suspended or
+   * closing): a stored report keeps its trails and gets the new membership;
+   * an account never scanned gets a `pending` report saying why.
+   */
+  async saveNotScanned(account: {
+    accountId: string;
+    name?: string;
+    membership: AccountMembership;
+  }): Promise<AccountReport> {
+    const { stored, row } = await this.db.transaction(async tx => {
+      const existing = await tx<ReportRow>(REPORTS)
+        .where({ account_id: account.accountId })
+        .first('report');
+      const next: AccountReport = existing
+        ? {
+            ...(JSON.parse(existing.report) as AccountReport),
+            membership: account.membership,
+          }
+        : {
+            accountId: account.accountId,
+            scannedAt: new Date().toISOString(),
+            scanStatus: 'pending',
+            error: NOT_SCANNED_SUSPENDED,
+            membership: account.membership,
+            status: 'unknown',
+            trails: [],
+            findings: [],
+          };
+      if (account.name) next.accountName = account.name;
+      const nextRow = toRow(next);
+      if (existing) {
+        await tx(REPORTS)
+          .where({ account_id: account.accountId })
+          .update(nextRow);
+      } else {
+        await tx(REPORTS).insert(nextRow);
+      }
+      return { stored: next, row: nextRow };
+    });
+    this.#snapshot?.fleet.upsert(toFleetEntry(row));
+    return stored;
+  }
+
+  /** A report that is not archived. */
   async getReport(accountId: string): Promise<AccountReport | undefined> {
     const json = await this.getReportJson(accountId);
     return json === undefined ? undefined : JSON.parse(json);
   }
 
-  /** The stored report as JSON text, to serve without re-serializing it. */
+  /** The stored report as JSON text, to serve without re-serializing it; archived reports are not served. */
   async getReportJson(accountId: string): Promise<string | undefined> {
     const row = await this.db<ReportRow>(REPORTS)
       .where({ account_id: accountId })
+      .whereNull('archived_at')
       .first('report');
     return row?.report;
+  }
+
+  /**
+   * Archives the reports of accounts that are no longer in the estate and
+   * restores those whose account came back.
+   */
+  async syncArchive(
+    estateAccountIds: ReadonlySet<string>,
+    now = new Date(),
+  ): Promise<{ archived: string[]; restored: string[] }> {
+    const rows = await this.db<ReportRow>(REPORTS).select(
+      'account_id',
+      'archived_at',
+    );
+    const archived = rows
+      .filter(r => !r.archived_at && !estateAccountIds.has(r.account_id))
+      .map(r => r.account_id);
+    const restored = rows
+      .filter(r => r.archived_at && estateAccountIds.has(r.account_id))
+      .map(r => r.account_id);
+    for (let i = 0; i < archived.length; i += CHUNK) {
+      await this.db<ReportRow>(REPORTS)
+        .whereIn('account_id', archived.slice(i, i + CHUNK))
+        .whereNull('archived_at')
+        .update({ archived_at: now.toISOString() });
+    }
+    for (let i = 0; i < restored.length; i += CHUNK) {
+      await this.db<ReportRow>(REPORTS)
+        .whereIn('account_id', restored.slice(i, i + CHUNK))
+        .update({ archived_at: null });
+    }
+    if (archived.length || restored.length) this.#snapshot = undefined;
+    return { archived, restored };
+  }
+
+  /** Deletes reports archived before `cutoff`; returns how many. */
+  async deleteArchivedBefore(cutoff: Date): Promise<number> {
+    return this.db<ReportRow>(REPORTS)
+      .whereNotNull('archived_at')
+      .where('archived_at', '<', cutoff.toISOString())
+      .delete();
   }
 
   async listSummaries(
@@ -152,9 +260,9 @@ export class ReportStore {
   }
 
   async countsByStatus(
-    excludeAccountIds?: ReadonlySet<string> | string[],
+    visible?: (summary: AccountSummary) => boolean,
   ): Promise<Record<AccountStatus, number>> {
-    return (await this.#fleet()).counts(excludeAccountIds);
+    return (await this.#fleet()).counts(visible);
   }
 
   /**
@@ -174,27 +282,19 @@ export class ReportStore {
 
   async #loadFleet(): Promise<FleetSnapshot> {
     const loadedAt = Date.now();
-    const rows = await this.db<ReportRow>(REPORTS).select(...SUMMARY_COLUMNS);
+    const rows = await this.db<ReportRow>(REPORTS)
+      .select(...SUMMARY_COLUMNS)
+      .whereNull('archived_at');
     const fleet = new FleetSnapshot(rows.map(toFleetEntry));
     this.#snapshot = { fleet, loadedAt };
     return fleet;
   }
 
-  /** Counts straight from the database, for the history rows. */
-  async #countsFromDatabase(): Promise<Record<AccountStatus, number>> {
-    const rows = (await this.db<ReportRow>(REPORTS)
-      .select('status')
-      .count({ count: '*' })
-      .groupBy('status')) as { status: AccountStatus; count: number }[];
-    const counts = emptyCounts();
-    for (const row of rows) {
-      if (row.status in counts) counts[row.status] = Number(row.count);
-    }
-    return counts;
-  }
-
+  /** Accounts with a report that is not archived. */
   async listAccountIds(): Promise<string[]> {
-    const rows = await this.db<ReportRow>(REPORTS).select('account_id');
+    const rows = await this.db<ReportRow>(REPORTS)
+      .select('account_id')
+      .whereNull('archived_at');
     return rows.map(r => r.account_id);
   }
 
@@ -212,41 +312,74 @@ export class ReportStore {
       account_count: 0,
       error_count: 0,
       counts_by_status: JSON.stringify(emptyCounts()),
+      outcomes: null,
     });
     return id;
   }
 
-  async finishRun(
-    id: string,
-    result: { accountCount: number; errorCount: number },
-  ): Promise<void> {
-    const counts = await this.#countsFromDatabase();
+  /** Records what the run did to each account it covered. */
+  async finishRun(id: string, outcomes: RunOutcome[]): Promise<void> {
+    const summary = summarizeRun(outcomes);
     await this.db<RunRow>(RUNS)
       .where({ id })
       .update({
         finished_at: new Date().toISOString(),
-        account_count: result.accountCount,
-        error_count: result.errorCount,
-        counts_by_status: JSON.stringify(counts),
+        account_count: summary.accountCount,
+        error_count: summary.errorCount,
+        counts_by_status: JSON.stringify(summary.countsByStatus),
+        outcomes: JSON.stringify(outcomes),
       });
   }
 
-  async listRuns(limit: number): Promise<ScanRun[]> {
+  /**
+   * Recent runs; with `visible`, each run's figures are recomputed over the
+   * accounts it accepts (a run recorded before outcomes were kept then
+   * counts nothing rather than everything).
+   */
+  async listRuns(
+    limit: number,
+    visible?: (accountId: string) => boolean,
+  ): Promise<ScanRun[]> {
     const rows = await this.db<RunRow>(RUNS)
       .select('*')
       .orderBy('started_at', 'desc')
       .limit(limit);
-    return rows.map(row => ({
-      id: row.id,
-      trigger: row.trigger as ScanRun['trigger'],
-      shard: row.shard ?? undefined,
-      startedAt: row.started_at,
-      finishedAt: row.finished_at ?? undefined,
-      accountCount: row.account_count,
-      errorCount: row.error_count,
-      countsByStatus: { ...emptyCounts(), ...JSON.parse(row.counts_by_status) },
-    }));
+    return rows.map(row => {
+      const figures = visible
+        ? summarizeRun(
+            (row.outcomes
+              ? (JSON.parse(row.outcomes) as RunOutcome[])
+              : []
+            ).filter(([accountId]) => visible(accountId)),
+          )
+        : {
+            accountCount: row.account_count,
+            errorCount: row.error_count,
+            countsByStatus: {
+              ...emptyCounts(),
+              ...JSON.parse(row.counts_by_status),
+            },
+          };
+      return {
+        id: row.id,
+        trigger: row.trigger as ScanRun['trigger'],
+        shard: row.shard ?? undefined,
+        startedAt: row.started_at,
+        finishedAt: row.finished_at ?? undefined,
+        ...figures,
+      };
+    });
   }
+}
+
+function summarizeRun(outcomes: RunOutcome[]) {
+  const countsByStatus = emptyCounts();
+  let errorCount = 0;
+  for (const [, status, scanStatus] of outcomes) {
+    if (status in countsByStatus) countsByStatus[status] += 1;
+    if (scanStatus === 'error') errorCount += 1;
+  }
+  return { accountCount: outcomes.length, errorCount, countsByStatus };
 }
 
 function worstFinding(report: AccountReport) {
@@ -255,7 +388,7 @@ function worstFinding(report: AccountReport) {
   return findings[0];
 }
 
-function toRow(report: AccountReport): ReportRow {
+function toRow(report: AccountReport): Omit<ReportRow, 'archived_at'> {
   const worst = worstFinding(report);
   const codes = [...new Set(report.findings.map(f => f.code))].sort();
   return {
@@ -271,6 +404,7 @@ function toRow(report: AccountReport): ReportRow {
     worst_severity: worst?.severity ?? null,
     worst_rank: worst ? SEVERITIES.indexOf(worst.severity) : 9,
     finding_codes: codes.length ? `,${codes.join(',')},` : '',
+    membership: report.membership ? JSON.stringify(report.membership) : null,
     report: JSON.stringify(report),
   };
 }
@@ -295,6 +429,7 @@ function toSummary(row: Partial<ReportRow>): AccountSummary {
     lastSuccessAt: row.last_success_at ?? undefined,
     scanStatus: row.scan_status as AccountSummary['scanStatus'],
     error: row.error ?? undefined,
+    membership: row.membership ? JSON.parse(row.membership) : undefined,
     status: row.status as AccountStatus,
     trailCount: Number(row.trail_count ?? 0),
     worstFinding:

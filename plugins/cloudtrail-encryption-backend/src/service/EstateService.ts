@@ -1,0 +1,99 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  AccountMembership,
+  EstateSummary,
+} from '@trailguard/plugin-cloudtrail-encryption-common';
+import type {
+  Estate,
+  EstateAccount,
+  EstateReader,
+} from '@trailguard/plugin-cloudtrail-encryption-node';
+import type { EstateStore, StoredEstate } from '../store/EstateStore';
+
+/** How stale the estate may be with respect to other replicas' reads. */
+const ESTATE_MAX_AGE_MS = 2_000;
+
+/** Accounts that count as members: everything the estate lists except closed accounts. */
+export function estateMembers(estate?: Estate): Map<string, EstateAccount> {
+  return new Map(
+    (estate?.accounts ?? [])
+      .filter(a => a.membership.state !== 'CLOSED')
+      .map(a => [a.accountId, a]),
+  );
+}
+
+/** Scanned accounts; suspended and closing accounts are listed but not scanned. */
+export function isScannable(membership: AccountMembership): boolean {
+  return membership.state === 'ACTIVE';
+}
+
+/**
+ * Which accounts make up the estate, read from AWS (the organization, or the
+ * configured list) and kept in the database: a failed read keeps the last
+ * good estate and records the error; replicas read the stored estate.
+ */
+export class EstateService {
+  #cache: { loadedAt: number; value: Promise<StoredEstate> } | undefined;
+
+  constructor(
+    private readonly deps: {
+      reader: EstateReader;
+      store: EstateStore;
+      logger: LoggerService;
+      /** The configured source, for the summary before any estate was read. */
+      mode: Estate['mode'];
+    },
+  ) {}
+
+  /** Reads the estate from AWS; on failure keeps and returns the last good one with the error. */
+  async refresh(): Promise<StoredEstate> {
+    let value: StoredEstate;
+    try {
+      const estate = await this.deps.reader.read();
+      await this.deps.store.saveEstate(estate);
+      value = { estate };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.deps.logger.error(
+        `Could not read the estate; keeping the last good one: ${message}`,
+      );
+      await this.deps.store.saveError(message, new Date());
+      value = await this.deps.store.load();
+    }
+    this.#cache = { loadedAt: Date.now(), value: Promise.resolve(value) };
+    return value;
+  }
+
+  /** The stored estate (another replica's read included), cached for a moment. */
+  async current(): Promise<StoredEstate> {
+    if (this.#cache && Date.now() - this.#cache.loadedAt < ESTATE_MAX_AGE_MS) {
+      return this.#cache.value;
+    }
+    const value = this.deps.store.load();
+    value.catch(() => {
+      this.#cache = undefined;
+    });
+    this.#cache = { loadedAt: Date.now(), value };
+    return value;
+  }
+
+  /** The estate summary over the accounts `visible` accepts. */
+  summarize(
+    stored: StoredEstate,
+    visible: (account: EstateAccount) => boolean,
+  ): EstateSummary {
+    const estate = stored.estate;
+    const members = [...estateMembers(estate).values()].filter(visible);
+    return {
+      mode: estate?.mode ?? this.deps.mode,
+      organizationId: estate?.organizationId,
+      managementAccountId: estate?.managementAccountId,
+      accountCount: members.length,
+      activeCount: members.filter(a => isScannable(a.membership)).length,
+      suspendedCount: members.filter(a => !isScannable(a.membership)).length,
+      trustedAccountIds: estate?.trustedAccountIds ?? [],
+      readAt: estate?.readAt,
+      error: stored.error,
+    };
+  }
+}

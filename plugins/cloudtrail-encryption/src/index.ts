@@ -14,6 +14,7 @@ export { isCloudTrailEncryptionAvailable } from './conditions';
 export {
   cloudtrailEncryptionApiRef,
   CloudTrailEncryptionClient,
+  isNotInEstateError,
   type CloudTrailEncryptionApi,
   type ListAccountsRequest,
 } from './api';

@@ -38,6 +38,8 @@ export function mockCloudTrailEncryptionApi(
     getEntityReport: jest.fn(),
     rescanAccount: jest.fn(),
     listScanRuns: jest.fn(),
+    // A page that does not care about the estate still asks for it.
+    getEstate: jest.fn(() => new Promise(() => {})),
     ...overrides,
   } as jest.Mocked<CloudTrailEncryptionApi>;
 }

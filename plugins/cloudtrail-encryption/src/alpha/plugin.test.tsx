@@ -17,6 +17,7 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { screen, within } from '@testing-library/react';
+import { organizationEstate } from '../__testUtils__/estate';
 import {
   accountEntity,
   accountList,
@@ -51,6 +52,7 @@ function apis() {
     getEntityReport: jest.fn().mockResolvedValue(regionMismatchReport),
     listAccounts: jest.fn().mockResolvedValue(accountList),
     listScanRuns: jest.fn().mockResolvedValue(scanRuns),
+    getEstate: jest.fn().mockResolvedValue(organizationEstate),
   });
   return [
     [cloudtrailEncryptionApiRef, api],
@@ -129,7 +131,13 @@ describe('cloudtrail-encryption plugin (new frontend system)', () => {
     expect(tester.get(coreExtensionData.routeRef)).toBeDefined();
 
     await renderInTestApp(tester.reactElement(), { apis: apis() });
-    expect(await screen.findByText('payments-prod')).toBeInTheDocument();
+    // The page is loaded lazily, and this is the first test to load its chunk.
+    expect(
+      await screen.findByText('payments-prod', {}, { timeout: 10_000 }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByTestId('cloudtrail-encryption-estate'),
+    ).toHaveTextContent('AWS Organization o-tgdemo12345');
   });
 
   it('installs into an app, with the page in the nav', async () => {

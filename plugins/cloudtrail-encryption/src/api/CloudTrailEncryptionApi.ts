@@ -4,6 +4,7 @@ import type {
   AccountListResponse,
   AccountReport,
   AccountStatus,
+  EstateSummary,
   FindingCode,
   ScanRunListResponse,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
@@ -26,13 +27,17 @@ export interface CloudTrailEncryptionApi {
   /**
    * The report of the account annotated on a catalog entity. Rejects with a
    * `ResponseError` (status 404) when the entity is unknown or its account has
-   * not been scanned yet.
+   * not been scanned yet; the error's `cause.name` is `NotInEstateError` when
+   * the annotated account is outside the scanned estate (see
+   * `isNotInEstateError`).
    */
   getEntityReport(entityRef: CompoundEntityRef): Promise<AccountReport>;
   /** Scans the account now and resolves to the fresh report. */
   rescanAccount(accountId: string): Promise<AccountReport>;
   /** Scan runs, newest first. */
   listScanRuns(options?: { limit?: number }): Promise<ScanRunListResponse>;
+  /** How the scanned estate is defined (AWS Organization or explicit list) and its size. */
+  getEstate(): Promise<EstateSummary>;
 }
 
 export const cloudtrailEncryptionApiRef = createApiRef<CloudTrailEncryptionApi>(

@@ -1,6 +1,8 @@
 import { ResponseError } from '@backstage/errors';
+import { organizationEstate } from '../__testUtils__/estate';
 import { compliantReport, scanRuns } from '../__testUtils__/reports';
 import { CloudTrailEncryptionClient } from './CloudTrailEncryptionClient';
+import { isNotInEstateError } from './errors';
 
 const BASE_URL = 'http://localhost:7007/api/cloudtrail-encryption';
 
@@ -92,6 +94,52 @@ describe('CloudTrailEncryptionClient', () => {
     const { client, fetch } = setup(jsonResponse(200, scanRuns));
     await expect(client.listScanRuns({ limit: 20 })).resolves.toEqual(scanRuns);
     expect(fetch.mock.calls[0][0]).toBe(`${BASE_URL}/scans?limit=20`);
+  });
+
+  it('reads the estate', async () => {
+    const { client, fetch } = setup(jsonResponse(200, organizationEstate));
+    await expect(client.getEstate()).resolves.toEqual(organizationEstate);
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE_URL}/estate`,
+      expect.objectContaining({ method: 'GET' }),
+    );
+  });
+
+  it('tells an account outside the estate from a missing report', async () => {
+    const outside = await setup(
+      jsonResponse(404, {
+        error: {
+          name: 'NotInEstateError',
+          message:
+            'Account 100000000099 is not in the scanned estate: not in o-tgdemo12345',
+        },
+        response: { statusCode: 404 },
+      }),
+    )
+      .client.getEntityReport({
+        namespace: 'default',
+        kind: 'Resource',
+        name: 'aws-stray',
+      })
+      .catch(e => e);
+    expect(isNotInEstateError(outside)).toBe(true);
+    expect(outside.cause.message).toMatch(/not in the scanned estate/);
+
+    const missing = await setup(
+      jsonResponse(404, {
+        error: { name: 'NotFoundError', message: 'No report yet' },
+        response: { statusCode: 404 },
+      }),
+    )
+      .client.getEntityReport({
+        namespace: 'default',
+        kind: 'Resource',
+        name: 'aws-new',
+      })
+      .catch(e => e);
+    expect(ResponseError.is(missing)).toBe(true);
+    expect(isNotInEstateError(missing)).toBe(false);
+    expect(isNotInEstateError(new Error('NotInEstateError'))).toBe(false);
   });
 
   it('turns error bodies into ResponseErrors', async () => {

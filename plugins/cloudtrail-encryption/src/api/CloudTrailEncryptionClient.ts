@@ -4,6 +4,7 @@ import { ResponseError } from '@backstage/errors';
 import type {
   AccountListResponse,
   AccountReport,
+  EstateSummary,
   ScanRunListResponse,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import type {
@@ -63,6 +64,10 @@ export class CloudTrailEncryptionClient implements CloudTrailEncryptionApi {
     const query = new URLSearchParams();
     if (options.limit !== undefined) query.set('limit', String(options.limit));
     return this.request('GET', '/scans', query);
+  }
+
+  async getEstate(): Promise<EstateSummary> {
+    return this.request('GET', '/estate');
   }
 
   private async request<T>(

@@ -4,3 +4,4 @@ export type {
   ListAccountsRequest,
 } from './CloudTrailEncryptionApi';
 export { CloudTrailEncryptionClient } from './CloudTrailEncryptionClient';
+export { isNotInEstateError } from './errors';

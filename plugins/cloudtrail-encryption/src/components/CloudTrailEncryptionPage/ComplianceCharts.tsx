@@ -5,14 +5,12 @@ import {
   type AccountStatus,
   type ScanRun,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
+import {
+  ACCOUNT_STATUS_LABELS,
+  OVERALL_STATE_LABELS,
+  UNKNOWN_STATUS_MEANING,
+} from '../shared/status';
 import { formatExactTime } from '../shared/time';
-
-export const ACCOUNT_STATUS_LABELS: Record<AccountStatus, string> = {
-  compliant: 'Compliant',
-  'non-compliant': 'Non-compliant',
-  'no-trails': 'No trails',
-  unknown: 'Unknown',
-};
 
 function statusColor(theme: Theme, status: AccountStatus): string {
   switch (status) {
@@ -99,8 +97,16 @@ export function StatusBars(props: { counts: Record<AccountStatus, number> }) {
           );
         })}
       </ul>
-      <Typography variant="caption" color="textSecondary">
+      <Typography variant="caption" color="textSecondary" component="p">
         {total} {total === 1 ? 'account' : 'accounts'} in total
+      </Typography>
+      <Typography
+        variant="caption"
+        color="textSecondary"
+        component="p"
+        data-testid="status-legend-unknown"
+      >
+        {UNKNOWN_STATUS_MEANING}
       </Typography>
     </>
   );
@@ -117,7 +123,9 @@ function describeRun(run: ScanRun): string {
         status
       ].toLowerCase()}`,
   ).join(', ');
-  const errors = run.errorCount ? `, ${run.errorCount} scan errors` : '';
+  const errors = run.errorCount
+    ? `, ${run.errorCount} ${OVERALL_STATE_LABELS['scan-error'].toLowerCase()}s`
+    : '';
   return `${formatExactTime(run.startedAt)} (${
     run.trigger
   }): ${counts}${errors}`;
@@ -197,6 +205,9 @@ export function ScanTrend(props: { runs: ScanRun[] }) {
           </Typography>
         ))}
       </div>
+      <Typography variant="caption" color="textSecondary" component="p">
+        {UNKNOWN_STATUS_MEANING}
+      </Typography>
     </>
   );
 }

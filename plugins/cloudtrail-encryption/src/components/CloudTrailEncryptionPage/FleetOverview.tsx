@@ -21,13 +21,16 @@ import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
 import { cloudtrailEncryptionApiRef } from '../../api';
-import { OverallStatus, overallStateOf, SeverityChip } from '../shared/status';
-import { RelativeTime } from '../shared/time';
 import {
   ACCOUNT_STATUS_LABELS,
-  ScanTrend,
-  StatusBars,
-} from './ComplianceCharts';
+  OverallStatus,
+  overallStateOf,
+  scanIssueOf,
+  SeverityChip,
+} from '../shared/status';
+import { RelativeTime } from '../shared/time';
+import { ScanTrend, StatusBars } from './ComplianceCharts';
+import { EstateBanner } from './EstateBanner';
 
 const PAGE_SIZES = [20, 50, 100];
 const TREND_RUNS = 20;
@@ -52,7 +55,51 @@ const useStyles = makeStyles(theme => ({
     WebkitBoxOrient: 'vertical',
     overflow: 'hidden',
   },
+  partial: {
+    color: theme.palette.warning.dark,
+    display: '-webkit-box',
+    WebkitLineClamp: 2,
+    WebkitBoxOrient: 'vertical',
+    overflow: 'hidden',
+  },
+  status: { display: 'flex', flexDirection: 'column', gap: theme.spacing(0.5) },
 }));
+
+/** Where the account comes from, so a row outside the organization stands out. */
+function membershipOf(row: AccountSummary): string | undefined {
+  const membership = row.membership;
+  if (!membership) return undefined;
+  if (membership.source === 'configured') return 'configured';
+  return membership.ouPath ?? membership.organizationId;
+}
+
+function ScanProblem(props: { row: AccountSummary }) {
+  const classes = useStyles();
+  const { row } = props;
+  const state = overallStateOf(row);
+  if (state === 'suspended') return null;
+  if (row.scanStatus === 'error') {
+    return (
+      <Typography variant="body2" className={classes.error} title={row.error}>
+        {row.error ?? 'Scan failed'}
+      </Typography>
+    );
+  }
+  if (row.scanStatus === 'partial') {
+    const regions = row.failedRegions ?? [];
+    const text = regions.length
+      ? `Not read: ${regions
+          .map(failure => `${failure.region} (${failure.reason})`)
+          .join('; ')}`
+      : row.error ?? 'Part of the account could not be read';
+    return (
+      <Typography variant="body2" className={classes.partial} title={text}>
+        {text}
+      </Typography>
+    );
+  }
+  return null;
+}
 
 function useColumns(): TableColumn<AccountSummary>[] {
   const classes = useStyles();
@@ -65,6 +112,7 @@ function useColumns(): TableColumn<AccountSummary>[] {
           <Typography variant="body2">{row.accountName ?? '—'}</Typography>
           <Typography variant="caption" color="textSecondary">
             {row.accountId}
+            {membershipOf(row) ? ` · ${membershipOf(row)}` : ''}
           </Typography>
         </>
       ),
@@ -72,7 +120,15 @@ function useColumns(): TableColumn<AccountSummary>[] {
     {
       title: 'Status',
       field: 'status',
-      render: row => <OverallStatus state={overallStateOf(row)} />,
+      render: row => {
+        const issue = scanIssueOf(row);
+        return (
+          <span className={classes.status}>
+            <OverallStatus state={overallStateOf(row)} />
+            {issue && <OverallStatus state={issue} />}
+          </span>
+        );
+      },
     },
     { title: 'Trails', field: 'trailCount', type: 'numeric' },
     {
@@ -96,18 +152,9 @@ function useColumns(): TableColumn<AccountSummary>[] {
       render: row => <RelativeTime iso={row.scannedAt} />,
     },
     {
-      title: 'Scan error',
+      title: 'Scan problem',
       field: 'error',
-      render: row =>
-        row.scanStatus === 'error' ? (
-          <Typography
-            variant="body2"
-            className={classes.error}
-            title={row.error}
-          >
-            {row.error ?? 'Scan failed'}
-          </Typography>
-        ) : null,
+      render: row => <ScanProblem row={row} />,
     },
   ];
 }
@@ -148,131 +195,143 @@ export function FleetOverview() {
     [api, page, pageSize, status, finding, q],
   );
   const runs = useAsync(() => api.listScanRuns({ limit: TREND_RUNS }), [api]);
+  const estate = useAsync(() => api.getEstate(), [api]);
 
   const filtered = Boolean(status || finding || q);
   const list = accounts.value;
 
   if (accounts.error && !list) {
-    return <ResponseErrorPanel error={accounts.error} />;
+    return (
+      <>
+        <EstateBanner state={estate} />
+        <ResponseErrorPanel error={accounts.error} />
+      </>
+    );
   }
   if (list && list.totalCount === 0 && !filtered && !accounts.loading) {
     return (
-      <EmptyState
-        missing="data"
-        title="No accounts scanned yet"
-        description="Once the backend has scanned the configured AWS accounts, their CloudTrail encryption status is listed here."
-      />
+      <>
+        <EstateBanner state={estate} />
+        <EmptyState
+          missing="data"
+          title="No accounts scanned yet"
+          description="Once the backend has scanned the accounts of the estate, their CloudTrail encryption status is listed here."
+        />
+      </>
     );
   }
 
   return (
-    <Grid container spacing={3}>
-      <Grid item xs={12} md={6}>
-        <InfoCard title="Compliance by status">
-          {list ? (
-            <StatusBars counts={list.countsByStatus} />
-          ) : (
-            <Typography variant="body2" color="textSecondary">
-              Loading…
-            </Typography>
-          )}
-        </InfoCard>
-      </Grid>
-      <Grid item xs={12} md={6}>
-        <InfoCard title="Trend over recent scans">
-          {runs.error && (
-            <Typography variant="body2" color="error">
-              Could not load the scan history: {runs.error.message}
-            </Typography>
-          )}
-          {runs.value && <ScanTrend runs={runs.value.items} />}
-        </InfoCard>
-      </Grid>
-      <Grid item xs={12}>
-        <div className={classes.filters}>
-          <TextField
-            select
-            id="cloudtrail-encryption-status-filter"
-            label="Status"
-            variant="outlined"
-            size="small"
-            className={classes.filter}
-            value={status}
-            SelectProps={{ native: true }}
-            InputLabelProps={{ shrink: true }}
-            onChange={event => {
-              setStatus(event.target.value as AccountStatus | '');
-              setPage(0);
+    <>
+      <EstateBanner state={estate} />
+      <Grid container spacing={3}>
+        <Grid item xs={12} md={6}>
+          <InfoCard title="Compliance by status">
+            {list ? (
+              <StatusBars counts={list.countsByStatus} />
+            ) : (
+              <Typography variant="body2" color="textSecondary">
+                Loading…
+              </Typography>
+            )}
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <InfoCard title="Trend over recent scans">
+            {runs.error && (
+              <Typography variant="body2" color="error">
+                Could not load the scan history: {runs.error.message}
+              </Typography>
+            )}
+            {runs.value && <ScanTrend runs={runs.value.items} />}
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12}>
+          <div className={classes.filters}>
+            <TextField
+              select
+              id="cloudtrail-encryption-status-filter"
+              label="Status"
+              variant="outlined"
+              size="small"
+              className={classes.filter}
+              value={status}
+              SelectProps={{ native: true }}
+              InputLabelProps={{ shrink: true }}
+              onChange={event => {
+                setStatus(event.target.value as AccountStatus | '');
+                setPage(0);
+              }}
+            >
+              <option value="">All statuses</option>
+              {ACCOUNT_STATUSES.map(s => (
+                <option key={s} value={s}>
+                  {ACCOUNT_STATUS_LABELS[s]}
+                </option>
+              ))}
+            </TextField>
+            <TextField
+              select
+              id="cloudtrail-encryption-finding-filter"
+              label="Finding"
+              variant="outlined"
+              size="small"
+              className={classes.filter}
+              value={finding}
+              SelectProps={{ native: true }}
+              InputLabelProps={{ shrink: true }}
+              onChange={event => {
+                setFinding(event.target.value as FindingCode | '');
+                setPage(0);
+              }}
+            >
+              <option value="">Any finding</option>
+              {FINDING_CODES.map(code => (
+                <option key={code} value={code}>
+                  {code}
+                </option>
+              ))}
+            </TextField>
+            <TextField
+              id="cloudtrail-encryption-search"
+              label="Search"
+              placeholder="Account id or name"
+              variant="outlined"
+              size="small"
+              className={classes.filter}
+              value={text}
+              InputLabelProps={{ shrink: true }}
+              onChange={event => setText(event.target.value)}
+            />
+          </div>
+          {accounts.error && <ResponseErrorPanel error={accounts.error} />}
+          <Table<AccountSummary>
+            title="AWS accounts"
+            columns={columns}
+            data={list?.items ?? []}
+            isLoading={accounts.loading}
+            page={page}
+            totalCount={list?.totalCount ?? 0}
+            onPageChange={(nextPage, nextSize) => {
+              setPage(nextPage);
+              setPageSize(nextSize);
             }}
-          >
-            <option value="">All statuses</option>
-            {ACCOUNT_STATUSES.map(s => (
-              <option key={s} value={s}>
-                {ACCOUNT_STATUS_LABELS[s]}
-              </option>
-            ))}
-          </TextField>
-          <TextField
-            select
-            id="cloudtrail-encryption-finding-filter"
-            label="Finding"
-            variant="outlined"
-            size="small"
-            className={classes.filter}
-            value={finding}
-            SelectProps={{ native: true }}
-            InputLabelProps={{ shrink: true }}
-            onChange={event => {
-              setFinding(event.target.value as FindingCode | '');
-              setPage(0);
+            options={{
+              paging: true,
+              pageSize,
+              pageSizeOptions: PAGE_SIZES,
+              search: false,
+              sorting: false,
+              padding: 'dense',
             }}
-          >
-            <option value="">Any finding</option>
-            {FINDING_CODES.map(code => (
-              <option key={code} value={code}>
-                {code}
-              </option>
-            ))}
-          </TextField>
-          <TextField
-            id="cloudtrail-encryption-search"
-            label="Search"
-            placeholder="Account id or name"
-            variant="outlined"
-            size="small"
-            className={classes.filter}
-            value={text}
-            InputLabelProps={{ shrink: true }}
-            onChange={event => setText(event.target.value)}
+            emptyContent={
+              <Typography variant="body2" style={{ padding: 16 }}>
+                No accounts match these filters.
+              </Typography>
+            }
           />
-        </div>
-        {accounts.error && <ResponseErrorPanel error={accounts.error} />}
-        <Table<AccountSummary>
-          title="AWS accounts"
-          columns={columns}
-          data={list?.items ?? []}
-          isLoading={accounts.loading}
-          page={page}
-          totalCount={list?.totalCount ?? 0}
-          onPageChange={(nextPage, nextSize) => {
-            setPage(nextPage);
-            setPageSize(nextSize);
-          }}
-          options={{
-            paging: true,
-            pageSize,
-            pageSizeOptions: PAGE_SIZES,
-            search: false,
-            sorting: false,
-            padding: 'dense',
-          }}
-          emptyContent={
-            <Typography variant="body2" style={{ padding: 16 }}>
-              No accounts match these filters.
-            </Typography>
-          }
-        />
+        </Grid>
       </Grid>
-    </Grid>
+    </>
   );
 }

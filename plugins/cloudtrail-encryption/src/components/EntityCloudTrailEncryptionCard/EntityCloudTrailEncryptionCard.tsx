@@ -27,11 +27,21 @@ import {
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import { useState, type ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { cloudtrailEncryptionApiRef } from '../../api';
+import { cloudtrailEncryptionApiRef, isNotInEstateError } from '../../api';
 import { isCloudTrailEncryptionAvailable } from '../../conditions';
 import { DEFAULT_REMEDIATION_TEMPLATE } from '../../routes';
-import { OverallStatusChip, overallStateOf } from '../shared/status';
+import {
+  OverallStatusChip,
+  overallStateOf,
+  scanIssueOf,
+} from '../shared/status';
 import { RelativeTime } from '../shared/time';
+import {
+  MembershipText,
+  NotInEstate,
+  PartialScanNotice,
+  SuspendedNotice,
+} from './EstateNotices';
 import { FindingList } from './FindingList';
 import {
   RemediateButton,
@@ -84,19 +94,34 @@ function ReportView(props: {
   const classes = useStyles();
   const { report, entity, template, rescan } = props;
   const state = overallStateOf(report);
-  const failedWithFallback =
-    report.scanStatus === 'error' && state !== 'scan-error';
+  const issue = scanIssueOf(report);
+  const suspended = state === 'suspended';
   return (
     <>
       <div className={classes.summary}>
         <OverallStatusChip state={state} />
-        {failedWithFallback && <OverallStatusChip state="scan-error" />}
-        <Typography variant="body2" color="textSecondary">
-          Last scanned <RelativeTime iso={report.scannedAt} />
-        </Typography>
+        {issue && <OverallStatusChip state={issue} />}
+        {!suspended && (
+          <Typography variant="body2" color="textSecondary">
+            Last scanned <RelativeTime iso={report.scannedAt} />
+          </Typography>
+        )}
       </div>
+      {report.membership && (
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          className={classes.alert}
+        >
+          Estate: <MembershipText membership={report.membership} />
+        </Typography>
+      )}
       <RescanError rescan={rescan} />
-      {report.scanStatus === 'error' && (
+      {suspended && <SuspendedNotice report={report} />}
+      {!suspended && report.scanStatus === 'partial' && (
+        <PartialScanNotice report={report} />
+      )}
+      {!suspended && report.scanStatus === 'error' && (
         <Alert severity="warning" className={classes.alert}>
           The last scan failed: {report.error ?? 'unknown error'}.{' '}
           {report.lastSuccessAt ? (
@@ -129,7 +154,8 @@ function ReportView(props: {
         trails={report.trails}
         entity={entity}
         accountId={report.accountId}
-        template={template}
+        // Nothing can be changed in a suspended account.
+        template={suspended ? undefined : template}
       />
       {(report.trails.length > 0 || report.findings.length > 0) && (
         <section className={classes.section}>
@@ -162,6 +188,8 @@ function ReportCard(props: {
   const report = rescanned ?? value;
   const rescan = useRescan(report?.accountId ?? accountId, setRescanned);
 
+  const notInEstate = !report && isNotInEstateError(error);
+
   let content: ReactNode;
   if (report) {
     content = (
@@ -174,6 +202,8 @@ function ReportCard(props: {
     );
   } else if (loading || rescan.running) {
     content = <Progress />;
+  } else if (isNotInEstateError(error)) {
+    content = <NotInEstate accountId={accountId} error={error} />;
   } else if (ResponseError.is(error) && error.statusCode === 404) {
     // The entity carries the annotation (checked by the caller), so a 404
     // means the backend has no report for the account yet.
@@ -200,7 +230,11 @@ function ReportCard(props: {
       subheader={`AWS account ${accountId}${
         accountName ? ` (${accountName})` : ''
       }`}
-      action={loading && !report ? undefined : <RescanButton state={rescan} />}
+      action={
+        (loading && !report) || notInEstate ? undefined : (
+          <RescanButton state={rescan} />
+        )
+      }
     >
       {content}
     </InfoCard>

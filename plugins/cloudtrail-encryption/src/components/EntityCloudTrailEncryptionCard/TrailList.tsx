@@ -57,6 +57,10 @@ const useStyles = makeStyles(theme => ({
     '& dd': { margin: 0, wordBreak: 'break-word' },
   },
   bad: { color: theme.palette.error.main },
+  undescribed: {
+    backgroundColor: theme.palette.grey[300],
+    color: theme.palette.getContrastText(theme.palette.grey[300]),
+  },
   mismatch: { margin: theme.spacing(1, 0) },
 }));
 
@@ -121,14 +125,48 @@ function KeyFacts(props: { keyInfo: KmsKeyInfo }) {
   );
 }
 
+/**
+ * ListTrails named the trail but it could not be described: only what
+ * ListTrails says is known, so no encryption verdict (and no green chip) is
+ * shown, and nothing is offered to fix it.
+ */
+function UndescribedTrailItem(props: { trail: TrailReport }) {
+  const classes = useStyles();
+  const { trail } = props;
+  return (
+    <li className={classes.trail} data-testid={`trail-${trail.name}`}>
+      <div className={classes.header}>
+        <Typography
+          variant="subtitle2"
+          component="span"
+          className={classes.name}
+        >
+          {trail.name}
+        </Typography>
+        <Chip size="small" variant="outlined" label={trail.homeRegion} />
+        <Chip
+          size="small"
+          label="could not be described"
+          className={classes.undescribed}
+        />
+      </div>
+      <Alert severity="warning" className={classes.mismatch}>
+        This trail could not be described, so its encryption is unknown:{' '}
+        {trail.error}
+      </Alert>
+    </li>
+  );
+}
+
 function TrailItem(props: {
   trail: TrailReport;
   entity: Entity;
   accountId: string;
-  template: RemediationTemplate;
+  template?: RemediationTemplate;
 }) {
   const classes = useStyles();
   const { trail, entity, accountId, template } = props;
+  if (trail.error) return <UndescribedTrailItem trail={trail} />;
   const key = trail.kmsKey;
   const mismatch = trail.keyRegionMatchesBucket === false;
   return (
@@ -156,7 +194,7 @@ function TrailItem(props: {
           }
         />
         <span className={classes.spacer} />
-        {needsRemediation(trail) && (
+        {template && needsRemediation(trail) && (
           <RemediateButton
             template={template}
             formData={remediationFormData(entity, accountId, trail)}
@@ -227,11 +265,12 @@ function TrailItem(props: {
   );
 }
 
+/** Without a template, no trail offers Remediate (e.g. a suspended account). */
 export function TrailList(props: {
   trails: TrailReport[];
   entity: Entity;
   accountId: string;
-  template: RemediationTemplate;
+  template?: RemediationTemplate;
 }) {
   const { trails, ...rest } = props;
   return (

@@ -38,8 +38,11 @@ export function useRescan(
   onReport: (report: AccountReport) => void,
 ): RescanState {
   const api = useApi(cloudtrailEncryptionApiRef);
+  // Decisions may be conditional on the account (its owner, its OU), so the
+  // question is asked about this account rather than about scans in general.
   const permission = usePermission({
     permission: cloudTrailEncryptionScanTriggerPermission,
+    resourceRef: accountId,
   });
   const [dismissed, setDismissed] = useState<Error>();
   const [state, run] = useAsyncFn(async () => {

@@ -1,4 +1,5 @@
 import {
+  StatusAborted,
   StatusError,
   StatusOK,
   StatusPending,
@@ -7,7 +8,9 @@ import {
 import Chip from '@material-ui/core/Chip';
 import { makeStyles } from '@material-ui/core/styles';
 import type {
+  AccountMembership,
   AccountReport,
+  AccountStatus,
   Severity,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 
@@ -17,31 +20,90 @@ export type OverallState =
   | 'non-compliant'
   | 'no-trails'
   | 'not-scanned'
-  | 'scan-error';
+  | 'scan-partial'
+  | 'scan-error'
+  | 'suspended';
 
+/**
+ * The single vocabulary of the card, the fleet table and the charts' legends,
+ * so "Partial scan" never reads as "Scan error" in one place and the other
+ * elsewhere.
+ */
 export const OVERALL_STATE_LABELS: Record<OverallState, string> = {
   compliant: 'Compliant',
   'non-compliant': 'Non-compliant',
   'no-trails': 'No trails',
   'not-scanned': 'Not scanned',
+  'scan-partial': 'Partial scan',
   'scan-error': 'Scan error',
+  suspended: 'Suspended — not scanned',
 };
+
+/** The backend's fleet counts by status, in the same words as the table. */
+export const ACCOUNT_STATUS_LABELS: Record<AccountStatus, string> = {
+  compliant: OVERALL_STATE_LABELS.compliant,
+  'non-compliant': OVERALL_STATE_LABELS['non-compliant'],
+  'no-trails': OVERALL_STATE_LABELS['no-trails'],
+  unknown: 'Unknown',
+};
+
+/**
+ * What "Unknown" in the charts stands for, in the table's words: accounts
+ * without a verdict. A partial scan with a verdict counts under that verdict.
+ */
+export const UNKNOWN_STATUS_MEANING = `${ACCOUNT_STATUS_LABELS.unknown}: ${[
+  OVERALL_STATE_LABELS['not-scanned'],
+  OVERALL_STATE_LABELS['scan-error'],
+  `${OVERALL_STATE_LABELS['scan-partial']} without a verdict`,
+  OVERALL_STATE_LABELS.suspended,
+].join(', ')}. A ${OVERALL_STATE_LABELS[
+  'scan-partial'
+].toLowerCase()} with a verdict counts under that verdict.`;
+
+type VerdictInput = Pick<
+  AccountReport,
+  'status' | 'scanStatus' | 'lastSuccessAt'
+> & { membership?: AccountMembership };
+
+/**
+ * Suspended and closing accounts are listed by AWS Organizations but never
+ * scanned, so their last verdict (if any) says nothing about today.
+ */
+export function isInactiveMember(membership?: AccountMembership): boolean {
+  return membership !== undefined && membership.state !== 'ACTIVE';
+}
 
 /**
  * A failed scan only becomes the verdict when there is no earlier good scan to
  * fall back on; otherwise the last good verdict stands and the failure is
- * reported next to it.
+ * reported next to it (see `scanIssueOf`).
  */
-export function overallStateOf(
-  report: Pick<AccountReport, 'status' | 'scanStatus' | 'lastSuccessAt'>,
-): OverallState {
+export function overallStateOf(report: VerdictInput): OverallState {
+  if (isInactiveMember(report.membership)) return 'suspended';
   if (report.scanStatus === 'error' && !report.lastSuccessAt) {
     return 'scan-error';
   }
   if (report.status === 'unknown') {
-    return report.scanStatus === 'error' ? 'scan-error' : 'not-scanned';
+    if (report.scanStatus === 'error') return 'scan-error';
+    if (report.scanStatus === 'partial') return 'scan-partial';
+    return 'not-scanned';
   }
   return report.status;
+}
+
+/** The scan problem to show beside a verdict that did not already say it. */
+export function scanIssueOf(
+  report: VerdictInput,
+): 'scan-partial' | 'scan-error' | undefined {
+  const state = overallStateOf(report);
+  if (state === 'suspended') return undefined;
+  if (report.scanStatus === 'error' && state !== 'scan-error') {
+    return 'scan-error';
+  }
+  if (report.scanStatus === 'partial' && state !== 'scan-partial') {
+    return 'scan-partial';
+  }
+  return undefined;
 }
 
 export function OverallStatus(props: { state: OverallState }) {
@@ -53,7 +115,10 @@ export function OverallStatus(props: { state: OverallState }) {
     case 'scan-error':
       return <StatusError>{label}</StatusError>;
     case 'no-trails':
+    case 'scan-partial':
       return <StatusWarning>{label}</StatusWarning>;
+    case 'suspended':
+      return <StatusAborted>{label}</StatusAborted>;
     default:
       return <StatusPending>{label}</StatusPending>;
   }

@@ -42,7 +42,11 @@ interface Result {
 async function startSandboxProcess(
   accounts: number,
   latency: number,
-): Promise<{ endpoint: string; child: ChildProcess }> {
+): Promise<{
+  endpoint: string;
+  child: ChildProcess;
+  admin: Record<string, string>;
+}> {
   const child = spawn(
     process.execPath,
     [
@@ -56,23 +60,25 @@ async function startSandboxProcess(
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const endpoint = await new Promise<string>((ok, fail) => {
+  const [endpoint, token] = await new Promise<[string, string]>((ok, fail) => {
     let out = '';
     child.stdout!.on('data', chunk => {
       out += chunk;
       const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) ok(m[1]);
+      const t = out.match(/authorization: Bearer (\S+)/);
+      if (m && t) ok([m[1], t[1]]);
     });
     child.once('exit', code => fail(new Error(`sandbox exited with ${code}`)));
   });
   child.stdout!.resume();
+  const admin = { authorization: `Bearer ${token}` };
   const res = await fetch(`${endpoint}/_sandbox/faults`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...admin, 'content-type': 'application/json' },
     body: JSON.stringify({ latency, throttling: true }),
   });
   if (!res.ok) throw new Error(`could not set faults: ${res.status}`);
-  return { endpoint, child };
+  return { endpoint, child, admin };
 }
 
 /** Seconds the busiest AWS quota bucket needs at its rate, as a floor on wall time. */
@@ -93,7 +99,10 @@ async function runOne(
   latency: number,
 ): Promise<Result> {
   const scenario = generateOrganization({ accounts, seed: SEED });
-  const { endpoint, child } = await startSandboxProcess(accounts, latency);
+  const { endpoint, child, admin } = await startSandboxProcess(
+    accounts,
+    latency,
+  );
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
@@ -117,7 +126,10 @@ async function runOne(
     const ids = scenario.accounts
       .filter(a => a.inOrganization !== false)
       .map(a => ({ accountId: a.id }));
-    await fetch(`${endpoint}/_sandbox/counters/reset`, { method: 'POST' });
+    await fetch(`${endpoint}/_sandbox/counters/reset`, {
+      method: 'POST',
+      headers: admin,
+    });
     let scanErrors = 0;
     const started = performance.now();
     await engine.scan(ids, {
@@ -148,7 +160,7 @@ async function runOne(
     }
     clients.destroy();
     const counters = await (
-      await fetch(`${endpoint}/_sandbox/counters`)
+      await fetch(`${endpoint}/_sandbox/counters`, { headers: admin })
     ).json();
     const calls =
       counters.total - (counters.byApi['organizations:ListAccounts'] ?? 0);

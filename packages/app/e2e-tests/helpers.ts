@@ -1,11 +1,27 @@
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export const BACKEND = process.env.BACKEND_URL ?? 'http://localhost:7007';
 export const SANDBOX = process.env.SANDBOX_URL ?? 'http://127.0.0.1:4599';
 
 const screenshots = resolve(__dirname, '../../../e2e-screenshots');
+
+/** Where `yarn start` (app-config.development.yaml) writes the sandbox's admin token. */
+const SANDBOX_TOKEN_FILE =
+  process.env.SANDBOX_TOKEN_FILE ??
+  resolve(
+    __dirname,
+    '../../../node_modules/.cache/trailguard-sandbox/admin-token',
+  );
+
+/** Headers for the sandbox's admin API; its token changes at every start. */
+export function sandboxAdminHeaders(): Record<string, string> {
+  const token =
+    process.env.SANDBOX_TOKEN ??
+    readFileSync(SANDBOX_TOKEN_FILE, 'utf8').trim();
+  return { authorization: `Bearer ${token}` };
+}
 
 export async function screenshot(page: Page, name: string) {
   mkdirSync(screenshots, { recursive: true });
@@ -57,6 +73,7 @@ export async function resetDemo(request: APIRequestContext) {
   const token = await guestToken(request);
   const headers = { Authorization: `Bearer ${token}` };
   const reset = await request.post(`${SANDBOX}/_sandbox/scenario`, {
+    headers: sandboxAdminHeaders(),
     data: { name: 'demo' },
   });
   expect(reset.ok()).toBe(true);

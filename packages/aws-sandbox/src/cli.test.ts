@@ -49,8 +49,31 @@ describe('bin/aws-sandbox', () => {
       });
       const me = await sts.send(new GetCallerIdentityCommand({}));
       expect(me.Account).toBe('900000000000');
+
+      const token = /authorization: Bearer (\S+)/.exec(output)![1];
+      const state = (headers: Record<string, string>) =>
+        fetch(`${endpoint}/_sandbox/health`, { headers }).then(r => r.status);
+      expect(await state({ authorization: `Bearer ${token}` })).toBe(200);
+      expect(await state({})).toBe(401);
     } finally {
       child.kill('SIGTERM');
     }
+  }, 30_000);
+
+  it('refuses to generate more accounts than it can hold', async () => {
+    const bin = resolvePackagePath(
+      '@trailguard/aws-sandbox',
+      'bin/aws-sandbox',
+    );
+    const child = spawn(
+      process.execPath,
+      [bin, '--accounts', '20001', '--port', '0'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let err = '';
+    child.stderr.on('data', chunk => (err += chunk));
+    const code = await new Promise(resolve => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(err).toContain('--accounts must be at most 20000');
   }, 30_000);
 });

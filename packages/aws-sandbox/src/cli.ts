@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { generateOrganization } from './scenario/generate';
+import { MAX_GENERATED_ACCOUNTS } from './server/admin';
 import { startSandbox } from './sandbox';
 
 const USAGE = `Usage: aws-sandbox [options]
@@ -9,6 +10,7 @@ Local AWS endpoint (STS, Organizations, CloudTrail, KMS, S3) for TrailGuard.
 Options:
   --scenario <name|file>  bundled scenario name or YAML file (default: demo)
   --accounts <n>          generate an organization with n member accounts instead
+                          (at most ${MAX_GENERATED_ACCOUNTS})
   --seed <n>              seed for --accounts (default: 1)
   --regions <list>        comma-separated Regions for --accounts
   --port <n>              port on 127.0.0.1 (default: 4599, 0 for any free port)
@@ -42,6 +44,9 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const accounts = int(values.accounts, 'accounts');
+  if (accounts !== undefined && accounts > MAX_GENERATED_ACCOUNTS) {
+    throw new Error(`--accounts must be at most ${MAX_GENERATED_ACCOUNTS}`);
+  }
   const latency = int(values.latency, 'latency');
   const scenario =
     accounts !== undefined
@@ -77,6 +82,8 @@ export async function main(argv: string[]): Promise<void> {
       '',
       'Roles to assume in member accounts: TrailGuardReadOnly (read-only), TrailGuardRemediation',
       `Admin API: ${sandbox.endpoint}/_sandbox/counters, /_sandbox/faults, /_sandbox/state`,
+      `  token (new at each start): ${sandbox.adminToken}`,
+      `  send it as: authorization: Bearer ${sandbox.adminToken}`,
       '',
     ].join('\n'),
   );

@@ -13,7 +13,13 @@ export type {
 } from './sandbox';
 export { DEFAULT_CREDENTIALS } from './server/core';
 export type { SandboxLogger } from './server/server';
-export { sandboxBackendModule, SANDBOX_DEFAULT_PORT } from './module';
+export {
+  sandboxBackendModule,
+  sandboxRefusal,
+  SANDBOX_DEFAULT_PORT,
+  SANDBOX_ENDPOINT_VARIABLES,
+} from './module';
+export { MAX_GENERATED_ACCOUNTS } from './server/admin';
 export { main as runSandboxCli } from './cli';
 export {
   loadScenario,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Counters, FaultConfig } from './faults';
 import type { ScenarioSource } from './scenario/load';
@@ -41,6 +42,13 @@ export interface Sandbox {
   readonly scenario: Scenario;
   /** Static credentials of the scenario's first credential entry. */
   readonly credentials: SandboxCredentials;
+  /**
+   * Random per start: the /_sandbox/ admin API answers only requests that
+   * carry it (`authorization: Bearer <token>` or `x-sandbox-token`).
+   */
+  readonly adminToken: string;
+  /** Headers that authorize a request to the admin API. */
+  adminHeaders(): Record<string, string>;
 }
 
 /** Starts the sandbox on 127.0.0.1 and resolves once it accepts connections. */
@@ -48,7 +56,8 @@ export async function startSandbox(
   options: StartSandboxOptions = {},
 ): Promise<Sandbox> {
   const core = new SandboxCore(options.scenario ?? 'demo', options.faults);
-  const server = createSandboxServer(core, options.logger);
+  const adminToken = randomBytes(24).toString('base64url');
+  const server = createSandboxServer(core, adminToken, options.logger);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => {
@@ -84,6 +93,8 @@ export async function startSandbox(
     get scenario() {
       return core.scenario;
     },
+    adminToken,
+    adminHeaders: () => ({ authorization: `Bearer ${adminToken}` }),
     get credentials() {
       const c = [...core.state.credentials.values()][0];
       return {

@@ -4,10 +4,13 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
-import { resolve as resolvePath } from 'node:path';
+import { Sandbox, startSandbox } from '@trailguard/aws-sandbox';
 import request from 'supertest';
-
-const repoRoot = resolvePath(__dirname, '../../..');
+import {
+  developmentConfig,
+  mergeConfig,
+} from './__testUtils__/developmentConfig';
+import { catalogModuleAwsOrganizationAccounts } from './modules/awsOrganizationAccounts';
 
 async function waitFor<T>(
   probe: () => Promise<T | undefined>,
@@ -22,63 +25,93 @@ async function waitFor<T>(
   }
 }
 
-describe('backend catalog', () => {
-  it('serves the example AWS-account entities', async () => {
+describe('backend catalog (development configuration)', () => {
+  let sandbox: Sandbox;
+  const saved = process.env.AWS_ENDPOINT_URL_ORGANIZATIONS;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ scenario: 'demo' });
+    // What the sandbox backend module does under `yarn start`.
+    process.env.AWS_ENDPOINT_URL_ORGANIZATIONS = sandbox.endpoint;
+  });
+  afterAll(async () => {
+    if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_ORGANIZATIONS;
+    else process.env.AWS_ENDPOINT_URL_ORGANIZATIONS = saved;
+    await sandbox.close();
+  });
+
+  it('ingests the organization accounts with their owners, and the examples', async () => {
+    const data = mergeConfig(await developmentConfig(), {
+      catalog: { processingInterval: { seconds: 1 } },
+      // This backend has no permission plugin to ask.
+      permission: { enabled: false },
+    });
     const backend = await startTestBackend({
       features: [
         catalogPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            catalog: {
-              processingInterval: { seconds: 1 },
-              rules: [
-                {
-                  allow: [
-                    'Component',
-                    'System',
-                    'Domain',
-                    'Resource',
-                    'Location',
-                  ],
-                },
-              ],
-              locations: [
-                {
-                  type: 'file',
-                  target: resolvePath(repoRoot, 'examples/aws-accounts.yaml'),
-                },
-                {
-                  type: 'file',
-                  target: resolvePath(repoRoot, 'examples/org.yaml'),
-                  rules: [{ allow: ['User', 'Group'] }],
-                },
-              ],
-            },
-          },
-        }),
+        catalogModuleAwsOrganizationAccounts,
+        mockServices.rootConfig.factory({ data }),
       ],
     });
 
     try {
-      const accounts = await waitFor(async () => {
+      const get = async (query: Record<string, string>) => {
         const res = await request(backend.server)
-          .get('/api/catalog/entities')
-          .query({ filter: 'kind=resource,spec.type=cloud-account' })
+          .get('/api/catalog/entities/by-query')
+          .query({ ...query, limit: '500' })
           .set('Authorization', mockCredentials.user.header());
         expect(res.status).toBe(200);
-        return res.body.length >= 14 ? res.body : undefined;
+        return res.body.items as any[];
+      };
+      const accounts = await waitFor(async () => {
+        const found = await get({
+          filter: 'kind=resource,spec.type=cloud-account',
+        });
+        return found.length >= 15 ? found : undefined;
       }, 60_000);
+      const byName = new Map(accounts.map(e => [e.metadata.name, e]));
 
-      const ids = accounts
-        .map((e: any) => e.metadata.annotations['amazonaws.com/account-id'])
-        .sort();
-      expect(ids).toHaveLength(14);
-      expect(ids).toContain('100000000001');
-      expect(ids).toContain('111111111111');
-      for (const entity of accounts) {
+      const members = accounts.filter(
+        e => e.metadata.annotations['amazonaws.com/organization-id'],
+      );
+      expect(members).toHaveLength(sandbox.scenario.accounts.length);
+      for (const entity of members) {
+        expect(entity.metadata.name).toBe(`aws-${entity.metadata.title}`);
+        expect(entity.metadata.annotations).toMatchObject({
+          'amazonaws.com/account-id': expect.stringMatching(/^\d{12}$/),
+          'amazonaws.com/organization-id': 'o-tgdemo12345',
+        });
         expect(entity.spec.owner).toMatch(/^group:/);
         expect(entity.spec.system).toBe('aws-organization');
       }
+      expect(byName.get('aws-payments-prod')).toMatchObject({
+        metadata: {
+          title: 'payments-prod',
+          description: 'Payments production workloads.',
+          annotations: { 'amazonaws.com/account-id': '100000000001' },
+        },
+        spec: { type: 'cloud-account', owner: 'group:payments-team' },
+      });
+      expect(byName.get('aws-data-lake')?.spec.owner).toBe('group:data-team');
+      expect(byName.get('aws-marketing-sandbox')?.metadata.title).toBe(
+        'marketing-sandbox',
+      );
+
+      // Not a member: only the hand-written entity knows it.
+      const partner = byName.get('partner-audit');
+      expect(partner?.metadata.annotations).toEqual(
+        expect.objectContaining({ 'amazonaws.com/account-id': '100000000099' }),
+      );
+      expect(
+        partner?.metadata.annotations['amazonaws.com/organization-id'],
+      ).toBeUndefined();
+
+      const claims = await get({
+        filter: 'metadata.annotations.amazonaws.com/account-id=100000000001',
+      });
+      expect(claims.map(e => `${e.kind}:${e.metadata.name}`).sort()).toEqual([
+        'Component:campaign-landing-page',
+        'Resource:aws-payments-prod',
+      ]);
     } finally {
       await backend.stop();
     }

@@ -1,25 +1,37 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { checkedRootConfigServiceFactory } from './production/rootConfig';
 
 const backend = createBackend();
 
+// Refuses an incomplete production configuration, or one that still carries
+// development-only settings, before any plugin starts.
+backend.add(checkedRootConfigServiceFactory);
+
+const development = process.env.NODE_ENV !== 'production';
+
 backend.add(import('@backstage/plugin-app-backend'));
 
-// Auth: guest sign-in for local development (see app-config.yaml).
+// Auth: sign-in providers come from configuration. Guest sign-in is for
+// development only (app-config.development.yaml); production images do not
+// even load it.
 backend.add(import('@backstage/plugin-auth-backend'));
-backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+if (development) {
+  backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+}
 
-// Catalog: the AWS-account entities the TrailGuard card is shown on.
+// Catalog: the AWS-account entities the TrailGuard card is shown on, read
+// from AWS Organizations for `aws-cloud-accounts` locations.
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+backend.add(import('./modules/awsOrganizationAccounts'));
 
-// Permissions: allow-all in development; replace the policy module in production.
+// Permissions: TrailGuard's policy (readers, owners, admin groups); see
+// docs/install.md "Permissions".
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+backend.add(import('./modules/permissionPolicy'));
 
 // Scaffolder: runs the CloudTrail SSE-KMS remediation template.
 backend.add(import('@backstage/plugin-scaffolder-backend'));
@@ -29,8 +41,12 @@ backend.add(import('@trailguard/plugin-cloudtrail-encryption-backend'));
 backend.add(
   import('@trailguard/plugin-scaffolder-backend-module-cloudtrail-encryption'),
 );
-// The local AWS sandbox; it only starts when trailguardSandbox.enabled is set
-// (app-config.yaml in development, never in production).
-backend.add(import('@trailguard/aws-sandbox/backend'));
+
+// The local AWS sandbox, development only: it starts when
+// trailguardSandbox.enabled is set (app-config.development.yaml) and refuses
+// to under a production configuration.
+if (development) {
+  backend.add(import('@trailguard/aws-sandbox/backend'));
+}
 
 backend.start();

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'yaml';
@@ -21,6 +22,16 @@ class AdminError extends Error {
   }
 }
 
+/** Generated organizations beyond this size only exhaust the process. */
+export const MAX_GENERATED_ACCOUNTS = 20_000;
+
+const BODY_TYPES = [
+  'application/json',
+  'application/yaml',
+  'application/x-yaml',
+  'text/yaml',
+];
+
 function parseBody(body: string): any {
   if (body.trim() === '') return {};
   try {
@@ -31,6 +42,36 @@ function parseBody(body: string): any {
       `Body is neither JSON nor YAML: ${(e as Error).message}`,
     );
   }
+}
+
+function checkGenerate(options: unknown): GenerateOptions {
+  const o = options as Partial<GenerateOptions> | null;
+  if (
+    typeof o !== 'object' ||
+    o === null ||
+    !Number.isInteger(o.accounts) ||
+    (o.accounts as number) < 0
+  ) {
+    throw new AdminError(400, 'generate.accounts must be a whole number');
+  }
+  if ((o.accounts as number) > MAX_GENERATED_ACCOUNTS) {
+    throw new AdminError(
+      400,
+      `generate.accounts must be at most ${MAX_GENERATED_ACCOUNTS}`,
+    );
+  }
+  if (o.seed !== undefined && !Number.isInteger(o.seed)) {
+    throw new AdminError(400, 'generate.seed must be a whole number');
+  }
+  if (
+    o.regions !== undefined &&
+    (!Array.isArray(o.regions) ||
+      o.regions.length === 0 ||
+      !o.regions.every(r => typeof r === 'string' && /^[a-z0-9-]+$/.test(r)))
+  ) {
+    throw new AdminError(400, 'generate.regions must be a list of Regions');
+  }
+  return o as GenerateOptions;
 }
 
 const MUTATIONS: Array<keyof SandboxMutations> = [
@@ -53,8 +94,7 @@ function scenarioFromBody(body: string): Scenario | string {
     }
     return doc.name;
   }
-  if (doc?.generate)
-    return generateOrganization(doc.generate as GenerateOptions);
+  if (doc?.generate) return generateOrganization(checkGenerate(doc.generate));
   if (doc?.scenario && typeof doc.scenario === 'object') {
     return parseScenario(JSON.stringify(doc.scenario), 'admin request');
   }
@@ -126,15 +166,67 @@ function route(
   }
 }
 
-/** The /_sandbox/ control API: counters, faults, scenarios, state and mutations. */
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** The token a request presents, from `authorization: Bearer` or `x-sandbox-token`. */
+function presentedToken(headers: http.IncomingHttpHeaders): string | undefined {
+  const header = headers['x-sandbox-token'];
+  if (typeof header === 'string' && header !== '') return header;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
+  return match?.[1];
+}
+
+function authorize(headers: http.IncomingHttpHeaders, adminToken: string) {
+  const token = presentedToken(headers);
+  if (token === undefined) {
+    throw new AdminError(
+      401,
+      'The sandbox admin API needs its token: send authorization: Bearer <token> or x-sandbox-token (printed at start)',
+    );
+  }
+  // Fixed-length digests: the comparison time says nothing about the token.
+  if (!timingSafeEqual(digest(token), digest(adminToken))) {
+    throw new AdminError(403, 'Wrong sandbox admin token');
+  }
+}
+
+function checkContentType(headers: http.IncomingHttpHeaders, body: string) {
+  if (body.trim() === '') return;
+  const type = (headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
+  if (!BODY_TYPES.includes(type)) {
+    throw new AdminError(
+      415,
+      `Send the body as ${BODY_TYPES.join(' or ')}${
+        type ? `, not ${type}` : ''
+      }`,
+    );
+  }
+}
+
+export interface AdminRequest {
+  method: string;
+  url: URL;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/**
+ * The /_sandbox/ control API: counters, faults, scenarios, state and
+ * mutations, for holders of the per-start admin token only.
+ */
 export function handleAdmin(
   core: SandboxCore,
-  method: string,
-  url: URL,
-  body: string,
+  request: AdminRequest,
   server: http.Server,
+  adminToken: string,
 ): HttpResult {
+  const { method, url, headers, body } = request;
   try {
+    authorize(headers, adminToken);
+    checkContentType(headers, body);
     return route(core, method, url.pathname, body, server);
   } catch (e) {
     const status = e instanceof AdminError ? e.status : 400;

@@ -200,16 +200,88 @@ describe('sandbox server', () => {
 
 describe('admin endpoint', () => {
   const sandbox = useSandbox();
-  const admin = (method: string, path: string, body?: unknown) =>
+  const admin = (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {
+      ...sandbox().adminHeaders(),
+      'content-type':
+        typeof body === 'string' ? 'application/yaml' : 'application/json',
+    },
+  ) =>
     raw(sandbox().endpoint, {
       method,
       path: `/_sandbox/${path}`,
-      headers: { 'content-type': 'application/json' },
+      headers,
       body:
         typeof body === 'string' || body === undefined
           ? body
           : JSON.stringify(body),
     }).then(r => ({ ...r, json: JSON.parse(r.body) }));
+
+  it('answers only the holder of the per-start token', async () => {
+    const noToken = await admin('GET', 'state', undefined, {});
+    expect(noToken.status).toBe(401);
+    expect(noToken.json.error).toContain('token');
+    const wrong = await admin('POST', 'counters/reset', undefined, {
+      authorization: `Bearer ${sandbox().adminToken}x`,
+    });
+    expect(wrong.status).toBe(403);
+    const other = await admin('GET', 'state', undefined, {
+      'x-sandbox-token': 'guess',
+    });
+    expect(other.status).toBe(403);
+    const viaHeader = await admin('GET', 'health', undefined, {
+      'x-sandbox-token': sandbox().adminToken,
+    });
+    expect(viaHeader.status).toBe(200);
+    expect(sandbox().adminToken).toMatch(/^[\w-]{32}$/);
+  });
+
+  it('changes nothing for a refused request', async () => {
+    sandbox().faults.reset();
+    const refused = await admin(
+      'PUT',
+      'faults',
+      { latency: 500 },
+      { 'content-type': 'application/json' },
+    );
+    expect(refused.status).toBe(401);
+    expect(sandbox().faults.get()).toEqual({ failNextRemaining: 0 });
+  });
+
+  it('takes JSON or YAML bodies only', async () => {
+    const plain = await admin('PUT', 'faults', '{"latency": 500}', {
+      ...sandbox().adminHeaders(),
+      'content-type': 'text/plain',
+    });
+    expect(plain.status).toBe(415);
+    expect(plain.json.error).toContain('text/plain');
+    const untyped = await admin('PUT', 'faults', '{"latency": 500}', {
+      ...sandbox().adminHeaders(),
+    });
+    expect(untyped.status).toBe(415);
+    expect(sandbox().faults.get()).toEqual({ failNextRemaining: 0 });
+  });
+
+  it('bounds generated organizations and request bodies', async () => {
+    const tooMany = await admin('POST', 'scenario', {
+      generate: { accounts: 20_001 },
+    });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.json.error).toContain('at most 20000');
+    const notANumber = await admin('POST', 'scenario', {
+      generate: { accounts: '5' },
+    });
+    expect(notANumber.status).toBe(400);
+    const huge = await admin('POST', 'scenario', {
+      scenario: { name: 'x'.repeat(2 * 1024 * 1024), accounts: [] },
+    });
+    expect(huge.status).toBe(413);
+    expect(huge.json.error).toContain('larger than');
+    expect(sandbox().scenario.name).toBe('demo');
+  });
 
   it('counts calls per API and account and resets the counters', async () => {
     await admin('POST', 'counters/reset');

@@ -157,6 +157,9 @@ async function serveAws(
       throw SERVICE_ERRORS[service].throttle();
     }
     if (fault?.kind === 'internal') throw SERVICE_ERRORS[service].internal();
+    if (fault?.kind === 'regionNotEnabled') {
+      throw SERVICE_ERRORS[service].invalidToken();
+    }
     if (fault?.kind === 'accessDenied') {
       throw SERVICE_ERRORS[service].accessDenied(
         `User: ${caller.arn} is not authorized to perform: ${api} with an explicit deny in a service control policy`,
@@ -204,6 +207,7 @@ async function serveAws(
 /** Creates the HTTP server; the caller decides where it listens. */
 export function createSandboxServer(
   core: SandboxCore,
+  adminToken: string,
   logger?: SandboxLogger,
 ): http.Server {
   const server = http.createServer((req, res) => {
@@ -224,12 +228,29 @@ export function createSandboxServer(
       body = await readBody(req);
     } catch (e) {
       const tooLarge = e instanceof BodyTooLarge;
-      res.writeHead(tooLarge ? 413 : 400, { connection: 'close' });
-      res.end();
+      send(
+        res,
+        {
+          status: tooLarge ? 413 : 400,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            error: tooLarge
+              ? `Request body is larger than ${MAX_BODY} bytes`
+              : 'Request body could not be read',
+          }),
+        },
+        { connection: 'close' },
+      );
       return;
     }
     if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')) {
-      send(res, handleAdmin(core, req.method ?? 'GET', url, body, server), {});
+      const request = {
+        method: req.method ?? 'GET',
+        url,
+        headers: req.headers,
+        body,
+      };
+      send(res, handleAdmin(core, request, server, adminToken), {});
       return;
     }
     await serveAws(core, req, res, url, body, logger);

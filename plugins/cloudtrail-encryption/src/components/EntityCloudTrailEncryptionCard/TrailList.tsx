@@ -135,26 +135,33 @@ function UndescribedTrailItem(props: { trail: TrailReport }) {
   const { trail } = props;
   return (
     <li className={classes.trail} data-testid={`trail-${trail.name}`}>
-      <div className={classes.header}>
-        <Typography
-          variant="subtitle2"
-          component="span"
-          className={classes.name}
-        >
-          {trail.name}
-        </Typography>
-        <Chip size="small" variant="outlined" label={trail.homeRegion} />
+      <TrailHeader trail={trail}>
         <Chip
           size="small"
           label="could not be described"
           className={classes.undescribed}
         />
-      </div>
+      </TrailHeader>
       <Alert severity="warning" className={classes.mismatch}>
         This trail could not be described, so its encryption is unknown:{' '}
         {trail.error}
       </Alert>
     </li>
+  );
+}
+
+/** The trail's name and Region, then what the caller adds (chips, actions). */
+function TrailHeader(props: { trail: TrailReport; children?: ReactNode }) {
+  const classes = useStyles();
+  const { trail, children } = props;
+  return (
+    <div className={classes.header}>
+      <Typography variant="subtitle2" component="span" className={classes.name}>
+        {trail.name}
+      </Typography>
+      <Chip size="small" variant="outlined" label={trail.homeRegion} />
+      {children}
+    </div>
   );
 }
 
@@ -171,15 +178,7 @@ function TrailItem(props: {
   const mismatch = trail.keyRegionMatchesBucket === false;
   return (
     <li className={classes.trail} data-testid={`trail-${trail.name}`}>
-      <div className={classes.header}>
-        <Typography
-          variant="subtitle2"
-          component="span"
-          className={classes.name}
-        >
-          {trail.name}
-        </Typography>
-        <Chip size="small" variant="outlined" label={trail.homeRegion} />
+      <TrailHeader trail={trail}>
         {trail.isMultiRegionTrail && (
           <Chip size="small" variant="outlined" label="multi-Region" />
         )}
@@ -200,7 +199,7 @@ function TrailItem(props: {
             formData={remediationFormData(entity, accountId, trail)}
           />
         )}
-      </div>
+      </TrailHeader>
       {mismatch && (
         <Alert severity="error" className={classes.mismatch}>
           <strong>Region mismatch</strong>: the key is in {key?.region} but the

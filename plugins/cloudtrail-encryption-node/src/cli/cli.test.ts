@@ -44,6 +44,23 @@ function file(name: string, content: string) {
   return path;
 }
 
+const BAD_SOURCE = 'cloudtrailEncryption:\n  estate:\n    source: everything\n';
+const BAD_TRUSTED = 'cloudtrailEncryption:\n  trustedAccountIds: ["12345"]\n';
+
+describe('trailguard scan --help', () => {
+  it('documents the exit codes and exits 0', async () => {
+    const { stdout, code } = await run(['scan', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/--fail-on <severity>/);
+    expect(stdout.replace(/\s+/g, ' ')).toContain(
+      'choices: "blocking", "critical", "high", "medium", "low", "info", "none"',
+    );
+    for (const exit of [0, 1, 2, 3]) {
+      expect(stdout).toMatch(new RegExp(`^  ${exit}  `, 'm'));
+    }
+  });
+});
+
 describe('trailguard analyze-policy', () => {
   it('prints the evaluation of a policy missing DescribeKey for CloudTrail', async () => {
     const policy = file(
@@ -222,6 +239,11 @@ describe('trailguard analyze-policy', () => {
     [['analyze-policy', '--policy', '/dev/null', '--trail-arn', 'not-an-arn']],
     [['scan', '--account', '12345']],
     [['scan', '--format', 'xml', '--account', '111122223333']],
+    [['scan', '--fail-on', 'severe', '--account', '111122223333']],
+    [['scan', '--no-such-flag']],
+    [['scan', '--config', '/does/not/exist.yaml']],
+    [['scan', '--config', file('bad-source.yaml', BAD_SOURCE)]],
+    [['scan', '--config', file('bad-trusted.yaml', BAD_TRUSTED)]],
     [['no-such-command']],
   ])('exits 2 with a message for bad input %j', async args => {
     const { code, stderr } = await run(args);
@@ -240,7 +262,7 @@ describe('trailguard scan', () => {
     delete process.env.AWS_ENDPOINT_URL_STS;
   });
 
-  it('scans the accounts of a config file and prints JSON reports', async () => {
+  it('scans the configured accounts of an accounts-mode estate and prints JSON reports', async () => {
     const config = file(
       'app-config.yaml',
       `aws:
@@ -255,6 +277,8 @@ describe('trailguard scan', () => {
     - accountId: '100000000012'
       roleName: TrailGuardReadOnly
 cloudtrailEncryption:
+  estate:
+    source: accounts
   aws:
     endpoint: ${sandbox.endpoint}
 `,
@@ -266,7 +290,8 @@ cloudtrailEncryption:
       '--format',
       'json',
     ]);
-    expect(code).toBe(0);
+    // 100000000002 is non-compliant, which outranks the failed scan.
+    expect(code).toBe(1);
     const reports = JSON.parse(stdout);
     expect(
       reports.map((r: any) => [r.accountId, r.status, r.scanStatus]),

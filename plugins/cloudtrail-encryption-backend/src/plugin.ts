@@ -1,8 +1,6 @@
 import {
   coreServices,
   createBackendPlugin,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
-  type SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
@@ -17,20 +15,8 @@ import { AccountDirectory } from './service/AccountDirectory';
 import { EstateService, estateMembers } from './service/EstateService';
 import { createRouter } from './service/router';
 import { ScanService } from './service/ScanService';
-import { ShardRunner } from './service/ShardRunner';
+import { ScanScheduler } from './service/ScanScheduler';
 import { ReportStore } from './store/ReportStore';
-
-const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
-  frequency: { hours: 6 },
-  timeout: { hours: 1 },
-  initialDelay: { seconds: 15 },
-};
-
-const DEFAULT_NEW_ACCOUNTS_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
-  frequency: { minutes: 1 },
-  timeout: { minutes: 30 },
-  initialDelay: { seconds: 30 },
-};
 
 /**
  * Scans the CloudTrail encryption of the accounts of the estate (the AWS
@@ -126,67 +112,12 @@ export const cloudTrailEncryptionPlugin = createBackendPlugin({
           retentionDays,
         });
 
-        const schedule = section?.has('schedule')
-          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-              section.getConfig('schedule'),
-            )
-          : DEFAULT_SCHEDULE;
-        const shardCount = section?.getOptionalNumber('schedule.shards') ?? 1;
-        if (
-          !Number.isInteger(shardCount) ||
-          shardCount < 1 ||
-          shardCount > 64
-        ) {
-          throw new Error(
-            `cloudtrailEncryption.schedule.shards must be an integer from 1 to 64, got ${shardCount}`,
-          );
-        }
-        // Each shard is its own global task: the scheduler runs each once per
-        // period on whichever replica claims it, so no account is scanned
-        // twice in a period. A replica already busy with as many shards as it
-        // may run hands a claimed shard back (see ShardRunner) so that an idle
-        // replica picks it up: replicas share the work.
-        const shards = new ShardRunner({
+        const scanScheduler = ScanScheduler.fromConfig(config, {
           scheduler,
           logger,
-          maxConcurrentShards:
-            section?.getOptionalNumber('schedule.maxConcurrentShards') ?? 1,
+          scans,
         });
-        const shardTaskIds: string[] = [];
-        for (let index = 0; index < shardCount; index++) {
-          const id =
-            shardCount === 1
-              ? 'cloudtrail-encryption-scan'
-              : `cloudtrail-encryption-scan-${index + 1}-of-${shardCount}`;
-          shardTaskIds.push(id);
-          await scheduler.scheduleTask({
-            ...schedule,
-            id,
-            scope: 'global',
-            fn: shards.wrap(id, async () => {
-              await scans.scanAll(
-                'schedule',
-                shardCount > 1 ? { index, count: shardCount } : undefined,
-              );
-            }),
-          });
-        }
-
-        // Accounts that appear between full scans (or while the catalog is
-        // still being ingested at start-up) get their first report quickly.
-        const newAccountsSchedule = section?.has('newAccountsSchedule')
-          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-              section.getConfig('newAccountsSchedule'),
-            )
-          : DEFAULT_NEW_ACCOUNTS_SCHEDULE;
-        await scheduler.scheduleTask({
-          ...newAccountsSchedule,
-          id: 'cloudtrail-encryption-scan-new-accounts',
-          scope: 'global',
-          fn: async () => {
-            await scans.scanNewAccounts();
-          },
-        });
+        await scanScheduler.start();
 
         deps.httpRouter.use(
           createRouter({
@@ -196,19 +127,7 @@ export const cloudTrailEncryptionPlugin = createBackendPlugin({
             directory,
             estate,
             scans,
-            triggerFullScan: async () => {
-              const triggered: string[] = [];
-              for (const id of shardTaskIds) {
-                try {
-                  await scheduler.triggerTask(id);
-                  triggered.push(id);
-                } catch (error) {
-                  // Already running: that shard's scan is under way.
-                  logger.debug(`Not triggering ${id}: ${error}`);
-                }
-              }
-              return triggered;
-            },
+            scanScheduler,
           }),
         );
         deps.httpRouter.addAuthPolicy({

@@ -1,5 +1,6 @@
 import { getAwsAccountIdFromAnnotations, isAwsAccountId } from './accounts';
-import { compareSeverity, FINDING_CODES, isFindingCode } from './findings';
+import { FINDING_CODES, isFindingCode } from './findings';
+import { compareSeverity } from './severity';
 
 describe('account annotations', () => {
   it('reads the amazonaws.com annotation, then the Roadie one', () => {

@@ -1,5 +1,3 @@
-import type { Severity } from './report';
-
 /** Stable finding codes. Documented in docs/findings.md. */
 export const FINDING_CODES = [
   'TRAIL_NOT_KMS_ENCRYPTED',
@@ -25,22 +23,4 @@ export function isFindingCode(value: unknown): value is FindingCode {
     typeof value === 'string' &&
     (FINDING_CODES as readonly string[]).includes(value)
   );
-}
-
-const SEVERITY_RANK: Record<Severity, number> = {
-  critical: 0,
-  high: 1,
-  medium: 2,
-  low: 3,
-  info: 4,
-};
-
-/** Sorts most severe first; a stable order for equal severities. */
-export function compareSeverity(a: Severity, b: Severity): number {
-  return SEVERITY_RANK[a] - SEVERITY_RANK[b];
-}
-
-/** True for severities that make an account non-compliant. */
-export function isBlockingSeverity(severity: Severity): boolean {
-  return severity === 'critical' || severity === 'high';
 }

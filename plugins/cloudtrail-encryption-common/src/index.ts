@@ -6,5 +6,6 @@
  */
 export * from './report';
 export * from './findings';
+export * from './severity';
 export * from './permissions';
 export * from './accounts';

@@ -1,4 +1,5 @@
 import type { FindingCode } from './findings';
+import type { Severity } from './severity';
 
 /**
  * The report: the contract between the backend (which produces and stores it)
@@ -158,16 +159,6 @@ export interface TrailDelivery {
   latestDeliveryError?: string;
   latestDeliveryTime?: string;
 }
-
-export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
-
-export const SEVERITIES: readonly Severity[] = [
-  'critical',
-  'high',
-  'medium',
-  'low',
-  'info',
-];
 
 export interface Finding {
   code: FindingCode;

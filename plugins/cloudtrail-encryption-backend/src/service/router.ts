@@ -17,6 +17,7 @@ import type { AccountAccess } from './AccountAccess';
 import type { AccountDirectory } from './AccountDirectory';
 import { estateMembers, type EstateService } from './EstateService';
 import type { ScanService } from './ScanService';
+import type { ScanScheduler } from './ScanScheduler';
 
 const accountId = z
   .string()
@@ -79,13 +80,13 @@ export interface RouterOptions {
   directory: AccountDirectory;
   estate: EstateService;
   scans: ScanService;
-  /** Makes the scheduled full scan due now; returns the task ids triggered. */
-  triggerFullScan: () => Promise<string[]>;
+  /** Makes the scheduled full scan due now (POST /scans). */
+  scanScheduler: Pick<ScanScheduler, 'triggerFullScan'>;
 }
 
 /** Parses, authorizes and serializes; the work is done by the services. */
 export function createRouter(options: RouterOptions): express.Router {
-  const { httpAuth, store, access, directory, estate, scans, triggerFullScan } =
+  const { httpAuth, store, access, directory, estate, scans, scanScheduler } =
     options;
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
@@ -219,7 +220,7 @@ export function createRouter(options: RouterOptions): express.Router {
         `Not allowed: ${cloudTrailEncryptionScanTriggerPermission.name} on every account (a full scan)`,
       );
     }
-    res.status(202).json({ triggered: await triggerFullScan() });
+    res.status(202).json({ triggered: await scanScheduler.triggerFullScan() });
   });
 
   router.get('/scans', async (req, res) => {

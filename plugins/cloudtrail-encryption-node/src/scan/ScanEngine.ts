@@ -1,26 +1,13 @@
-import type { KeyMetadata } from '@aws-sdk/client-kms';
-import type {
-  AccountMembership,
-  AccountReport,
-} from '@trailguard/plugin-cloudtrail-encryption-common';
+import type { AccountReport } from '@trailguard/plugin-cloudtrail-encryption-common';
 import pLimit from 'p-limit';
 import type { AwsClientFactory } from '../aws/AwsClientFactory';
 import { BucketReader } from '../aws/BucketReader';
-import { KeyReader, type GrantRecord } from '../aws/KeyReader';
-import {
-  TrailReader,
-  type TrailRecord,
-  type TrailStatusRecord,
-} from '../aws/TrailReader';
-import type { Outcome } from './ScanCache';
+import { KeyReader } from '../aws/KeyReader';
+import { TrailReader } from '../aws/TrailReader';
+import type { ScanAccount } from './facts';
 import { ScanRun } from './ScanRun';
 
-export interface ScanAccount {
-  accountId: string;
-  name?: string;
-  /** The account's place in the estate; carried to AccountReport.membership. */
-  membership?: AccountMembership;
-}
+export type { KeyFacts, ScanAccount, TrailFacts } from './facts';
 
 export interface ScanProgress {
   done: number;
@@ -66,25 +53,6 @@ export interface ScanOptions {
    * accounts are scanned (a rescan of one account).
    */
   knownAccountIds?: string[];
-}
-
-/** Everything read about one KMS key. */
-export interface KeyFacts {
-  keyArn: string;
-  region: string;
-  accountId: string;
-  metadata: Outcome<KeyMetadata>;
-  policy?: Outcome<string>;
-  rotation?: Outcome<boolean>;
-  grants?: Outcome<GrantRecord[]>;
-}
-
-/** Everything read about one trail. */
-export interface TrailFacts {
-  trail: TrailRecord;
-  status: Outcome<TrailStatusRecord>;
-  bucketRegion: Outcome<string>;
-  key?: KeyFacts;
 }
 
 /**

@@ -16,13 +16,7 @@ import type {
 } from '../aws/TrailReader';
 import { buildAccountReport, buildErrorReport } from './buildReport';
 import { ScanCache, settle, type Outcome } from './ScanCache';
-import type { KeyFacts, ScanAccount, TrailFacts } from './ScanEngine';
-
-/** A trail ListTrails named that could not be described. */
-export interface UnreadTrail {
-  summary: TrailSummaryRecord;
-  error: string;
-}
+import type { KeyFacts, ScanAccount, TrailFacts, UnreadTrail } from './facts';
 
 export interface ScanRunOptions {
   /** Accounts scanned in this run, plus others whose credentials are configured. */

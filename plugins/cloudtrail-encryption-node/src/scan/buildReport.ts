@@ -14,8 +14,7 @@ import {
 import { accountIdFromArn } from '../arn';
 import { describeAwsError, formatAwsError } from '../aws/errors';
 import type { Outcome } from './ScanCache';
-import type { KeyFacts, ScanAccount, TrailFacts } from './ScanEngine';
-import type { UnreadTrail } from './ScanRun';
+import type { KeyFacts, ScanAccount, TrailFacts, UnreadTrail } from './facts';
 
 /** What the account's report is judged against, besides what was read. */
 export interface ReportContext {

@@ -1,0 +1,45 @@
+import type { KeyMetadata } from '@aws-sdk/client-kms';
+import type { AccountMembership } from '@trailguard/plugin-cloudtrail-encryption-common';
+import type { GrantRecord } from '../aws/KeyReader';
+import type {
+  TrailRecord,
+  TrailStatusRecord,
+  TrailSummaryRecord,
+} from '../aws/TrailReader';
+import type { Outcome } from './ScanCache';
+
+// What a scan reads and what a report is built from. Kept apart from the
+// engine, the run and the report builder so that each of them imports these
+// shapes without importing the others.
+
+export interface ScanAccount {
+  accountId: string;
+  name?: string;
+  /** The account's place in the estate; carried to AccountReport.membership. */
+  membership?: AccountMembership;
+}
+
+/** Everything read about one KMS key. */
+export interface KeyFacts {
+  keyArn: string;
+  region: string;
+  accountId: string;
+  metadata: Outcome<KeyMetadata>;
+  policy?: Outcome<string>;
+  rotation?: Outcome<boolean>;
+  grants?: Outcome<GrantRecord[]>;
+}
+
+/** Everything read about one trail. */
+export interface TrailFacts {
+  trail: TrailRecord;
+  status: Outcome<TrailStatusRecord>;
+  bucketRegion: Outcome<string>;
+  key?: KeyFacts;
+}
+
+/** A trail ListTrails named that could not be described. */
+export interface UnreadTrail {
+  summary: TrailSummaryRecord;
+  error: string;
+}

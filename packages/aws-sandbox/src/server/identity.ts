@@ -45,7 +45,7 @@ export function roleArn(account: string, role: string): string {
 }
 
 export type ResolveResult =
-  | { caller: Caller }
+  | { caller: Caller; secretAccessKey: string }
   | { error: 'invalid' | 'expired' };
 
 /** Temporary credentials issued by AssumeRole, keyed by access key id. */
@@ -95,6 +95,7 @@ export class SessionStore {
         ? `arn:aws:iam::${cred.accountId}:user/${cred.userName}`
         : undefined;
       return {
+        secretAccessKey: cred.secretAccessKey,
         caller: {
           accessKeyId,
           accountId: cred.accountId,
@@ -116,6 +117,7 @@ export class SessionStore {
     if (!state.accounts.has(session.accountId)) return { error: 'invalid' };
     const { accountId, role, sessionName } = session;
     return {
+      secretAccessKey: session.secretAccessKey,
       caller: {
         accessKeyId,
         accountId,

@@ -60,18 +60,18 @@ function splitTarget(target: string | undefined) {
   return { prefix: target.slice(0, dot), operation: target.slice(dot + 1) };
 }
 
-/** Picks the service from the signing scope, or guesses it for unsigned requests. */
+/**
+ * Picks the service from the request itself, as AWS's endpoints do, so a
+ * signature scoped to another service can be refused rather than obeyed.
+ * A scope naming a service the sandbox does not serve has no endpoint here.
+ */
 export function resolveService(
   auth: AuthInfo | undefined,
   headers: IncomingHttpHeaders,
   method: string,
   url: URL,
 ): ServiceName | undefined {
-  if (auth) {
-    return SERVICES.includes(auth.service as ServiceName)
-      ? (auth.service as ServiceName)
-      : undefined;
-  }
+  if (auth && !SERVICES.includes(auth.service as ServiceName)) return undefined;
   const target = splitTarget(headers['x-amz-target'] as string | undefined);
   if (target) return TARGET_PREFIXES[target.prefix];
   const form = String(headers['content-type'] ?? '').includes(

@@ -1,6 +1,9 @@
 import http from 'node:http';
 import net from 'node:net';
 import { ListTrailsCommand } from '@aws-sdk/client-cloudtrail';
+import { Sha256 } from '@smithy/core/checksum';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { DEFAULT_CREDENTIALS } from './core';
 import { clientsFor, useSandbox } from '../__testUtils__/clients';
 
 interface RawResponse {
@@ -9,15 +12,51 @@ interface RawResponse {
   body: string;
 }
 
-function raw(
+/** Signs a request carrying a placeholder Authorization header for real. */
+async function signed(
   endpoint: string,
-  options: {
-    method?: string;
-    path?: string;
-    headers?: Record<string, string>;
-    body?: string;
-  },
+  options: RawOptions,
+): Promise<RawOptions> {
+  const m = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\//.exec(
+    options.headers?.authorization ?? '',
+  );
+  if (!m) return options;
+  const { authorization, ...headers } = options.headers!;
+  const url = new URL(`${endpoint}${options.path ?? '/'}`);
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = v;
+  const signer = new SignatureV4({
+    service: m[3],
+    region: m[2],
+    sha256: Sha256,
+    uriEscapePath: m[3] !== 's3',
+    credentials: { ...DEFAULT_CREDENTIALS, accessKeyId: m[1] },
+  });
+  const request = await signer.sign({
+    method: options.method ?? 'POST',
+    protocol: 'http:',
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: url.pathname,
+    query,
+    headers: { ...headers, host: url.host },
+    body: options.body,
+  });
+  return { ...options, headers: request.headers as Record<string, string> };
+}
+
+interface RawOptions {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+async function raw(
+  endpoint: string,
+  unsigned: RawOptions,
 ): Promise<RawResponse> {
+  const options = await signed(endpoint, unsigned);
   return new Promise((resolve, reject) => {
     const req = http.request(
       `${endpoint}${options.path ?? '/'}`,

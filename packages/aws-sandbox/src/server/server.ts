@@ -17,6 +17,14 @@ import {
   SERVICE_ERRORS,
   ServiceName,
 } from './protocol';
+import type { Caller } from './identity';
+import {
+  checkScope,
+  checkSignature,
+  malformedAuthorization,
+  parseAuthorization,
+  presignedUnsupported,
+} from './sigv4';
 import {
   missingAuth,
   parseAuth,
@@ -83,6 +91,48 @@ function render(
   return jsonResult(outcome);
 }
 
+/** Verifies a request's SigV4 signature and returns who signed it. */
+async function authenticate(
+  core: SandboxCore,
+  service: ServiceName,
+  req: IncomingMessage,
+  url: URL,
+  body: string,
+  now: Date,
+): Promise<Caller> {
+  const header = req.headers.authorization;
+  if (header === undefined) throw presignedUnsupported(service);
+  const sig = parseAuthorization(header);
+  if (!sig) throw malformedAuthorization(service);
+  const signingDate = checkScope(service, sig, req.headers, now);
+  const token = req.headers['x-amz-security-token'];
+  const resolved = core.sessions.resolve(
+    core.state,
+    sig.accessKeyId,
+    Array.isArray(token) ? token[0] : token,
+    now,
+  );
+  if ('error' in resolved) {
+    throw resolved.error === 'expired'
+      ? SERVICE_ERRORS[service].expiredToken()
+      : SERVICE_ERRORS[service].invalidToken();
+  }
+  const request = {
+    method: req.method ?? 'GET',
+    rawUrl: req.url ?? url.pathname,
+    headers: req.headers,
+    body,
+  };
+  await checkSignature(
+    service,
+    request,
+    sig,
+    signingDate,
+    resolved.secretAccessKey,
+  );
+  return resolved.caller;
+}
+
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 /** Serves one AWS API request; never throws, whatever the request holds. */
@@ -116,6 +166,11 @@ async function serveAws(
   let call: CallInfo | undefined;
   let outcome: unknown;
   try {
+    // AWS authenticates before it reads the operation or its input.
+    const verified =
+      auth || req.headers.authorization !== undefined
+        ? await authenticate(core, service, req, url, body, new Date())
+        : undefined;
     const parsed = parseOperation(
       service,
       req.headers,
@@ -125,18 +180,8 @@ async function serveAws(
       HANDLERS[service],
     );
     operation = parsed.operation;
-    if (!auth) throw missingAuth(service);
-    const resolved = core.sessions.resolve(
-      core.state,
-      auth.accessKeyId,
-      auth.sessionToken,
-    );
-    if ('error' in resolved) {
-      throw resolved.error === 'expired'
-        ? SERVICE_ERRORS[service].expiredToken()
-        : SERVICE_ERRORS[service].invalidToken();
-    }
-    const caller = resolved.caller;
+    if (!auth || !verified) throw missingAuth(service);
+    const caller = verified;
     const api = `${service}:${operation}`;
     // AssumeRole is accounted to the account being entered, so counters
     // line up with "one AssumeRole per scanned account".

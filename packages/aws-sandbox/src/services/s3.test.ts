@@ -3,7 +3,9 @@ import {
   GetBucketLocationCommand,
   HeadBucketCommand,
   ListBucketsCommand,
+  S3Client,
 } from '@aws-sdk/client-s3';
+import { sandboxClientConfig } from '../sandbox';
 import {
   caught,
   clientsAs,
@@ -45,7 +47,9 @@ describe('S3', () => {
   });
 
   it('refuses other accounts with 403 but still names the Region', async () => {
-    const payments = await clientsAs(sandbox(), DEMO.payments);
+    const payments = await clientsAs(sandbox(), DEMO.payments, {
+      region: 'us-west-2',
+    });
     const err = await caught(
       payments.s3.send(
         new HeadBucketCommand({
@@ -115,5 +119,49 @@ describe('S3', () => {
     const archive = await clientsAs(sandbox(), DEMO.logArchive);
     const out = await archive.s3.send(new ListBucketsCommand({}));
     expect(out.Buckets!.map(b => b.Name)).toEqual(['tg-org-cloudtrail-logs']);
+  });
+
+  it('redirects requests signed for another Region than the bucket’s', async () => {
+    const payments = await clientsAs(sandbox(), DEMO.payments);
+    const head = await caught(
+      payments.s3.send(
+        new HeadBucketCommand({
+          Bucket: 'ml-platform-cloudtrail-100000000011',
+        }),
+      ),
+    );
+    expect(head.$metadata.httpStatusCode).toBe(301);
+    expect(head.$response.headers['x-amz-bucket-region']).toBe('us-west-2');
+    const mgmt = clientsFor(sandbox(), { region: 'eu-west-1' });
+    const enc = await caught(
+      mgmt.s3.send(
+        new GetBucketEncryptionCommand({ Bucket: 'tg-org-cloudtrail-logs' }),
+      ),
+    );
+    expect(enc.name).toBe('PermanentRedirect');
+    expect(enc.$metadata.httpStatusCode).toBe(301);
+    expect(enc.$response.headers['x-amz-bucket-region']).toBe('us-east-1');
+    expect(enc.Endpoint).toBe('s3.us-east-1.amazonaws.com');
+    // GetBucketLocation is how callers find a bucket's Region, so it answers
+    // wherever it is sent.
+    const loc = await mgmt.s3.send(
+      new GetBucketLocationCommand({ Bucket: 'tg-org-cloudtrail-logs' }),
+    );
+    expect(loc.LocationConstraint).toBeUndefined();
+  });
+
+  it('follows the redirect when the client is asked to', async () => {
+    const mgmt = new S3Client({
+      ...sandboxClientConfig(sandbox().endpoint, 'eu-west-1'),
+      followRegionRedirects: true,
+      maxAttempts: 1,
+    });
+    const out = await mgmt.send(
+      new GetBucketEncryptionCommand({ Bucket: 'tg-org-cloudtrail-logs' }),
+    );
+    expect(
+      out.ServerSideEncryptionConfiguration!.Rules![0]
+        .ApplyServerSideEncryptionByDefault!.SSEAlgorithm,
+    ).toBe('aws:kms');
   });
 });

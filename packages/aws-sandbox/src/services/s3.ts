@@ -45,6 +45,22 @@ function bucketFor(ctx: RequestContext, head = false): BucketRecord {
           },
         );
   }
+  // The sandbox is every Region's endpoint at once, so the Region a request
+  // reached is the one it was signed for. S3 sends a path-style request that
+  // reached another Region's endpoint back to the bucket's own, before it
+  // looks at who is asking.
+  if (b.region !== ctx.region && ctx.operation !== 'GetBucketLocation') {
+    throw new AwsError(
+      'PermanentRedirect',
+      'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
+      301,
+      {
+        noBody: head,
+        headers: { 'x-amz-bucket-region': b.region },
+        fields: { Endpoint: `s3.${b.region}.amazonaws.com`, Bucket: name },
+      },
+    );
+  }
   if (!canRead(ctx, b)) {
     // S3 reveals the Region even when it refuses access, which is how
     // callers learn where a bucket they cannot read lives.

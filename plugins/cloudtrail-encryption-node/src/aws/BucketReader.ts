@@ -28,11 +28,19 @@ export class BucketReader {
       if (region) return region;
       throw new Error(`HeadBucket returned no ${REGION_HEADER} header`);
     } catch (error) {
-      const headers = (
-        error as { $response?: { headers?: Record<string, string> } }
-      ).$response?.headers;
-      const region = headers?.[REGION_HEADER];
+      const { $response, $metadata } = error as {
+        $response?: { headers?: Record<string, string> };
+        $metadata?: { httpStatusCode?: number };
+      };
+      const region = $response?.headers?.[REGION_HEADER];
       if (region) return region;
+      // The SDK names a bodiless HEAD redirect just "301"; say what it means.
+      if ($metadata?.httpStatusCode === 301) {
+        throw new Error(
+          `S3 redirected HeadBucket for ${bucket} to another Region without naming it in ${REGION_HEADER}`,
+          { cause: error },
+        );
+      }
       throw error;
     }
   }

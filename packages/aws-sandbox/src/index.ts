@@ -52,3 +52,16 @@ export type {
 } from './faults';
 export type { SandboxMutations } from './state/mutations';
 export { SandboxState } from './state/state';
+export {
+  POLICY_CASES,
+  casePolicyRequest,
+  CASE_KEY_ARN,
+  CASE_MEMBER,
+  CASE_ORG_ID,
+  CASE_OUTSIDER,
+  CASE_OWNER,
+  CASE_TRAIL_ARN,
+} from './policyCases';
+export type { PolicyCase, PolicyCaseRequest } from './policyCases';
+export { policyAllows, parsePolicy, policyDocumentProblem } from './policy';
+export type { PolicyDocument, PolicyRequest, PolicyStatement } from './policy';

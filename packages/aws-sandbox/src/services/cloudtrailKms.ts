@@ -11,17 +11,23 @@ export const CLOUDTRAIL_PRINCIPAL = 'cloudtrail.amazonaws.com';
  * Whether a key policy lets CloudTrail encrypt logs for `trail` and describe
  * the key — the two permissions UpdateTrail checks before accepting a key.
  */
-export function cloudTrailKeyAccess(policy: string, trail: TrailRecord) {
+export function cloudTrailKeyAccess(
+  policy: string,
+  trail: TrailRecord,
+  trailKeyArn?: string,
+) {
   const doc = parsePolicy(policy);
   if (!doc) return { generateDataKey: false, describeKey: false };
   const context = {
     'aws:SourceArn': trail.arn,
     'aws:SourceAccount': trail.account,
     'kms:EncryptionContext:aws:cloudtrail:arn': trail.arn,
+    'kms:EncryptionContextKeys': 'aws:cloudtrail:arn',
   };
   const can = (action: string, ctx: Record<string, string>) =>
     policyAllows(doc, {
       action,
+      resource: trailKeyArn,
       servicePrincipal: CLOUDTRAIL_PRINCIPAL,
       context: ctx,
     });
@@ -89,7 +95,7 @@ export function resolveTrailKey(
       `KMS key ${key.arn} is pending deletion.`,
     );
   }
-  const access = cloudTrailKeyAccess(key.policy, trail);
+  const access = cloudTrailKeyAccess(key.policy, trail, key.arn);
   if (!access.generateDataKey || !access.describeKey) {
     const missing = [
       access.generateDataKey ? undefined : 'kms:GenerateDataKey*',

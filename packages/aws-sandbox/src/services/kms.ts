@@ -99,6 +99,10 @@ function createKey(ctx: RequestContext) {
     );
   }
   const account = ctx.caller.accountId;
+  const multiRegion = p.MultiRegion === true;
+  const id = multiRegion
+    ? `mrk-${randomBytes(16).toString('hex')}`
+    : randomUUID();
   const policy =
     p.Policy === undefined
       ? defaultKeyPolicy(account)
@@ -106,11 +110,8 @@ function createKey(ctx: RequestContext) {
           ctx,
           p.Policy,
           p.BypassPolicyLockoutSafetyCheck === true,
+          keyArn(ctx.region, account, id),
         );
-  const multiRegion = p.MultiRegion === true;
-  const id = multiRegion
-    ? `mrk-${randomBytes(16).toString('hex')}`
-    : randomUUID();
   const record: KeyRecord = {
     account,
     region: ctx.region,
@@ -153,6 +154,7 @@ function putKeyPolicy(ctx: RequestContext) {
     ctx,
     ctx.params.Policy,
     ctx.params.BypassPolicyLockoutSafetyCheck === true,
+    k.arn,
   );
   return {};
 }

@@ -1,4 +1,9 @@
-import { callerPrincipals, parsePolicy, policyAllows } from '../policy';
+import {
+  callerPrincipals,
+  parsePolicy,
+  policyAllows,
+  policyDocumentProblem,
+} from '../policy';
 import { notAuthorized, RequestContext } from '../server/context';
 import { AwsError, compact, epoch } from '../server/protocol';
 import { keyArn, KeyRecord } from '../state/records';
@@ -112,6 +117,7 @@ export function checkKeyAccess(
   const allowed = doc
     ? policyAllows(doc, {
         action,
+        resource: key.arn,
         awsPrincipals: callerPrincipals(caller.accountId, caller.principalArn),
         context: {
           'kms:CallerAccount': caller.accountId,
@@ -184,6 +190,7 @@ export function validateNewPolicy(
   ctx: RequestContext,
   policy: unknown,
   bypassLockoutCheck: boolean,
+  forKeyArn?: string,
 ): string {
   if (typeof policy !== 'string' || policy.length === 0) {
     throw new AwsError(
@@ -207,17 +214,12 @@ export function validateNewPolicy(
       'The new key policy is not a valid JSON policy document with a Statement element.',
     );
   }
-  if (
-    doc.Statement.some(s => typeof s !== 'object' || s === null || !s.Effect)
-  ) {
-    throw new AwsError(
-      'MalformedPolicyDocumentException',
-      'Policy contains a statement with no Effect.',
-    );
-  }
+  const problem = policyDocumentProblem(doc);
+  if (problem) throw new AwsError('MalformedPolicyDocumentException', problem);
   const caller = ctx.caller;
   const canStillManage = policyAllows(doc, {
     action: 'kms:PutKeyPolicy',
+    resource: forKeyArn,
     awsPrincipals: callerPrincipals(caller.accountId, caller.principalArn),
     context: { 'kms:CallerAccount': caller.accountId },
   });

@@ -6,6 +6,7 @@
  */
 export * from './report';
 export * from './findings';
+export * from './findingTitles';
 export * from './severity';
 export * from './permissions';
 export * from './accounts';

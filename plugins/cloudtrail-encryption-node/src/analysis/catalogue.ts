@@ -1,6 +1,7 @@
-import type {
-  FindingCode,
-  Severity,
+import {
+  FINDING_TITLES,
+  type FindingCode,
+  type Severity,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 
 export interface FindingCatalogueEntry {
@@ -13,109 +14,95 @@ export interface FindingCatalogueEntry {
 /** The finding codes, as documented in docs/findings.md (a test keeps the two in step). */
 export const FINDING_CATALOGUE: Record<FindingCode, FindingCatalogueEntry> = {
   TRAIL_NOT_KMS_ENCRYPTED: {
-    severity: 'high',
-    title: 'Trail not encrypted with a KMS key',
+    ...FINDING_TITLES.TRAIL_NOT_KMS_ENCRYPTED,
     description:
       'The trail has no KMS key, so its log files are only encrypted with SSE-S3: anyone who can read the bucket can read the logs.',
     remediation:
       'Create a symmetric customer managed KMS key in the bucket Region with a CloudTrail key policy, and set it on the trail (aws cloudtrail update-trail --kms-key-id).',
   },
   KMS_KEY_REGION_MISMATCH: {
-    severity: 'critical',
-    title: 'KMS key and bucket in different Regions',
+    ...FINDING_TITLES.KMS_KEY_REGION_MISMATCH,
     description:
       'CloudTrail requires the KMS key to be in the same Region as the S3 bucket that receives the logs. For a multi-Region key, the key ARN set on the trail must be the replica in the bucket Region.',
     remediation:
       'Use a key (or a replica of a multi-Region key) in the bucket Region and update the trail to use its ARN.',
   },
   KMS_KEY_NOT_ENABLED: {
-    severity: 'critical',
-    title: 'KMS key not enabled or not found',
+    ...FINDING_TITLES.KMS_KEY_NOT_ENABLED,
     description:
       'The trail key is disabled, in another unusable state, or no longer exists; CloudTrail cannot encrypt and deliver log files.',
     remediation:
       'Enable the key (aws kms enable-key) or, if it was deleted, configure the trail with a new key that has a CloudTrail key policy.',
   },
   KMS_KEY_PENDING_DELETION: {
-    severity: 'critical',
-    title: 'KMS key pending deletion',
+    ...FINDING_TITLES.KMS_KEY_PENDING_DELETION,
     description:
       'The trail key is scheduled for deletion. Delivery already fails, and once it is deleted every log file encrypted with it becomes permanently unreadable.',
     remediation:
       'Cancel the deletion (aws kms cancel-key-deletion), then re-enable the key; or move the trail to another key before the deletion date.',
   },
   KMS_KEY_NOT_SYMMETRIC: {
-    severity: 'critical',
-    title: 'KMS key is not a symmetric encryption key',
+    ...FINDING_TITLES.KMS_KEY_NOT_SYMMETRIC,
     description:
       'CloudTrail only supports symmetric encryption keys (key spec SYMMETRIC_DEFAULT, key usage ENCRYPT_DECRYPT).',
     remediation:
       'Create a symmetric encryption KMS key with a CloudTrail key policy and configure the trail to use it.',
   },
   CLOUDTRAIL_CANNOT_ENCRYPT: {
-    severity: 'critical',
-    title: 'Key policy does not let CloudTrail encrypt',
+    ...FINDING_TITLES.CLOUDTRAIL_CANNOT_ENCRYPT,
     description:
       'The key policy does not allow cloudtrail.amazonaws.com to call kms:GenerateDataKey* for this trail, so log delivery fails. Reported as medium when the policy depends on conditions the scan cannot evaluate and so could not be confirmed.',
     remediation:
       'Add the "Allow CloudTrail to encrypt logs" statement: Service cloudtrail.amazonaws.com, kms:GenerateDataKey*, with StringLike kms:EncryptionContext:aws:cloudtrail:arn = arn:aws:cloudtrail:*:<owner-account-id>:trail/* and StringEquals aws:SourceArn = the trail ARN; make sure no Deny matches CloudTrail.',
   },
   CLOUDTRAIL_CANNOT_DESCRIBE_KEY: {
-    severity: 'high',
-    title: 'Key policy does not let CloudTrail describe the key',
+    ...FINDING_TITLES.CLOUDTRAIL_CANNOT_DESCRIBE_KEY,
     description:
       'The key policy does not allow cloudtrail.amazonaws.com to call kms:DescribeKey, so the trail cannot be created or updated with this key. Reported as medium when it could not be confirmed.',
     remediation:
       'Add the "Allow CloudTrail to describe key" statement: Service cloudtrail.amazonaws.com, kms:DescribeKey (optionally with StringEquals aws:SourceArn = the trail ARN).',
   },
   DECRYPT_OPEN_TO_ANY_PRINCIPAL: {
-    severity: 'critical',
-    title: 'Any AWS principal can decrypt the logs',
+    ...FINDING_TITLES.DECRYPT_OPEN_TO_ANY_PRINCIPAL,
     description:
       'A key policy statement grants kms:Decrypt to "*" (or to everyone but a few through NotPrincipal) without restricting the caller to accounts or an organization: any principal in any AWS account who can read the bucket can read the logs.',
     remediation:
       'Restrict the statement with kms:CallerAccount (your accounts) or aws:PrincipalOrgID (your organization), or name the reader roles explicitly.',
   },
   DECRYPT_CROSS_ACCOUNT: {
-    severity: 'high',
-    title: 'An outside account or organization can decrypt the logs',
+    ...FINDING_TITLES.DECRYPT_CROSS_ACCOUNT,
     description:
       'A principal outside the estate may decrypt the log files: an account that is neither in the estate (the organization and the configured accounts), the key owner, the trail owner nor a trusted account, or any principal of another AWS Organization ("*" pinned by aws:PrincipalOrgID to an organization other than the estate one).',
     remediation:
       'Confirm the account or organization should read these logs; otherwise remove it from the key policy or grants (or pin the statement to your own organization), or add the account to cloudtrailEncryption.trustedAccountIds.',
   },
   NO_DECRYPT_PRINCIPALS: {
-    severity: 'low',
-    title: 'No one can decrypt the logs',
+    ...FINDING_TITLES.NO_DECRYPT_PRINCIPALS,
     description:
       'Neither the key policy nor any grant allows kms:Decrypt with the trail encryption context (an account delegating to IAM counts as a principal), so the logs cannot be read when they are needed.',
     remediation:
       'Add a statement allowing kms:Decrypt with the kms:EncryptionContext:aws:cloudtrail:arn condition to your log readers, or to your account (kms:CallerAccount) so IAM policies can grant it.',
   },
   KEY_POLICY_UNREADABLE: {
-    severity: 'high',
-    title: 'Key policy could not be read',
+    ...FINDING_TITLES.KEY_POLICY_UNREADABLE,
     description:
       'The key or its policy could not be read (for example access denied on a key in another account) or the policy could not be understood; whether CloudTrail can use the key and who can read the logs is unknown.',
     remediation:
       'Allow the scanning role kms:DescribeKey and kms:GetKeyPolicy on the key (in the key policy for keys in other accounts), then rescan.',
   },
   KEY_ROTATION_DISABLED: {
-    severity: 'low',
-    title: 'Key rotation disabled',
+    ...FINDING_TITLES.KEY_ROTATION_DISABLED,
     description:
       'Automatic rotation is off for the customer managed key that encrypts the logs.',
     remediation: 'Enable automatic key rotation (aws kms enable-key-rotation).',
   },
   TRAIL_NOT_LOGGING: {
-    severity: 'high',
-    title: 'Trail not logging',
+    ...FINDING_TITLES.TRAIL_NOT_LOGGING,
     description: 'Logging is stopped on the trail; no events are recorded.',
     remediation: 'Start logging (aws cloudtrail start-logging --name <trail>).',
   },
   TRAIL_DELIVERY_FAILING: {
-    severity: 'high',
-    title: 'Log delivery failing',
+    ...FINDING_TITLES.TRAIL_DELIVERY_FAILING,
     description:
       'CloudTrail reports an error delivering log files to S3, often a KMS or bucket policy problem.',
     remediation:

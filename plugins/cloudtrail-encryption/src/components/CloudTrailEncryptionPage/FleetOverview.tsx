@@ -3,7 +3,6 @@ import {
   InfoCard,
   ResponseErrorPanel,
   Table,
-  type TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import Grid from '@material-ui/core/Grid';
@@ -21,16 +20,11 @@ import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
 import { cloudtrailEncryptionApiRef } from '../../api';
-import {
-  ACCOUNT_STATUS_LABELS,
-  OverallStatus,
-  overallStateOf,
-  scanIssueOf,
-  SeverityChip,
-} from '../shared/status';
-import { RelativeTime } from '../shared/time';
+import { findingOptionLabel } from '../shared/findings';
+import { ACCOUNT_STATUS_LABELS } from '../shared/status';
 import { ScanTrend, StatusBars } from './ComplianceCharts';
 import { EstateBanner } from './EstateBanner';
+import { useColumns } from './FleetColumns';
 
 const PAGE_SIZES = [20, 50, 100];
 const TREND_RUNS = 20;
@@ -43,121 +37,7 @@ const useStyles = makeStyles(theme => ({
     marginBottom: theme.spacing(2),
   },
   filter: { minWidth: 200 },
-  worst: {
-    display: 'flex',
-    alignItems: 'center',
-    gap: theme.spacing(1),
-  },
-  error: {
-    color: theme.palette.error.main,
-    display: '-webkit-box',
-    WebkitLineClamp: 2,
-    WebkitBoxOrient: 'vertical',
-    overflow: 'hidden',
-  },
-  partial: {
-    color: theme.palette.warning.dark,
-    display: '-webkit-box',
-    WebkitLineClamp: 2,
-    WebkitBoxOrient: 'vertical',
-    overflow: 'hidden',
-  },
-  status: { display: 'flex', flexDirection: 'column', gap: theme.spacing(0.5) },
 }));
-
-/** Where the account comes from, so a row outside the organization stands out. */
-function membershipOf(row: AccountSummary): string | undefined {
-  const membership = row.membership;
-  if (!membership) return undefined;
-  if (membership.source === 'configured') return 'configured';
-  return membership.ouPath ?? membership.organizationId;
-}
-
-function ScanProblem(props: { row: AccountSummary }) {
-  const classes = useStyles();
-  const { row } = props;
-  const state = overallStateOf(row);
-  if (state === 'suspended') return null;
-  if (row.scanStatus === 'error') {
-    return (
-      <Typography variant="body2" className={classes.error} title={row.error}>
-        {row.error ?? 'Scan failed'}
-      </Typography>
-    );
-  }
-  if (row.scanStatus === 'partial') {
-    const regions = row.failedRegions ?? [];
-    const text = regions.length
-      ? `Not read: ${regions
-          .map(failure => `${failure.region} (${failure.reason})`)
-          .join('; ')}`
-      : row.error ?? 'Part of the account could not be read';
-    return (
-      <Typography variant="body2" className={classes.partial} title={text}>
-        {text}
-      </Typography>
-    );
-  }
-  return null;
-}
-
-function useColumns(): TableColumn<AccountSummary>[] {
-  const classes = useStyles();
-  return [
-    {
-      title: 'Account',
-      field: 'accountId',
-      render: row => (
-        <>
-          <Typography variant="body2">{row.accountName ?? '—'}</Typography>
-          <Typography variant="caption" color="textSecondary">
-            {row.accountId}
-            {membershipOf(row) ? ` · ${membershipOf(row)}` : ''}
-          </Typography>
-        </>
-      ),
-    },
-    {
-      title: 'Status',
-      field: 'status',
-      render: row => {
-        const issue = scanIssueOf(row);
-        return (
-          <span className={classes.status}>
-            <OverallStatus state={overallStateOf(row)} />
-            {issue && <OverallStatus state={issue} />}
-          </span>
-        );
-      },
-    },
-    { title: 'Trails', field: 'trailCount', type: 'numeric' },
-    {
-      title: 'Worst finding',
-      field: 'worstFinding',
-      render: row =>
-        row.worstFinding ? (
-          <span className={classes.worst}>
-            <SeverityChip severity={row.worstFinding.severity} />
-            <Typography variant="body2" component="span">
-              {row.worstFinding.code}
-            </Typography>
-          </span>
-        ) : (
-          '—'
-        ),
-    },
-    {
-      title: 'Last scan',
-      field: 'scannedAt',
-      render: row => <RelativeTime iso={row.scannedAt} />,
-    },
-    {
-      title: 'Scan problem',
-      field: 'error',
-      render: row => <ScanProblem row={row} />,
-    },
-  ];
-}
 
 /** Filters, charts and the paginated account table of the fleet page. */
 export function FleetOverview() {
@@ -288,7 +168,7 @@ export function FleetOverview() {
               <option value="">Any finding</option>
               {FINDING_CODES.map(code => (
                 <option key={code} value={code}>
-                  {code}
+                  {findingOptionLabel(code)}
                 </option>
               ))}
             </TextField>

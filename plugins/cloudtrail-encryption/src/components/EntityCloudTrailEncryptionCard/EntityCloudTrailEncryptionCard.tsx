@@ -30,10 +30,11 @@ import useAsync from 'react-use/esm/useAsync';
 import { cloudtrailEncryptionApiRef, isNotInEstateError } from '../../api';
 import { isCloudTrailEncryptionAvailable } from '../../conditions';
 import { DEFAULT_REMEDIATION_TEMPLATE } from '../../routes';
+import { compliantDespiteFindings } from '../shared/complianceHint';
 import {
   OverallStatusChip,
   overallStateOf,
-  scanIssueOf,
+  statusDisplayOf,
 } from '../shared/status';
 import { RelativeTime } from '../shared/time';
 import {
@@ -94,19 +95,33 @@ function ReportView(props: {
   const classes = useStyles();
   const { report, entity, template, rescan } = props;
   const state = overallStateOf(report);
-  const issue = scanIssueOf(report);
+  const display = statusDisplayOf(report);
+  const hint = compliantDespiteFindings(
+    display.verdict,
+    report.findings.map(finding => finding.severity),
+  );
   const suspended = state === 'suspended';
   return (
     <>
       <div className={classes.summary}>
-        <OverallStatusChip state={state} />
-        {issue && <OverallStatusChip state={issue} />}
+        <OverallStatusChip state={display.verdict} title={hint} />
+        {display.scan && <OverallStatusChip state={display.scan} />}
         {!suspended && (
           <Typography variant="body2" color="textSecondary">
             Last scanned <RelativeTime iso={report.scannedAt} />
           </Typography>
         )}
       </div>
+      {hint && (
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          className={classes.alert}
+          data-testid="cloudtrail-encryption-compliant-hint"
+        >
+          {hint}
+        </Typography>
+      )}
       {report.membership && (
         <Typography
           variant="body2"

@@ -6,6 +6,7 @@ import {
   type Finding,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import { useState } from 'react';
+import { FindingName } from '../shared/findings';
 import { SeverityChip } from '../shared/status';
 
 const useStyles = makeStyles(theme => ({
@@ -22,9 +23,13 @@ const useStyles = makeStyles(theme => ({
     alignItems: 'flex-start',
     gap: theme.spacing(1),
   },
-  message: {
+  text: {
     flex: 1,
-    wordBreak: 'break-word',
+    minWidth: 0,
+  },
+  message: {
+    // Messages carry ARNs, which have no spaces to wrap on.
+    overflowWrap: 'anywhere',
   },
   remediation: {
     marginLeft: theme.spacing(7),
@@ -40,9 +45,16 @@ function FindingItem(props: { finding: Finding }) {
     <li className={classes.item} data-finding-code={finding.code}>
       <div className={classes.line}>
         <SeverityChip severity={finding.severity} />
-        <Typography variant="body2" className={classes.message}>
-          {finding.message}
-        </Typography>
+        <div className={classes.text}>
+          <FindingName code={finding.code} />
+          <Typography
+            variant="body2"
+            color="textSecondary"
+            className={classes.message}
+          >
+            {finding.message}
+          </Typography>
+        </div>
         <Button
           size="small"
           aria-expanded={open}

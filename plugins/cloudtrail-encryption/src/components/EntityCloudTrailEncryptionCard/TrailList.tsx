@@ -11,6 +11,7 @@ import type {
 import type { ReactNode } from 'react';
 import { RelativeTime } from '../shared/time';
 import { DecryptPrincipalList } from './DecryptPrincipalList';
+import { EncryptionChip } from './EncryptionChip';
 import { kmsConsoleUrl, kmsKeyLabel } from './describe';
 import {
   needsRemediation,
@@ -39,14 +40,6 @@ const useStyles = makeStyles(theme => ({
     wordBreak: 'break-all',
   },
   spacer: { flex: 1 },
-  kms: {
-    backgroundColor: theme.palette.success.main,
-    color: theme.palette.success.contrastText,
-  },
-  sseS3: {
-    backgroundColor: theme.palette.warning.main,
-    color: theme.palette.warning.contrastText,
-  },
   facts: {
     display: 'grid',
     gridTemplateColumns: 'max-content 1fr',
@@ -185,13 +178,7 @@ function TrailItem(props: {
         {trail.isOrganizationTrail && (
           <Chip size="small" variant="outlined" label="organization" />
         )}
-        <Chip
-          size="small"
-          label={trail.encryption}
-          className={
-            trail.encryption === 'SSE-KMS' ? classes.kms : classes.sseS3
-          }
-        />
+        <EncryptionChip trail={trail} />
         <span className={classes.spacer} />
         {template && needsRemediation(trail) && (
           <RemediateButton

@@ -29,8 +29,9 @@ export type OverallState =
  * so "Partial scan" never reads as "Scan error" in one place and the other
  * elsewhere.
  */
-export const OVERALL_STATE_LABELS: Record<OverallState, string> = {
+export const OVERALL_STATE_LABELS: Record<OverallState | 'unknown', string> = {
   compliant: 'Compliant',
+  unknown: 'Unknown',
   'non-compliant': 'Non-compliant',
   'no-trails': 'No trails',
   'not-scanned': 'Not scanned',
@@ -44,7 +45,7 @@ export const ACCOUNT_STATUS_LABELS: Record<AccountStatus, string> = {
   compliant: OVERALL_STATE_LABELS.compliant,
   'non-compliant': OVERALL_STATE_LABELS['non-compliant'],
   'no-trails': OVERALL_STATE_LABELS['no-trails'],
-  unknown: 'Unknown',
+  unknown: OVERALL_STATE_LABELS.unknown,
 };
 
 /**
@@ -106,7 +107,29 @@ export function scanIssueOf(
   return undefined;
 }
 
-export function OverallStatus(props: { state: OverallState }) {
+/** What the status column and the card header show: a verdict and a scan badge. */
+export interface StatusDisplay {
+  /** In the charts' words: a scan that decided nothing is "Unknown" there too. */
+  verdict:
+    | Exclude<OverallState, 'scan-error' | 'scan-partial' | 'not-scanned'>
+    | 'unknown';
+  /** How the last scan went, when it was not a plain success. */
+  scan?: 'scan-error' | 'scan-partial' | 'not-scanned';
+}
+
+export function statusDisplayOf(report: VerdictInput): StatusDisplay {
+  const state = overallStateOf(report);
+  switch (state) {
+    case 'scan-error':
+    case 'scan-partial':
+    case 'not-scanned':
+      return { verdict: 'unknown', scan: state };
+    default:
+      return { verdict: state, scan: scanIssueOf(report) };
+  }
+}
+
+export function OverallStatus(props: { state: OverallState | 'unknown' }) {
   const label = OVERALL_STATE_LABELS[props.state];
   switch (props.state) {
     case 'compliant':
@@ -125,12 +148,16 @@ export function OverallStatus(props: { state: OverallState }) {
 }
 
 /** The verdict as an outlined chip, for card headers. */
-export function OverallStatusChip(props: { state: OverallState }) {
+export function OverallStatusChip(props: {
+  state: OverallState | 'unknown';
+  title?: string;
+}) {
   return (
     <Chip
       size="small"
       variant="outlined"
       data-testid="cloudtrail-encryption-status"
+      title={props.title}
       label={<OverallStatus state={props.state} />}
     />
   );

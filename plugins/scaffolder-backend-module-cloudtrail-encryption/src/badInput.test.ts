@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Sandbox } from '@trailguard/aws-sandbox';
 import {
+  allowingAccess,
   actionContext,
   DEMO,
   sandboxConfig,
@@ -77,6 +78,7 @@ describe('remediation actions reject bad input with a clear message and write no
   it('aws:kms:create-cloudtrail-key', async () => {
     const action = createCreateCloudTrailKeyAction({
       config: sandboxConfig(sandbox),
+      access: allowingAccess(),
     });
     sandbox.resetCounters();
     await fc.assert(
@@ -118,6 +120,7 @@ describe('remediation actions reject bad input with a clear message and write no
   it('aws:kms:ensure-cloudtrail-key-policy', async () => {
     const action = createEnsureCloudTrailKeyPolicyAction({
       config: sandboxConfig(sandbox),
+      access: allowingAccess(),
     });
     sandbox.resetCounters();
     await fc.assert(
@@ -151,7 +154,10 @@ describe('remediation actions reject bad input with a clear message and write no
   });
 
   it('aws:cloudtrail:enable-sse-kms', async () => {
-    const action = createEnableSseKmsAction({ config: sandboxConfig(sandbox) });
+    const action = createEnableSseKmsAction({
+      config: sandboxConfig(sandbox),
+      access: allowingAccess(),
+    });
     sandbox.resetCounters();
     await fc.assert(
       fc.asyncProperty(

@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   scaffolderActionsExtensionPoint,
   type TemplateAction,
@@ -16,42 +17,69 @@ jest.setTimeout(30_000);
 /** Who called the fake backend's rescan route last. */
 let lastCaller: string | undefined;
 
+const ADMIN = 'user:default/admin';
+const OUTSIDER = 'user:default/outsider';
+/** An account the fake backend shows to ADMIN only. */
+const HIDDEN_ACCOUNT = '100000000050';
+
+type Finding = AccountReport['findings'][number];
+const finding = (code: string, severity: string): Finding =>
+  ({ code, severity, message: '', remediation: '' } as Finding);
+
 function report(accountId: string): AccountReport {
+  const byAccount: Record<
+    string,
+    Pick<AccountReport, 'status' | 'findings'>
+  > = {
+    // Decrypt open to anyone: the remediation changed nothing that matters.
+    '100000000003': {
+      status: 'non-compliant',
+      findings: [
+        finding('DECRYPT_OPEN_TO_ANY_PRINCIPAL', 'critical'),
+        finding('KEY_ROTATION_DISABLED', 'low'),
+      ],
+    },
+    '100000000004': {
+      status: 'compliant',
+      findings: [finding('KEY_ROTATION_DISABLED', 'low')],
+    },
+  };
   return {
     accountId,
     scannedAt: '2025-01-01T00:00:00Z',
     scanStatus: 'ok',
-    status: 'non-compliant',
     trails: [
       {
         trailArn: `arn:aws:cloudtrail:us-east-1:${accountId}:trail/t`,
         encryption: 'SSE-KMS',
       } as AccountReport['trails'][number],
     ],
-    findings: [
-      {
-        code: 'KEY_ROTATION_DISABLED',
-        severity: 'low',
-        message: '',
-        remediation: '',
-      },
-      {
-        code: 'DECRYPT_CROSS_ACCOUNT',
-        severity: 'medium',
-        message: '',
-        remediation: '',
-      },
-      {
-        code: 'KEY_ROTATION_DISABLED',
-        severity: 'low',
-        message: '',
-        remediation: '',
-      },
-    ],
+    ...(byAccount[accountId] ?? {
+      status: 'non-compliant',
+      findings: [
+        finding('KEY_ROTATION_DISABLED', 'low'),
+        finding('DECRYPT_CROSS_ACCOUNT', 'medium'),
+        finding('KEY_ROTATION_DISABLED', 'low'),
+      ],
+    }),
   };
 }
 
-/** Stands in for the TrailGuard backend: the rescan route, service callers only. */
+function notFound(res: any, req: any, accountId: string) {
+  res.status(404).json({
+    error: {
+      name: 'NotFoundError',
+      message: `No report for account ${accountId}`,
+    },
+    request: { method: req.method, url: req.url },
+    response: { statusCode: 404 },
+  });
+}
+
+/**
+ * Stands in for the TrailGuard backend's rescan route: it applies visibility
+ * to the user the request is made for, as the real route does.
+ */
 const fakeCloudTrailEncryptionBackend = createBackendPlugin({
   pluginId: 'cloudtrail-encryption',
   register(reg) {
@@ -63,20 +91,16 @@ const fakeCloudTrailEncryptionBackend = createBackendPlugin({
           if (req.method !== 'POST' || !match) return next();
           try {
             const credentials = await httpAuth.credentials(req, {
-              allow: ['service'],
+              allow: ['user'],
             });
-            if (match[1] === '100000000099') {
-              res.status(404).json({
-                error: {
-                  name: 'NotFoundError',
-                  message: 'No report for account 100000000099',
-                },
-                request: { method: req.method, url: req.url },
-                response: { statusCode: 404 },
-              });
+            lastCaller = credentials.principal.userEntityRef;
+            if (
+              match[1] === '100000000099' ||
+              (match[1] === HIDDEN_ACCOUNT && lastCaller !== ADMIN)
+            ) {
+              notFound(res, req, match[1]);
               return undefined;
             }
-            lastCaller = credentials.principal.subject;
             res.json(report(match[1]));
             return undefined;
           } catch (error) {
@@ -87,6 +111,30 @@ const fakeCloudTrailEncryptionBackend = createBackendPlugin({
     });
   },
 });
+
+/** What the permission framework was asked, and its answer: OUTSIDER may do nothing. */
+const decisions: Array<{
+  user: string;
+  permission: string;
+  resourceRef?: string;
+}> = [];
+const permissions = mockServices.permissions.mock({
+  authorize: async (requests, options) => {
+    const user = (options.credentials.principal as any).userEntityRef;
+    return requests.map(r => {
+      decisions.push({
+        user,
+        permission: r.permission.name,
+        resourceRef: (r as any).resourceRef,
+      });
+      return {
+        result:
+          user === OUTSIDER ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+      };
+    });
+  },
+});
+const auditor = mockServices.auditor.mock();
 
 describe('scaffolder module', () => {
   const actions: TemplateAction<any, any, any>[] = [];
@@ -103,6 +151,8 @@ describe('scaffolder module', () => {
       features: [
         scaffolderModule,
         fakeCloudTrailEncryptionBackend,
+        permissions.factory,
+        auditor.factory,
         mockServices.rootConfig.factory({
           data: {
             cloudtrailEncryption: {
@@ -132,9 +182,13 @@ describe('scaffolder module', () => {
     }
   });
 
-  it('rescan calls the backend as the scaffolder plugin and outputs the new status', async () => {
+  it('rescan calls the backend on behalf of the initiator and fails while findings remain', async () => {
     const ctx = actionContext({ accountId: '100000000002' });
-    await action('cloudtrail-encryption:rescan').handler(ctx as any);
+    await expect(
+      action('cloudtrail-encryption:rescan').handler(ctx as any),
+    ).rejects.toThrow(
+      'Account 100000000002 is still non-compliant after remediation: the account status is non-compliant; findings: DECRYPT_CROSS_ACCOUNT, KEY_ROTATION_DISABLED',
+    );
     expect(outputsOf(ctx)).toEqual({
       status: 'non-compliant',
       scanStatus: 'ok',
@@ -145,9 +199,91 @@ describe('scaffolder module', () => {
           encryption: 'SSE-KMS',
         },
       ],
+      fixed: false,
+      remainingFindings: [
+        { code: 'DECRYPT_CROSS_ACCOUNT', severity: 'medium' },
+        { code: 'KEY_ROTATION_DISABLED', severity: 'low' },
+      ],
     });
-    // Authenticated with the scaffolder's own service credentials.
-    expect(lastCaller).toBe('plugin:scaffolder');
+    // The user who started the task, not the scaffolder's own identity.
+    expect(lastCaller).toBe('user:default/mock');
+    expect(decisions).toContainEqual({
+      user: 'user:default/mock',
+      permission: 'cloudtrail-encryption.scan.trigger',
+      resourceRef: '100000000002',
+    });
+  });
+
+  it('rescan names the blocking findings that remain (decrypt open to anyone)', async () => {
+    const ctx = actionContext({ accountId: '100000000003' });
+    await expect(
+      action('cloudtrail-encryption:rescan').handler(ctx as any),
+    ).rejects.toThrow(
+      'Account 100000000003 is still non-compliant after remediation: DECRYPT_OPEN_TO_ANY_PRINCIPAL (critical) remain',
+    );
+    expect(outputsOf(ctx)).toMatchObject({
+      fixed: false,
+      remainingFindings: [
+        { code: 'DECRYPT_OPEN_TO_ANY_PRINCIPAL', severity: 'critical' },
+        { code: 'KEY_ROTATION_DISABLED', severity: 'low' },
+      ],
+    });
+  });
+
+  it('rescan reports fixed when only non-blocking findings remain on a compliant account', async () => {
+    const ctx = actionContext({ accountId: '100000000004' });
+    await action('cloudtrail-encryption:rescan').handler(ctx as any);
+    expect(outputsOf(ctx)).toMatchObject({
+      status: 'compliant',
+      fixed: true,
+      remainingFindings: [{ code: 'KEY_ROTATION_DISABLED', severity: 'low' }],
+    });
+  });
+
+  it('rescan is refused without scan.trigger, before calling the backend, and the refusal is audited', async () => {
+    lastCaller = undefined;
+    auditor.createEvent.mockClear();
+    const ctx = actionContext(
+      { accountId: '100000000002' },
+      { initiator: OUTSIDER },
+    );
+    const error = await action('cloudtrail-encryption:rescan')
+      .handler(ctx as any)
+      .catch(e => e);
+    expect(error.name).toBe('NotAllowedError');
+    expect(error.message).toBe(
+      `${OUTSIDER} is not allowed cloudtrail-encryption.scan.trigger on account 100000000002; nothing was changed. Ask an owner of the account or a TrailGuard administrator.`,
+    );
+    // One line in the task log, no stack trace.
+    expect(error.stack).toBe(`NotAllowedError: ${error.message}`);
+    expect(lastCaller).toBeUndefined();
+    expect(auditor.createEvent).toHaveBeenCalledWith({
+      eventId: 'remediation-refused',
+      severityLevel: 'medium',
+      meta: {
+        action: 'cloudtrail-encryption:rescan',
+        initiator: OUTSIDER,
+        accountId: '100000000002',
+      },
+    });
+  });
+
+  it('rescan of an account the initiator cannot see is refused by the backend', async () => {
+    await expect(
+      action('cloudtrail-encryption:rescan').handler(
+        actionContext({ accountId: HIDDEN_ACCOUNT }) as any,
+      ),
+    ).rejects.toThrow(
+      `Rescan of account ${HIDDEN_ACCOUNT} failed: 404 NotFoundError: No report for account ${HIDDEN_ACCOUNT}`,
+    );
+    const ctx = actionContext(
+      { accountId: HIDDEN_ACCOUNT },
+      { initiator: ADMIN },
+    );
+    await expect(
+      action('cloudtrail-encryption:rescan').handler(ctx as any),
+    ).rejects.toThrow(/still non-compliant/);
+    expect(lastCaller).toBe(ADMIN);
   });
 
   it("rescan fails with the backend's message on an HTTP error", async () => {

@@ -17,11 +17,12 @@ export const scaffolderModuleCloudTrailEncryption = createBackendModule({
         auth: coreServices.auth,
         discovery: coreServices.discovery,
         logger: coreServices.logger,
+        permissions: coreServices.permissions,
+        auditor: coreServices.auditor,
       },
-      async init({ scaffolder, config, auth, discovery, logger }) {
-        scaffolder.addActions(
-          ...createRemediationActions({ config, auth, discovery, logger }),
-        );
+      async init(deps) {
+        const { scaffolder, ...services } = deps;
+        scaffolder.addActions(...createRemediationActions(services));
       },
     });
   },

@@ -13,6 +13,7 @@ import {
   startDemoSandbox,
   stopSandbox,
   writeCalls,
+  allowingServices,
 } from './__testUtils__/sandbox';
 import {
   parameterProperties,
@@ -125,6 +126,7 @@ describe('templates/cloudtrail-sse-kms', () => {
     const actions = createRemediationActions({
       config: mockServices.rootConfig(),
       auth: mockServices.auth(),
+      ...allowingServices(),
       discovery: mockServices.discovery(),
     });
     for (const step of template.spec.steps) {
@@ -160,12 +162,24 @@ describe('templates/cloudtrail-sse-kms', () => {
       // Stands in for the TrailGuard backend's rescan route.
       backend = createServer((req, res) => {
         const accountId = /accounts\/(\d{12})\/rescan/.exec(req.url ?? '')?.[1];
+        // public-web's key lets anyone decrypt; nothing the template does
+        // removes that, so its rescan keeps the critical finding.
+        const open = accountId === DEMO.publicWeb.accountId;
         const report: Partial<AccountReport> = {
           accountId,
-          status: 'compliant',
+          status: open ? 'non-compliant' : 'compliant',
           scanStatus: 'ok',
           trails: [],
-          findings: [],
+          findings: open
+            ? [
+                {
+                  code: 'DECRYPT_OPEN_TO_ANY_PRINCIPAL',
+                  severity: 'critical',
+                  message: '',
+                  remediation: '',
+                },
+              ]
+            : [],
         };
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify(report));
@@ -186,6 +200,8 @@ describe('templates/cloudtrail-sse-kms', () => {
       createRemediationActions({
         config: sandboxConfig(sandbox),
         auth: mockServices.auth(),
+        ...allowingServices(),
+        ...allowingServices(),
         discovery: mockServices.discovery.mock({
           getBaseUrl: async () => baseUrl,
         }),
@@ -265,7 +281,55 @@ describe('templates/cloudtrail-sse-kms', () => {
       expect(run.output.text[0].content).toContain(
         '**Account status after the rescan:** compliant',
       );
+      expect(run.output.text[0].content).toContain(
+        '**Outcome:** fixed: no critical or high finding remains',
+      );
+      expect(run.steps.rescan.output.fixed).toBe(true);
       expect(run.output.text[0].content).toContain('**Findings left:** none');
+    });
+
+    it.each([
+      ['legacy-billing', DEMO.legacyBilling, 'Disabled'],
+      ['retired-analytics', DEMO.retired, 'PendingDeletion'],
+    ])(
+      'real run, existing %s key: refused in one line before anything changes',
+      async (name, account, state) => {
+        const data = withDefaults(
+          template,
+          cardFormData(
+            `aws-${name}`,
+            account,
+            `${name}-cloudtrail-${account.accountId}`,
+            account.keyArn,
+          ),
+        );
+        const error = await runTemplate(template, actions(), data, {
+          dryRun: false,
+        }).catch(e => e);
+        expect(error.message).toBe(
+          `${account.keyArn} is ${state}, and CloudTrail only uses Enabled keys; nothing was changed. Enable the key first, or run the template again with "Create a new key".`,
+        );
+        expect(error.stack).toBe(`RemediationError: ${error.message}`);
+        expect(writeCalls(sandbox)).toEqual({});
+      },
+    );
+
+    it('real run, existing key open to anyone: fails at the rescan, never green', async () => {
+      const publicWeb = withDefaults(
+        template,
+        cardFormData(
+          'aws-public-web',
+          DEMO.publicWeb,
+          'public-web-cloudtrail-100000000008',
+          DEMO.publicWeb.keyArn,
+        ),
+      );
+      await expect(
+        runTemplate(template, actions(), publicWeb, { dryRun: false }),
+      ).rejects.toThrow(
+        'Account 100000000008 is still non-compliant after remediation: DECRYPT_OPEN_TO_ANY_PRINCIPAL (critical) remain',
+      );
+      expect(writeCalls(sandbox)).toEqual({});
     });
 
     it('real run, existing key: checkout-staging gets the encrypt statement and keeps its key', async () => {

@@ -1,9 +1,11 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { startSandbox, type Sandbox } from '@trailguard/aws-sandbox';
+import { RemediationAccess } from '../actions/access';
 
 /** Every mutating API the sandbox serves; none may be called by a dry run or a refusal. */
 export const WRITE_APIS = [
@@ -57,7 +59,17 @@ export function sandboxConfig(
     roleName: 'TrailGuardRemediation',
   },
 ) {
-  return new ConfigReader({
+  return new ConfigReader(sandboxConfigData(sandbox, remediation));
+}
+
+/** The data of sandboxConfig, for a test backend's root config. */
+export function sandboxConfigData(
+  sandbox: Sandbox,
+  remediation: Record<string, string> | null = {
+    roleName: 'TrailGuardRemediation',
+  },
+) {
+  return {
     aws: {
       mainAccount: {
         accessKeyId: sandbox.credentials.accessKeyId,
@@ -70,7 +82,7 @@ export function sandboxConfig(
       aws: { endpoint: sandbox.endpoint, maxAttempts: 1, requestTimeout: 5000 },
       ...(remediation ? { remediation } : {}),
     },
-  });
+  };
 }
 
 export function writeCalls(sandbox: Sandbox): Record<string, number> {
@@ -87,7 +99,7 @@ export function calls(sandbox: Sandbox, api: string): number {
 /** A mock action context; `isDryRun` is not among createMockActionContext's options. */
 export function actionContext(
   input: Record<string, unknown>,
-  options: { dryRun?: boolean } = {},
+  options: { dryRun?: boolean; initiator?: string } = {},
 ): ActionContext<any, any> {
   // The test utils bring their own copy of plugin-scaffolder-node's types.
   const ctx: unknown = {
@@ -98,6 +110,12 @@ export function actionContext(
       workspacePath: join(tmpdir(), 'trailguard-remediation-tests'),
     }),
     isDryRun: options.dryRun ?? false,
+    ...(options.initiator
+      ? {
+          getInitiatorCredentials: async () =>
+            mockCredentials.user(options.initiator),
+        }
+      : {}),
   };
   return ctx as ActionContext<any, any>;
 }
@@ -143,8 +161,30 @@ export const DEMO = {
     keyArn:
       'arn:aws:kms:us-east-1:100000000007:key/74430b2e-821c-4684-9f55-b0416fb54835',
   },
+  /** Its key policy lets anyone decrypt, on top of what CloudTrail needs. */
+  publicWeb: {
+    accountId: '100000000008',
+    trailArn: 'arn:aws:cloudtrail:us-east-1:100000000008:trail/web-trail',
+    keyArn:
+      'arn:aws:kms:us-east-1:100000000008:key/5e2b0d5f-90f1-4ec3-b64c-cdf64517b899',
+  },
   acquired: {
     accountId: '100000000012',
     trailArn: 'arn:aws:cloudtrail:us-east-1:100000000012:trail/acquired-trail',
   },
 };
+
+/**
+ * Permission and auditor services for tests that are not about
+ * authorization: every request is allowed, audit events go to a mock.
+ */
+export function allowingServices() {
+  return {
+    permissions: mockServices.permissions(),
+    auditor: mockServices.auditor.mock(),
+  };
+}
+
+export function allowingAccess() {
+  return new RemediationAccess(allowingServices());
+}

@@ -6,6 +6,7 @@ import {
   sandboxConfig,
   startDemoSandbox,
   stopSandbox,
+  allowingServices,
 } from '../__testUtils__/sandbox';
 import { createRemediationActions } from '.';
 
@@ -39,6 +40,7 @@ describe('remediation credentials', () => {
     return createRemediationActions({
       config: sandboxConfig(sandbox, remediation),
       auth: mockServices.auth(),
+      ...allowingServices(),
       discovery: mockServices.discovery(),
     });
   }

@@ -1,10 +1,15 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  type ActionContext,
+} from '@backstage/plugin-scaffolder-node';
 import { RemediationError } from '../aws/errors';
 import { RemediationOperations } from '../aws/operations';
 import { RemediationAws } from '../aws/RemediationAws';
+import { cloudTrailEncryptionRemediatePermission } from '@trailguard/plugin-cloudtrail-encryption-common';
+import type { RemediationAccess } from './access';
 import {
   assertNewKeyPolicyGrants,
   buildNewKeyPolicy,
@@ -127,9 +132,11 @@ async function checkBucketRegions(
 export function createCreateCloudTrailKeyAction(options: {
   config: Config;
   aws?: RemediationAws;
+  access: RemediationAccess;
 }) {
+  const { access } = options;
   const aws = options.aws ?? new RemediationAws(options.config);
-  return createTemplateAction({
+  const action = createTemplateAction({
     id: CREATE_KEY_ACTION_ID,
     description:
       'Creates a symmetric KMS key for CloudTrail log encryption in the Region of the trail bucket, with the key policy the CloudTrail console would write (account administration, CloudTrail encrypt and describe for the given trails, decrypt for the readers), rotation enabled and an optional alias. Uses the remediation role only.',
@@ -211,7 +218,13 @@ export function createCreateCloudTrailKeyAction(options: {
             .string()
             .describe('ARN of the new key (a placeholder in a dry run)'),
         keyId: z => z.string().describe('Id of the new key'),
-        policy: z => z.string().describe('The key policy, as JSON text'),
+        policy: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Dry runs only: the key policy the real run would create the key with, for the next dry-run step to check',
+            ),
         region: z => z.string().describe('Region the key is in'),
         aliasArn: z =>
           z
@@ -221,96 +234,143 @@ export function createCreateCloudTrailKeyAction(options: {
       },
     },
     async handler(ctx) {
-      aws.assertConfigured();
-      const plan = planFromInput(ctx.input);
-      const policy = buildNewKeyPolicy(plan);
-      const policyText = assertNewKeyPolicyGrants(policy, plan);
-      const aliasArn = plan.alias
-        ? `arn:${plan.partition}:kms:${plan.region}:${plan.accountId}:${plan.alias}`
-        : undefined;
-
-      const session = await aws.open(
-        plan.accountId,
-        plan.partition,
-        ctx.user?.ref,
+      const accountId = validate.accountId(ctx.input.accountId);
+      const target = { accountId, trailArn: ctx.input.trailArn as string };
+      const { initiator } = await access.authorize(
+        ctx,
+        CREATE_KEY_ACTION_ID,
+        cloudTrailEncryptionRemediatePermission,
+        target,
       );
-      try {
-        const ops = new RemediationOperations(session, ctx.signal);
-        await checkBucketRegions(ops, plan, ctx.logger);
-        if (plan.alias) {
-          const target = await ops.aliasTarget(plan.region, plan.alias);
-          if (target) {
-            throw new RemediationError(
-              `alias ${plan.alias} already exists in ${plan.accountId} ${plan.region} (it points to ${target}); choose another alias, or use that key with keyMode "existing"`,
-            );
-          }
-        }
-        if (ctx.isDryRun) {
-          const keyArn = placeholderKeyArn(plan);
-          ctx.logger.info(
-            `Dry run: would create a key in ${plan.accountId} ${
-              plan.region
-            } with this policy, enable rotation${
-              plan.alias ? ` and create ${plan.alias}` : ''
-            }:\n${policyText}`,
-          );
-          ctx.output('keyArn', keyArn);
-          ctx.output('keyId', keyArn.split('/').pop()!);
-          ctx.output('policy', policyText);
-          ctx.output('region', plan.region);
-          if (aliasArn) ctx.output('aliasArn', aliasArn);
-          return;
-        }
-
-        // A task resumed after a restart must not create a second key.
-        const key = await ctx.checkpoint({
-          key: `create-cloudtrail-key:${ctx.step?.id ?? CREATE_KEY_ACTION_ID}`,
-          fn: async () => {
-            const created = await ops.createKey(plan.region, {
-              policy: policyText,
-              description: plan.description,
-              multiRegion: plan.multiRegion,
-              tags: plan.tags,
-            });
-            return { keyArn: created.Arn!, keyId: created.KeyId! };
-          },
-        });
-        ctx.logger.info(`Created ${key.keyArn}`);
-        ctx.output('keyArn', key.keyArn);
-        ctx.output('keyId', key.keyId);
-        ctx.output('policy', policyText);
-        ctx.output('region', plan.region);
-
-        try {
-          await ops.enableKeyRotation(plan.region, key.keyArn);
-          if (plan.alias) {
-            const alias = plan.alias;
-            await ctx.checkpoint({
-              key: `create-cloudtrail-key-alias:${ctx.step?.id ?? alias}`,
-              fn: async () => {
-                await ops.createAlias(plan.region, alias, key.keyId);
-              },
-            });
-            ctx.output('aliasArn', aliasArn!);
-          }
-        } catch (error) {
-          throw new RemediationError(
-            `key ${key.keyArn} was created, but finishing it failed: ${
-              (error as Error).message
-            }. Enable its rotation${
-              plan.alias ? ` and create ${plan.alias}` : ''
-            } by hand, or use it with keyMode "existing".`,
-            (error as RemediationError).awsErrorCode,
-          );
-        }
-        ctx.logger.info(
-          `Enabled rotation of ${key.keyArn}${
-            plan.alias ? `, created ${plan.alias}` : ''
-          }`,
-        );
-      } finally {
-        session.destroy();
-      }
+      await access.guard(
+        CREATE_KEY_ACTION_ID,
+        initiator,
+        () => target,
+        () => createKey(ctx, initiator),
+      );
     },
   });
+
+  return action;
+
+  async function createKey(ctx: ActionContext<any, any>, initiator: string) {
+    aws.assertConfigured();
+    const plan = planFromInput(ctx.input);
+    const policy = buildNewKeyPolicy(plan);
+    const policyText = assertNewKeyPolicyGrants(policy, plan);
+    const aliasArn = plan.alias
+      ? `arn:${plan.partition}:kms:${plan.region}:${plan.accountId}:${plan.alias}`
+      : undefined;
+
+    const session = await aws.open(plan.accountId, plan.partition, initiator);
+    try {
+      const ops = new RemediationOperations(session, ctx.signal);
+      await checkBucketRegions(ops, plan, ctx.logger);
+      if (plan.alias) {
+        const target = await ops.aliasTarget(plan.region, plan.alias);
+        if (target) {
+          throw new RemediationError(
+            `alias ${plan.alias} already exists in ${plan.accountId} ${plan.region} (it points to ${target}); choose another alias, or use that key with keyMode "existing"`,
+          );
+        }
+      }
+      if (ctx.isDryRun) {
+        const keyArn = placeholderKeyArn(plan);
+        ctx.logger.info(
+          `Dry run: would create a key in ${plan.accountId} ${
+            plan.region
+          } whose policy has the statements ${statementSids(
+            policyText,
+          )}, enable rotation${plan.alias ? ` and create ${plan.alias}` : ''}`,
+        );
+        ctx.output('keyArn', keyArn);
+        ctx.output('keyId', keyArn.split('/').pop()!);
+        ctx.output('policy', policyText);
+        ctx.output('region', plan.region);
+        if (aliasArn) ctx.output('aliasArn', aliasArn);
+        return;
+      }
+
+      // A task resumed after a restart must not create a second key.
+      const key = await ctx.checkpoint({
+        key: `create-cloudtrail-key:${ctx.step?.id ?? CREATE_KEY_ACTION_ID}`,
+        fn: async () => {
+          const created = await access.write(
+            'kms:CreateKey',
+            initiator,
+            {
+              accountId: plan.accountId,
+              trailArn: plan.trailArns.join(','),
+              region: plan.region,
+              policyAfter: policyText,
+            },
+            () =>
+              ops.createKey(plan.region, {
+                policy: policyText,
+                description: plan.description,
+                multiRegion: plan.multiRegion,
+                tags: plan.tags,
+              }),
+          );
+          return { keyArn: created.Arn!, keyId: created.KeyId! };
+        },
+      });
+      ctx.logger.info(
+        `Created ${key.keyArn} with the policy statements ${statementSids(
+          policyText,
+        )}`,
+      );
+      ctx.output('keyArn', key.keyArn);
+      ctx.output('keyId', key.keyId);
+      ctx.output('region', plan.region);
+
+      try {
+        await access.write(
+          'kms:EnableKeyRotation',
+          initiator,
+          { accountId: plan.accountId, keyArn: key.keyArn },
+          () => ops.enableKeyRotation(plan.region, key.keyArn),
+        );
+        if (plan.alias) {
+          const alias = plan.alias;
+          await ctx.checkpoint({
+            key: `create-cloudtrail-key-alias:${ctx.step?.id ?? alias}`,
+            fn: async () => {
+              await access.write(
+                'kms:CreateAlias',
+                initiator,
+                { accountId: plan.accountId, keyArn: key.keyArn, alias },
+                () => ops.createAlias(plan.region, alias, key.keyId),
+              );
+            },
+          });
+          ctx.output('aliasArn', aliasArn!);
+        }
+      } catch (error) {
+        throw new RemediationError(
+          `key ${key.keyArn} was created, but finishing it failed: ${
+            (error as Error).message
+          }. Enable its rotation${
+            plan.alias ? ` and create ${plan.alias}` : ''
+          } by hand, or use it with keyMode "existing".`,
+          (error as RemediationError).awsErrorCode,
+        );
+      }
+      ctx.logger.info(
+        `Enabled rotation of ${key.keyArn}${
+          plan.alias ? `, created ${plan.alias}` : ''
+        }`,
+      );
+    } finally {
+      session.destroy();
+    }
+  }
+}
+
+/** "TrailGuardCloudTrailEncrypt, …": what a log may say about a key policy instead of the whole text. */
+function statementSids(policyText: string): string {
+  const statements = (JSON.parse(policyText).Statement ?? []) as Array<{
+    Sid?: string;
+  }>;
+  return statements.map((st, i) => st.Sid ?? `#${i + 1}`).join(', ');
 }

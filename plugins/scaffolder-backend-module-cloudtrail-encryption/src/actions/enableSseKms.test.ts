@@ -1,5 +1,6 @@
 import type { Sandbox } from '@trailguard/aws-sandbox';
 import {
+  allowingAccess,
   actionContext,
   DEMO,
   outputsOf,
@@ -21,7 +22,10 @@ describe('aws:cloudtrail:enable-sse-kms against the sandbox', () => {
   });
 
   const enable = () =>
-    createEnableSseKmsAction({ config: sandboxConfig(sandbox) });
+    createEnableSseKmsAction({
+      config: sandboxConfig(sandbox),
+      access: allowingAccess(),
+    });
 
   /** Runs the action expecting a refusal; reports what it left behind. */
   async function refusal(input: {
@@ -108,6 +112,7 @@ describe('aws:cloudtrail:enable-sse-kms against the sandbox', () => {
     });
     await createCreateCloudTrailKeyAction({
       config: sandboxConfig(sandbox),
+      access: allowingAccess(),
     }).handler(create as any);
     const keyArn = outputsOf(create).keyArn;
     sandbox.resetCounters();
@@ -144,6 +149,7 @@ describe('aws:cloudtrail:enable-sse-kms against the sandbox', () => {
     );
     await createEnsureCloudTrailKeyPolicyAction({
       config: sandboxConfig(sandbox),
+      access: allowingAccess(),
     }).handler(fixed as any);
     const dryRunKeyPolicy = outputsOf(fixed).policy;
 

@@ -5,6 +5,8 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { RemediationError } from '../aws/errors';
 import { RemediationOperations } from '../aws/operations';
 import { RemediationAws, withSessions } from '../aws/RemediationAws';
+import { cloudTrailEncryptionRemediatePermission } from '@trailguard/plugin-cloudtrail-encryption-common';
+import type { RemediationAccess } from './access';
 import {
   evaluateForTrails,
   grantsCloudTrail,
@@ -87,7 +89,9 @@ function policyProblems(
 export function createEnableSseKmsAction(options: {
   config: Config;
   aws?: RemediationAws;
+  access: RemediationAccess;
 }) {
+  const { access } = options;
   const aws = options.aws ?? new RemediationAws(options.config);
   return createTemplateAction({
     id: ENABLE_SSE_KMS_ACTION_ID,
@@ -151,110 +155,132 @@ export function createEnableSseKmsAction(options: {
       },
     },
     async handler(ctx) {
-      aws.assertConfigured();
       const accountId = validate.accountId(ctx.input.accountId);
       const trailArn = validate.trailArn(ctx.input.trailArn);
       const keyRef = validate.keyRef(ctx.input.keyArn);
-      const trail = arnParts(trailArn);
-      if (trail.accountId !== accountId) {
-        throw new InputError(
-          `trailArn is owned by account ${trail.accountId}, not ${accountId}; only the owner can change a trail, so set accountId to ${trail.accountId}`,
-        );
-      }
-      const placeholder = isPlaceholderKeyArn(keyRef);
-      if (placeholder && !ctx.isDryRun) {
-        throw new InputError(
-          `${keyRef} is the placeholder a dry run of ${CREATE_KEY_ACTION_ID} outputs, not a real key`,
-        );
-      }
-      const keyAccount = arnParts(keyRef).accountId;
+      const target = { accountId, trailArn, keyArn: keyRef };
+      const { initiator } = await access.authorize(
+        ctx,
+        ENABLE_SSE_KMS_ACTION_ID,
+        cloudTrailEncryptionRemediatePermission,
+        target,
+      );
+      await access.guard(
+        ENABLE_SSE_KMS_ACTION_ID,
+        initiator,
+        () => target,
+        async () => {
+          aws.assertConfigured();
+          const trail = arnParts(trailArn);
+          if (trail.accountId !== accountId) {
+            throw new InputError(
+              `trailArn is owned by account ${trail.accountId}, not ${accountId}; only the owner can change a trail, so set accountId to ${trail.accountId}`,
+            );
+          }
+          const placeholder = isPlaceholderKeyArn(keyRef);
+          if (placeholder && !ctx.isDryRun) {
+            throw new InputError(
+              `${keyRef} is the placeholder a dry run of ${CREATE_KEY_ACTION_ID} outputs, not a real key`,
+            );
+          }
+          const keyAccount = arnParts(keyRef).accountId;
 
-      await withSessions(
-        aws,
-        [accountId, keyAccount],
-        { partition: trail.partition, initiator: ctx.user?.ref },
-        async session => {
-          const trailOps = new RemediationOperations(
-            session(accountId),
-            ctx.signal,
-          );
-          // The key is read with its own account's role: an organization
-          // trail's key usually lives in a log-archive account.
-          const keyOps = new RemediationOperations(
-            session(keyAccount),
-            ctx.signal,
-          );
-          const current = await trailOps.getTrail(trail.region, trailArn);
-          const bucket = current.S3BucketName ?? '';
-          const bucketRegion = await trailOps.bucketRegion(
-            trail.region,
-            bucket,
-          );
-          const previous = current.KmsKeyId || undefined;
+          await withSessions(
+            aws,
+            [accountId, keyAccount],
+            { partition: trail.partition, initiator },
+            async session => {
+              const trailOps = new RemediationOperations(
+                session(accountId),
+                ctx.signal,
+              );
+              // The key is read with its own account's role: an organization
+              // trail's key usually lives in a log-archive account.
+              const keyOps = new RemediationOperations(
+                session(keyAccount),
+                ctx.signal,
+              );
+              const current = await trailOps.getTrail(trail.region, trailArn);
+              const bucket = current.S3BucketName ?? '';
+              const bucketRegion = await trailOps.bucketRegion(
+                trail.region,
+                bucket,
+              );
+              const previous = current.KmsKeyId || undefined;
 
-          let keyArn = keyRef;
-          const problems: string[] = [];
-          // A dry run cannot see what earlier dry-run steps would have
-          // written, so it may be handed that policy; a real run never trusts
-          // it and always reads the key's stored policy.
-          const assumedPolicy = ctx.isDryRun
-            ? ctx.input.dryRunKeyPolicy
-            : undefined;
-          if (placeholder) {
-            problems.push(...regionProblems(keyRef, bucket, bucketRegion));
-            ctx.logger.info(
-              'Dry run: the key does not exist yet; its state is left to the real run',
-            );
-          } else {
-            const { region } = arnParts(keyRef);
-            const metadata = await keyOps.describeKey(region, keyRef);
-            keyArn = metadata.Arn!;
-            problems.push(...keyProblems(metadata, bucket, bucketRegion));
-            if (assumedPolicy === undefined) {
-              const stored = await keyOps.getKeyPolicy(region, keyArn);
-              problems.push(...policyProblems(stored, trailArn, keyArn));
-            }
-          }
-          if (assumedPolicy !== undefined) {
-            ctx.logger.info(
-              'Dry run: checking the key policy an earlier step would write',
-            );
-            problems.push(...policyProblems(assumedPolicy, trailArn, keyArn));
-          } else if (placeholder) {
-            ctx.logger.info(
-              'Dry run: no key policy given, so the policy check is left to the real run',
-            );
-          }
-          if (problems.length > 0) {
-            throw new RemediationError(
-              `Refusing to switch ${trailArn} to ${keyArn}; the trail was not changed: ${problems.join(
-                '; ',
-              )}`,
-            );
-          }
+              let keyArn = keyRef;
+              const problems: string[] = [];
+              // A dry run cannot see what earlier dry-run steps would have
+              // written, so it may be handed that policy; a real run never trusts
+              // it and always reads the key's stored policy.
+              const assumedPolicy = ctx.isDryRun
+                ? ctx.input.dryRunKeyPolicy
+                : undefined;
+              if (placeholder) {
+                problems.push(...regionProblems(keyRef, bucket, bucketRegion));
+                ctx.logger.info(
+                  'Dry run: the key does not exist yet; its state is left to the real run',
+                );
+              } else {
+                const { region } = arnParts(keyRef);
+                const metadata = await keyOps.describeKey(region, keyRef);
+                keyArn = metadata.Arn!;
+                target.keyArn = keyArn;
+                problems.push(...keyProblems(metadata, bucket, bucketRegion));
+                if (assumedPolicy === undefined) {
+                  const stored = await keyOps.getKeyPolicy(region, keyArn);
+                  problems.push(...policyProblems(stored, trailArn, keyArn));
+                }
+              }
+              if (assumedPolicy !== undefined) {
+                ctx.logger.info(
+                  'Dry run: checking the key policy an earlier step would write',
+                );
+                problems.push(
+                  ...policyProblems(assumedPolicy, trailArn, keyArn),
+                );
+              } else if (placeholder) {
+                ctx.logger.info(
+                  'Dry run: no key policy given, so the policy check is left to the real run',
+                );
+              }
+              if (problems.length > 0) {
+                throw new RemediationError(
+                  `Refusing to switch ${trailArn} to ${keyArn}; the trail was not changed: ${problems.join(
+                    '; ',
+                  )}`,
+                );
+              }
 
-          const changed = previous !== keyArn;
-          if (!changed) {
-            ctx.logger.info(`${trailArn} already uses ${keyArn}`);
-          } else if (ctx.isDryRun) {
-            ctx.logger.info(
-              `Dry run: checks passed; would call UpdateTrail on ${trailArn} in ${
-                trail.region
-              } with KmsKeyId ${keyArn} (now ${previous ?? 'SSE-S3'})`,
-            );
-          } else {
-            await trailOps.updateTrailKey(trail.region, trailArn, keyArn);
-            ctx.logger.info(
-              `${trailArn} now encrypts its log files with ${keyArn} (was ${
-                previous ?? 'SSE-S3'
-              })`,
-            );
-          }
-          ctx.output('trailArn', trailArn);
-          ctx.output('kmsKeyId', keyArn);
-          if (previous) ctx.output('previousKmsKeyId', previous);
-          ctx.output('changed', changed);
-          ctx.output('bucketRegion', bucketRegion);
+              const changed = previous !== keyArn;
+              if (!changed) {
+                ctx.logger.info(`${trailArn} already uses ${keyArn}`);
+              } else if (ctx.isDryRun) {
+                ctx.logger.info(
+                  `Dry run: checks passed; would call UpdateTrail on ${trailArn} in ${
+                    trail.region
+                  } with KmsKeyId ${keyArn} (now ${previous ?? 'SSE-S3'})`,
+                );
+              } else {
+                await access.write(
+                  'cloudtrail:UpdateTrail',
+                  initiator,
+                  { accountId, trailArn, keyArn, previousKeyArn: previous },
+                  () => trailOps.updateTrailKey(trail.region, trailArn, keyArn),
+                );
+                ctx.logger.info(
+                  `${trailArn} now encrypts its log files with ${keyArn} (was ${
+                    previous ?? 'SSE-S3'
+                  })`,
+                );
+              }
+              ctx.output('trailArn', trailArn);
+              ctx.output('kmsKeyId', keyArn);
+              if (previous) ctx.output('previousKmsKeyId', previous);
+              ctx.output('changed', changed);
+              ctx.output('bucketRegion', bucketRegion);
+            },
+          );
         },
       );
     },

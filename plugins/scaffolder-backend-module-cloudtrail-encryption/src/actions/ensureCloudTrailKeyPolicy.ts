@@ -4,6 +4,8 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { RemediationError } from '../aws/errors';
 import { RemediationOperations } from '../aws/operations';
 import { RemediationAws } from '../aws/RemediationAws';
+import { cloudTrailEncryptionRemediatePermission } from '@trailguard/plugin-cloudtrail-encryption-common';
+import type { RemediationAccess } from './access';
 import { mergeCloudTrailStatements } from '../policy/mergeKeyPolicy';
 import { PolicyRejectedError } from '../policy/policyText';
 import { TRAILGUARD_SIDS } from '../policy/statements';
@@ -21,7 +23,9 @@ export const ENSURE_POLICY_ACTION_ID = 'aws:kms:ensure-cloudtrail-key-policy';
 export function createEnsureCloudTrailKeyPolicyAction(options: {
   config: Config;
   aws?: RemediationAws;
+  access: RemediationAccess;
 }) {
+  const { access } = options;
   const aws = options.aws ?? new RemediationAws(options.config);
   return createTemplateAction({
     id: ENSURE_POLICY_ACTION_ID,
@@ -72,6 +76,13 @@ export function createEnsureCloudTrailKeyPolicyAction(options: {
             .describe(
               'Principals that must be able to decrypt the log files (IAM role/user ARNs or account ids); those the policy already allows are not added',
             ),
+        requireEnabled: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              'Refuse, changing nothing, when the key is not Enabled (Disabled, PendingDeletion, …). Set it when the trail is switched to the key in the same run, which CloudTrail would refuse for such a key anyway.',
+            ),
       },
       output: {
         changed: z =>
@@ -93,7 +104,12 @@ export function createEnsureCloudTrailKeyPolicyAction(options: {
               'Sids of existing TrailGuard statements that were extended',
             ),
         policy: z =>
-          z.string().describe('The resulting key policy, as JSON text'),
+          z
+            .string()
+            .optional()
+            .describe(
+              'Dry runs only: the key policy the real run would write, for the next dry-run step to check. Never output by a real run.',
+            ),
         diff: z =>
           z
             .string()
@@ -106,79 +122,114 @@ export function createEnsureCloudTrailKeyPolicyAction(options: {
       },
     },
     async handler(ctx) {
-      aws.assertConfigured();
       const accountId = validate.accountId(ctx.input.accountId);
       const keyRef = validate.keyRef(ctx.input.keyArn);
-      const key = arnParts(keyRef);
-      if (key.accountId !== accountId) {
-        throw new InputError(
-          `keyArn belongs to account ${key.accountId}, not ${accountId}; a key policy is edited by the key's own account, so set accountId to ${key.accountId}`,
-        );
-      }
-      const trailArns = trailArnsFrom(ctx.input);
-      const readers = readersFrom(ctx.input.readers, key.partition);
-
-      const session = await aws.open(accountId, key.partition, ctx.user?.ref);
-      try {
-        const ops = new RemediationOperations(session, ctx.signal);
-        const metadata = await ops.describeKey(key.region, keyRef);
-        const keyArn = metadata.Arn!;
-        const keyState = String(metadata.KeyState ?? 'Unknown');
-        if (keyState !== 'Enabled') {
-          ctx.logger.warn(
-            `${keyArn} is ${keyState}; the policy can still be fixed, but CloudTrail cannot use the key until it is Enabled`,
-          );
-        }
-        const current = await ops.getKeyPolicy(key.region, keyArn);
-        let merge;
-        try {
-          merge = mergeCloudTrailStatements(current, {
-            trailArns,
-            readers,
-            keyArn,
-            keyAccountId: accountId,
-          });
-        } catch (error) {
-          if (error instanceof PolicyRejectedError) {
-            throw new RemediationError(
-              `The key policy of ${keyArn} was not changed: ${error.message}`,
+      const target = {
+        accountId,
+        keyArn: keyRef,
+        trailArn: ctx.input.trailArn,
+      };
+      const { initiator } = await access.authorize(
+        ctx,
+        ENSURE_POLICY_ACTION_ID,
+        cloudTrailEncryptionRemediatePermission,
+        target,
+      );
+      await access.guard(
+        ENSURE_POLICY_ACTION_ID,
+        initiator,
+        () => target,
+        async () => {
+          aws.assertConfigured();
+          const key = arnParts(keyRef);
+          if (key.accountId !== accountId) {
+            throw new InputError(
+              `keyArn belongs to account ${key.accountId}, not ${accountId}; a key policy is edited by the key's own account, so set accountId to ${key.accountId}`,
             );
           }
-          throw error;
-        }
+          const trailArns = trailArnsFrom(ctx.input);
+          const readers = readersFrom(ctx.input.readers, key.partition);
 
-        const summary = merge.changed
-          ? `${merge.addedStatements.map(s => s.Sid).join(', ')} (${
-              merge.bytes
-            } bytes)`
-          : 'nothing: the policy already grants what CloudTrail and the readers need';
-        if (!merge.changed) {
-          ctx.logger.info(`${keyArn}: ${summary}`);
-        } else if (ctx.isDryRun) {
-          ctx.logger.info(
-            `Dry run: would add to the key policy of ${keyArn}: ${summary}\n${merge.diff}`,
-          );
-        } else {
-          // KMS has no conditional write; reading again narrows the window in
-          // which someone else's edit could be overwritten to a moment.
-          if ((await ops.getKeyPolicy(key.region, keyArn)) !== current) {
-            throw new RemediationError(
-              `The key policy of ${keyArn} changed while it was being edited; nothing was written, run the step again`,
-            );
+          const session = await aws.open(accountId, key.partition, initiator);
+          try {
+            const ops = new RemediationOperations(session, ctx.signal);
+            const metadata = await ops.describeKey(key.region, keyRef);
+            const keyArn = metadata.Arn!;
+            target.keyArn = keyArn;
+            const keyState = String(metadata.KeyState ?? 'Unknown');
+            if (keyState !== 'Enabled' && ctx.input.requireEnabled) {
+              throw new RemediationError(
+                `${keyArn} is ${keyState}, and CloudTrail only uses Enabled keys; nothing was changed. Enable the key first, or run the template again with "Create a new key".`,
+              );
+            }
+            if (keyState !== 'Enabled') {
+              ctx.logger.warn(
+                `${keyArn} is ${keyState}; the policy can still be fixed, but CloudTrail cannot use the key until it is Enabled`,
+              );
+            }
+            const current = await ops.getKeyPolicy(key.region, keyArn);
+            let merge;
+            try {
+              merge = mergeCloudTrailStatements(current, {
+                trailArns,
+                readers,
+                keyArn,
+                keyAccountId: accountId,
+              });
+            } catch (error) {
+              if (error instanceof PolicyRejectedError) {
+                throw new RemediationError(
+                  `The key policy of ${keyArn} was not changed: ${error.message}`,
+                );
+              }
+              throw error;
+            }
+
+            const summary = merge.changed
+              ? `${merge.addedStatements.map(s => s.Sid).join(', ')} (${
+                  merge.bytes
+                } bytes)`
+              : 'nothing: no statement was added, because the TrailGuard statements CloudTrail and the readers need are already there. This says nothing about what else the policy allows; the rescan reports that';
+            if (!merge.changed) {
+              ctx.logger.info(`${keyArn}: ${summary}`);
+            } else if (ctx.isDryRun) {
+              ctx.logger.info(
+                `Dry run: would add to the key policy of ${keyArn}: ${summary}\n${merge.diff}`,
+              );
+            } else {
+              // KMS has no conditional write; reading again narrows the window in
+              // which someone else's edit could be overwritten to a moment.
+              if ((await ops.getKeyPolicy(key.region, keyArn)) !== current) {
+                throw new RemediationError(
+                  `The key policy of ${keyArn} changed while it was being edited; nothing was written, run the step again`,
+                );
+              }
+              await access.write(
+                'kms:PutKeyPolicy',
+                initiator,
+                {
+                  ...target,
+                  policyBefore: current,
+                  policyAfter: merge.policyText,
+                },
+                () => ops.putKeyPolicy(key.region, keyArn, merge.policyText),
+              );
+              ctx.logger.info(
+                `Updated the key policy of ${keyArn}: ${summary}\n${merge.diff}`,
+              );
+            }
+            ctx.output('changed', merge.changed);
+            ctx.output('addedStatements', merge.addedStatements);
+            ctx.output('extendedStatements', merge.extendedSids);
+            if (ctx.isDryRun) ctx.output('policy', merge.policyText);
+            ctx.output('diff', merge.diff);
+            ctx.output('keyArn', keyArn);
+            ctx.output('keyState', keyState);
+          } finally {
+            session.destroy();
           }
-          await ops.putKeyPolicy(key.region, keyArn, merge.policyText);
-          ctx.logger.info(`Updated the key policy of ${keyArn}: ${summary}`);
-        }
-        ctx.output('changed', merge.changed);
-        ctx.output('addedStatements', merge.addedStatements);
-        ctx.output('extendedStatements', merge.extendedSids);
-        ctx.output('policy', merge.policyText);
-        ctx.output('diff', merge.diff);
-        ctx.output('keyArn', keyArn);
-        ctx.output('keyState', keyState);
-      } finally {
-        session.destroy();
-      }
+        },
+      );
     },
   });
 }

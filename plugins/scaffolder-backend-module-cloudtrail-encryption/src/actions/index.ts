@@ -1,8 +1,11 @@
 import type {
+  AuditorService,
   AuthService,
   DiscoveryService,
   LoggerService,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { RemediationAccess } from './access';
 import type { Config } from '@backstage/config';
 import { RemediationAws } from '../aws/RemediationAws';
 import { createCreateCloudTrailKeyAction } from './createCloudTrailKey';
@@ -22,13 +25,16 @@ export {
   createEnableSseKmsAction,
   ENABLE_SSE_KMS_ACTION_ID,
 } from './enableSseKms';
-export { createRescanAction, RESCAN_ACTION_ID } from './rescan';
+export { createRescanAction, outcomeOf, RESCAN_ACTION_ID } from './rescan';
+export { RemediationAccess, type RemediationAccessServices } from './access';
 
 /** All four actions, sharing one view of the remediation configuration. */
 export function createRemediationActions(options: {
   config: Config;
   auth: AuthService;
   discovery: DiscoveryService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
   logger?: LoggerService;
 }) {
   const aws = new RemediationAws(options.config);
@@ -38,7 +44,11 @@ export function createRemediationActions(options: {
       'CloudTrail remediation actions are disabled until cloudtrailEncryption.remediation.roleName is set',
     );
   }
-  const shared = { config: options.config, aws };
+  const access = new RemediationAccess({
+    permissions: options.permissions,
+    auditor: options.auditor,
+  });
+  const shared = { config: options.config, aws, access };
   return [
     createCreateCloudTrailKeyAction(shared),
     createEnsureCloudTrailKeyPolicyAction(shared),

@@ -51,6 +51,27 @@ describe('EntityCloudTrailEncryptionCard actions', () => {
     });
   });
 
+  it.each(['Disabled', 'PendingDeletion'] as const)(
+    'asks for a new key instead of a %s one',
+    async state => {
+      const [orgTrail] = publicDecryptReport.trails;
+      const report: AccountReport = {
+        ...publicDecryptReport,
+        trails: [
+          { ...orgTrail, kmsKey: { ...orgTrail.kmsKey!, state } },
+          ...publicDecryptReport.trails.slice(1),
+        ],
+      };
+      await renderCard(withReport(report));
+      const trail = await screen.findByTestId('trail-org-trail');
+      const formData = formDataOf(
+        within(trail).getByRole('button', { name: 'Remediate' }),
+      );
+      expect(formData).toMatchObject({ keyMode: 'create' });
+      expect(formData).not.toHaveProperty('existingKeyArn');
+    },
+  );
+
   it('hides Remediate when the template route is not bound', async () => {
     await renderCard(withReport(regionMismatchReport), { bindTemplate: false });
     await screen.findByTestId('trail-payments-trail');

@@ -40,13 +40,18 @@ export function needsRemediation(trail: TrailReport): boolean {
  * encrypt the trail's logs, so the template is asked for a new key instead of
  * being pointed at one it would fail to repair.
  */
+/**
+ * Only an enabled customer-managed key in the bucket's Region can be kept:
+ * a disabled or deleting key stops delivery whatever its policy says, so the
+ * template is prefilled to create a new key instead.
+ */
 function canReuseKey(trail: TrailReport): boolean {
   const key = trail.kmsKey;
   return (
     key !== undefined &&
     trail.keyRegionMatchesBucket !== false &&
-    key.state !== 'PendingDeletion' &&
-    key.state !== 'PendingReplicaDeletion'
+    key.state === 'Enabled' &&
+    key.keyManager !== 'AWS'
   );
 }
 

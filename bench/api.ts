@@ -235,6 +235,13 @@ async function run(
       { length: 100 },
       (_, p) => `/api/cloudtrail-encryption/accounts?page=${p + 1}&pageSize=50`,
     ),
+    'GET /accounts?sort': Array.from({ length: 100 }, (_, p) => {
+      const sort = ['name', 'status', 'worstSeverity', 'trailCount'][p % 4];
+      const order = p % 8 < 4 ? 'asc' : 'desc';
+      return `/api/cloudtrail-encryption/accounts?sort=${sort}&order=${order}&page=${
+        (p % 20) + 1
+      }&pageSize=50`;
+    }),
   };
   // Warm-up (JIT, connection pools, the visibility cache).
   await autocannon({

@@ -127,6 +127,8 @@ describe('bad input on every route', () => {
       'q',
       'limit',
       'sort',
+      'order',
+      'format',
       'page[]',
     );
     await fc.assert(
@@ -138,17 +140,48 @@ describe('bad input on every route', () => {
         // Only well-formed values of known parameters may succeed.
         const accepted =
           res.status === 200 &&
-          ['status', 'finding', 'q', 'page', 'pageSize'].includes(k) &&
+          [
+            'status',
+            'finding',
+            'q',
+            'page',
+            'pageSize',
+            'sort',
+            'order',
+          ].includes(k) &&
           Array.isArray(res.body.items);
         if (!accepted) expectCleanRejection(res, path);
       }),
       { numRuns: 200 },
+    );
+    // The export takes the list's filters and sort, but no paging.
+    await fc.assert(
+      fc.asyncProperty(key, text, async (k, v) => {
+        const path = `/accounts/export?format=csv&${encodeURIComponent(
+          k,
+        )}=${encodeURIComponent(v)}`;
+        const res = await send('get', path);
+        const accepted =
+          res.status === 200 &&
+          ['status', 'finding', 'q', 'sort', 'order'].includes(k) &&
+          /^text\/csv/.test(res.type);
+        if (!accepted) expectCleanRejection(res, path);
+      }),
+      { numRuns: 100 },
     );
     for (const path of [
       '/accounts?page=1&page=2',
       '/accounts?pageSize=0',
       '/accounts?page=99999999999',
       `/accounts?q=${'x'.repeat(101)}`,
+      '/accounts?sort=accountid',
+      '/accounts?sort=name&order=DESC',
+      '/accounts?order[]=asc',
+      '/accounts/export',
+      '/accounts/export?format=CSV',
+      '/accounts/export?format=csv&format=json',
+      '/accounts/export?format=json&pageSize=10',
+      `/accounts/export?format=csv&q=${'x'.repeat(101)}`,
       '/scans?limit=0',
       '/scans?limit=abc',
       '/scans?limit[]=1',

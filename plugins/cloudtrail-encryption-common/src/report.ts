@@ -234,6 +234,14 @@ export interface AccountSummary {
   /** The most severe finding, if any. */
   worstFinding?: { code: FindingCode; severity: Severity };
   findingCodes: FindingCode[];
+  /** The catalog entity standing for the account, when the caller may read it. */
+  entityRef?: string;
+  /** Owners of that entity. */
+  ownerRefs?: string[];
+  /** Distinct Regions of the trails' KMS keys. */
+  keyRegions?: string[];
+  /** Distinct Regions of the trails' log buckets. */
+  bucketRegions?: string[];
 }
 
 export interface AccountListResponse {

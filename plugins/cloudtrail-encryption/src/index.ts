@@ -15,6 +15,10 @@ export {
   cloudtrailEncryptionApiRef,
   CloudTrailEncryptionClient,
   isNotInEstateError,
+  ACCOUNT_SORT_KEYS,
+  type AccountExport,
+  type AccountFilters,
+  type AccountSortKey,
   type CloudTrailEncryptionApi,
   type ListAccountsRequest,
 } from './api';

@@ -12,10 +12,12 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { FLEET_SORT_KEYS } from '../store/FleetSnapshot';
 import type { ReportStore } from '../store/ReportStore';
 import type { AccountAccess } from './AccountAccess';
 import type { AccountDirectory } from './AccountDirectory';
 import { estateMembers, type EstateService } from './EstateService';
+import { catalogLinks, writeExport } from './fleetExport';
 import type { ScanService } from './ScanService';
 import type { ScanScheduler } from './ScanScheduler';
 
@@ -38,14 +40,24 @@ const intParam = (name: string, min: number, max: number, fallback: number) =>
     .optional()
     .transform(v => v ?? fallback);
 
+const listFilters = {
+  status: z.enum(ACCOUNT_STATUSES as [string, ...string[]]).optional(),
+  finding: z.enum(FINDING_CODES).optional(),
+  q: z.string().max(100, 'q must be at most 100 characters').optional(),
+  sort: z.enum(FLEET_SORT_KEYS).optional(),
+  order: z.enum(['asc', 'desc']).optional(),
+};
+
 const listQuery = z
   .object({
     page: intParam('page', 1, 100_000, 1),
     pageSize: intParam('pageSize', 1, 500, 50),
-    status: z.enum(ACCOUNT_STATUSES as [string, ...string[]]).optional(),
-    finding: z.enum(FINDING_CODES).optional(),
-    q: z.string().max(100, 'q must be at most 100 characters').optional(),
+    ...listFilters,
   })
+  .strict();
+
+const exportQuery = z
+  .object({ format: z.enum(['csv', 'json']), ...listFilters })
   .strict();
 
 const scansQuery = z.object({ limit: intParam('limit', 1, 200, 20) }).strict();
@@ -101,25 +113,48 @@ export function createRouter(options: RouterOptions): express.Router {
     const filter = await access.readFilterOrAll(credentials);
     const visible =
       filter && ((s: AccountSummary) => filter(s.accountId, s.membership));
-    const [{ items, totalCount }, countsByStatus] = await Promise.all([
+    const [{ items, totalCount }, countsByStatus, links] = await Promise.all([
       store.listSummaries({
         page: query.page,
         pageSize: query.pageSize,
         status: query.status as never,
         finding: query.finding,
         q: query.q,
+        sort: query.sort,
+        order: query.order,
         visible,
       }),
       store.countsByStatus(visible),
+      catalogLinks(directory, credentials),
     ]);
     const body: AccountListResponse = {
-      items,
+      items: items.map(links),
       totalCount,
       page: query.page,
       pageSize: query.pageSize,
       countsByStatus,
     };
     res.json(body);
+  });
+
+  // Before '/accounts/:accountId', which would take "export" for an id.
+  router.get('/accounts/export', async (req, res) => {
+    const query = parse(exportQuery, req.query, 'query');
+    const credentials = await httpAuth.credentials(req);
+    const filter = await access.readFilterOrAll(credentials);
+    const [items, links] = await Promise.all([
+      store.allSummaries({
+        status: query.status as never,
+        finding: query.finding,
+        q: query.q,
+        sort: query.sort,
+        order: query.order,
+        visible:
+          filter && ((s: AccountSummary) => filter(s.accountId, s.membership)),
+      }),
+      catalogLinks(directory, credentials),
+    ]);
+    await writeExport(res, query.format, items, links);
   });
 
   router.get('/accounts/:accountId', async (req, res) => {

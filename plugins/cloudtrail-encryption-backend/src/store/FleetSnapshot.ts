@@ -13,12 +13,62 @@ export interface FleetEntry {
   haystack: string;
 }
 
+/** The columns the fleet list sorts on. */
+export const FLEET_SORT_KEYS = [
+  'accountId',
+  'name',
+  'status',
+  'worstSeverity',
+  'trailCount',
+  'scannedAt',
+] as const;
+export type FleetSortKey = (typeof FLEET_SORT_KEYS)[number];
+export type SortOrder = 'asc' | 'desc';
+
+const statusRank = (e: FleetEntry) =>
+  ACCOUNT_STATUSES.indexOf(e.summary.status);
+
+/**
+ * The value each column sorts on, in ascending order. Rank 0 is the most
+ * severe, so "ascending severity" is descending rank.
+ */
+const SORT_VALUE: Record<FleetSortKey, (e: FleetEntry) => string | number> = {
+  accountId: e => e.summary.accountId,
+  name: e =>
+    (e.summary.accountName ?? e.summary.accountId).toLocaleLowerCase('en-US'),
+  status: statusRank,
+  worstSeverity: e => -e.worstRank,
+  trailCount: e => e.summary.trailCount,
+  scannedAt: e => e.summary.scannedAt,
+};
+
+/**
+ * Sorts ascending on one column, the account id breaking ties so that pages
+ * are stable. Values are computed once per entry, not once per comparison.
+ * Descending is this array read backwards, which is just as stable.
+ */
+function sortedBy(entries: Iterable<FleetEntry>, key: FleetSortKey) {
+  const valueOf = SORT_VALUE[key];
+  const decorated = [...entries].map(entry => ({
+    entry,
+    value: valueOf(entry),
+  }));
+  decorated.sort((a, b) => {
+    if (a.value !== b.value) return a.value < b.value ? -1 : 1;
+    return a.entry.summary.accountId < b.entry.summary.accountId ? -1 : 1;
+  });
+  return decorated.map(d => d.entry);
+}
+
 export interface FleetQuery {
   page: number;
   pageSize: number;
   status?: AccountStatus;
   finding?: FindingCode;
   q?: string;
+  /** Without it: most severe first (the worklist order). */
+  sort?: FleetSortKey;
+  order?: SortOrder;
   /** Only accounts this accepts are listed and counted (the caller's view). */
   visible?: (summary: AccountSummary) => boolean;
 }
@@ -40,6 +90,8 @@ export function emptyCounts(): Record<AccountStatus, number> {
 export class FleetSnapshot {
   readonly #entries = new Map<string, FleetEntry>();
   #sorted: FleetEntry[] | undefined;
+  /** One ascending array per sort key, built on first use after a change. */
+  #byKey = new Map<FleetSortKey, FleetEntry[]>();
   #allCounts: Record<AccountStatus, number> | undefined;
 
   constructor(entries: Iterable<FleetEntry>) {
@@ -51,6 +103,7 @@ export class FleetSnapshot {
   upsert(entry: FleetEntry): void {
     this.#entries.set(entry.summary.accountId, entry);
     this.#sorted = undefined;
+    this.#byKey.clear();
     this.#allCounts = undefined;
   }
 
@@ -59,12 +112,27 @@ export class FleetSnapshot {
   }
 
   page(query: FleetQuery): { items: AccountSummary[]; totalCount: number } {
+    const matching = this.#matching(query);
+    const start = (query.page - 1) * query.pageSize;
+    return {
+      items: matching.slice(start, start + query.pageSize).map(e => e.summary),
+      totalCount: matching.length,
+    };
+  }
+
+  /** Every matching summary in list order, for exports (paging ignored). */
+  all(query: Omit<FleetQuery, 'page' | 'pageSize'>): AccountSummary[] {
+    return this.#matching(query).map(e => e.summary);
+  }
+
+  #matching(query: Omit<FleetQuery, 'page' | 'pageSize'>): FleetEntry[] {
     const visible = query.visible;
     const needle = query.q?.toLocaleLowerCase('en-US');
     const unfiltered = !visible && !query.status && !query.finding && !needle;
-    const matching = unfiltered
-      ? this.#inOrder()
-      : this.#inOrder().filter(
+    const ordered = this.#ordered(query.sort, query.order);
+    return unfiltered
+      ? ordered
+      : ordered.filter(
           e =>
             (!visible || visible(e.summary)) &&
             (!query.status || e.summary.status === query.status) &&
@@ -72,11 +140,19 @@ export class FleetSnapshot {
               e.summary.findingCodes.includes(query.finding)) &&
             (!needle || e.haystack.includes(needle)),
         );
-    const start = (query.page - 1) * query.pageSize;
-    return {
-      items: matching.slice(start, start + query.pageSize).map(e => e.summary),
-      totalCount: matching.length,
-    };
+  }
+
+  #ordered(sort: FleetSortKey | undefined, order: SortOrder = 'asc') {
+    if (!sort) {
+      const base = this.#inOrder();
+      return order === 'desc' ? [...base].reverse() : base;
+    }
+    let ascending = this.#byKey.get(sort);
+    if (!ascending) {
+      ascending = sortedBy(this.#entries.values(), sort);
+      this.#byKey.set(sort, ascending);
+    }
+    return order === 'desc' ? [...ascending].reverse() : ascending;
   }
 
   counts(

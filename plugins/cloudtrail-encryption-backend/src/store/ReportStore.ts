@@ -20,6 +20,7 @@ import {
   type FleetEntry,
   type FleetQuery,
 } from './FleetSnapshot';
+import { TrailRegionCache } from './TrailRegionCache';
 import { randomUUID } from 'node:crypto';
 import { EstateStore } from './EstateStore';
 
@@ -102,6 +103,7 @@ export class ReportStore {
 
   #snapshot: { fleet: FleetSnapshot; loadedAt: number } | undefined;
   #loading: Promise<FleetSnapshot> | undefined;
+  readonly #regions = new TrailRegionCache();
 
   /** The estate as last read, in the same database. */
   readonly estate: EstateStore;
@@ -149,7 +151,7 @@ export class ReportStore {
         return { stored, row };
       },
     );
-    this.#snapshot?.fleet.upsert(toFleetEntry(savedRow));
+    this.#snapshot?.fleet.upsert(this.#entryOf(savedRow));
     return saved;
   }
 
@@ -193,7 +195,7 @@ export class ReportStore {
       }
       return { stored: next, row: nextRow };
     });
-    this.#snapshot?.fleet.upsert(toFleetEntry(row));
+    this.#snapshot?.fleet.upsert(this.#entryOf(row));
     return stored;
   }
 
@@ -259,6 +261,13 @@ export class ReportStore {
     return (await this.#fleet()).page(query);
   }
 
+  /** Every summary matching the filters, in list order (no paging). */
+  async allSummaries(
+    query: Omit<ListQuery, 'page' | 'pageSize'>,
+  ): Promise<AccountSummary[]> {
+    return (await this.#fleet()).all(query);
+  }
+
   async countsByStatus(
     visible?: (summary: AccountSummary) => boolean,
   ): Promise<Record<AccountStatus, number>> {
@@ -285,9 +294,29 @@ export class ReportStore {
     const rows = await this.db<ReportRow>(REPORTS)
       .select(...SUMMARY_COLUMNS)
       .whereNull('archived_at');
-    const fleet = new FleetSnapshot(rows.map(toFleetEntry));
+    const stale = this.#regions.stale(
+      rows.map(r => ({ accountId: r.account_id, scannedAt: r.scanned_at })),
+    );
+    for (let i = 0; i < stale.length; i += CHUNK) {
+      const reports = await this.db<ReportRow>(REPORTS)
+        .select('account_id', 'scanned_at', 'report')
+        .whereIn('account_id', stale.slice(i, i + CHUNK));
+      for (const r of reports) {
+        this.#regions.remember(r.account_id, r.scanned_at, r.report);
+      }
+    }
+    const fleet = new FleetSnapshot(rows.map(row => this.#entryOf(row)));
     this.#snapshot = { fleet, loadedAt };
     return fleet;
+  }
+
+  #entryOf(row: Partial<ReportRow>): FleetEntry {
+    if (row.report && row.account_id && row.scanned_at) {
+      this.#regions.remember(row.account_id, row.scanned_at, row.report);
+    }
+    const entry = toFleetEntry(row);
+    this.#regions.apply(entry.summary);
+    return entry;
   }
 
   /** Accounts with a report that is not archived. */

@@ -9,19 +9,48 @@ import type {
   ScanRunListResponse,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 
-/** Filters and paging of the fleet list; `page` is 1-based. */
-export interface ListAccountsRequest {
-  page?: number;
-  pageSize?: number;
+/** The columns the backend sorts the fleet list on. */
+export const ACCOUNT_SORT_KEYS = [
+  'accountId',
+  'name',
+  'status',
+  'worstSeverity',
+  'trailCount',
+  'scannedAt',
+] as const;
+export type AccountSortKey = (typeof ACCOUNT_SORT_KEYS)[number];
+
+/** Filters and sort of the fleet list. */
+export interface AccountFilters {
   status?: AccountStatus;
   finding?: FindingCode;
   /** Free text matched against the account id and name. */
   q?: string;
+  /** Without it, the most severe accounts come first. */
+  sort?: AccountSortKey;
+  order?: 'asc' | 'desc';
+}
+
+/** Filters, sort and paging of the fleet list; `page` is 1-based. */
+export interface ListAccountsRequest extends AccountFilters {
+  page?: number;
+  pageSize?: number;
+}
+
+/** A downloaded export of the fleet list. */
+export interface AccountExport {
+  blob: Blob;
+  filename: string;
 }
 
 /** Client of the `cloudtrail-encryption` backend. */
 export interface CloudTrailEncryptionApi {
   listAccounts(request?: ListAccountsRequest): Promise<AccountListResponse>;
+  /** Every account matching the filters (all pages), as CSV or JSON. */
+  exportAccounts(
+    format: 'csv' | 'json',
+    filters?: AccountFilters,
+  ): Promise<AccountExport>;
   /** Rejects with a `ResponseError` (status 404) for an account never scanned. */
   getAccountReport(accountId: string): Promise<AccountReport>;
   /**
@@ -34,6 +63,8 @@ export interface CloudTrailEncryptionApi {
   getEntityReport(entityRef: CompoundEntityRef): Promise<AccountReport>;
   /** Scans the account now and resolves to the fresh report. */
   rescanAccount(accountId: string): Promise<AccountReport>;
+  /** Makes the full scan due now; needs `scan.trigger` on every account. */
+  triggerFullScan(): Promise<{ triggered: boolean }>;
   /** Scan runs, newest first. */
   listScanRuns(options?: { limit?: number }): Promise<ScanRunListResponse>;
   /** How the scanned estate is defined (AWS Organization or explicit list) and its size. */

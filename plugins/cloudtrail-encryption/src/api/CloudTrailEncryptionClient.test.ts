@@ -51,6 +51,67 @@ describe('CloudTrailEncryptionClient', () => {
     );
   });
 
+  it('asks for a sort and its direction', async () => {
+    const { client, fetch } = setup();
+    await client.listAccounts({ sort: 'trailCount', order: 'desc' });
+    expect(fetch.mock.calls[0][0]).toBe(
+      `${BASE_URL}/accounts?sort=trailCount&order=desc`,
+    );
+  });
+
+  it('downloads an export of the current filter, named by the server', async () => {
+    const blob = { size: 3 };
+    const { client, fetch } = setup({
+      ...jsonResponse(200, {}),
+      headers: {
+        get: (name: string) =>
+          name.toLowerCase() === 'content-disposition'
+            ? 'attachment; filename="cloudtrail-encryption-accounts-2026-12-02.csv"'
+            : null,
+      },
+      blob: async () => blob,
+    } as any);
+    await expect(
+      client.exportAccounts('csv', {
+        status: 'non-compliant',
+        q: 'pay',
+        sort: 'name',
+        order: 'asc',
+      }),
+    ).resolves.toEqual({
+      blob,
+      filename: 'cloudtrail-encryption-accounts-2026-12-02.csv',
+    });
+    expect(fetch.mock.calls[0][0]).toBe(
+      `${BASE_URL}/accounts/export?format=csv&status=non-compliant&q=pay&sort=name&order=asc`,
+    );
+  });
+
+  it('rejects a failed export with the server message', async () => {
+    const { client } = setup(
+      jsonResponse(400, {
+        error: { name: 'InputError', message: 'Invalid query: format' },
+        request: { method: 'GET', url: '/accounts/export' },
+        response: { statusCode: 400 },
+      }),
+    );
+    await expect(client.exportAccounts('json')).rejects.toMatchObject({
+      statusCode: 400,
+      cause: expect.objectContaining({ message: 'Invalid query: format' }),
+    });
+  });
+
+  it('triggers a full scan', async () => {
+    const { client, fetch } = setup(jsonResponse(202, { triggered: true }));
+    await expect(client.triggerFullScan()).resolves.toEqual({
+      triggered: true,
+    });
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE_URL}/scans`,
+      expect.objectContaining({ method: 'POST' }),
+    );
+  });
+
   it('leaves out filters that are not set', async () => {
     const { client, fetch } = setup();
     await client.listAccounts({ q: '   ' });

@@ -8,6 +8,8 @@ import type {
   ScanRunListResponse,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import type {
+  AccountExport,
+  AccountFilters,
   CloudTrailEncryptionApi,
   ListAccountsRequest,
 } from './CloudTrailEncryptionApi';
@@ -32,12 +34,24 @@ export class CloudTrailEncryptionClient implements CloudTrailEncryptionApi {
     if (request.pageSize !== undefined) {
       query.set('pageSize', String(request.pageSize));
     }
-    if (request.status) query.set('status', request.status);
-    if (request.finding) query.set('finding', request.finding);
-    // Whitespace-only text would match nothing useful and only defeat caching.
-    const q = request.q?.trim();
-    if (q) query.set('q', q);
-    return this.request('GET', '/accounts', query);
+    return this.request('GET', '/accounts', withFilters(query, request));
+  }
+
+  async exportAccounts(
+    format: 'csv' | 'json',
+    filters: AccountFilters = {},
+  ): Promise<AccountExport> {
+    const query = withFilters(new URLSearchParams({ format }), filters);
+    const response = await this.fetch('GET', '/accounts/export', query);
+    const disposition = response.headers.get('content-disposition') ?? '';
+    const filename =
+      /filename="([^"]+)"/.exec(disposition)?.[1] ??
+      `cloudtrail-encryption-accounts.${format}`;
+    return { blob: await response.blob(), filename };
+  }
+
+  async triggerFullScan(): Promise<{ triggered: boolean }> {
+    return this.request('POST', '/scans');
   }
 
   async getAccountReport(accountId: string): Promise<AccountReport> {
@@ -75,6 +89,15 @@ export class CloudTrailEncryptionClient implements CloudTrailEncryptionApi {
     path: string,
     query?: URLSearchParams,
   ): Promise<T> {
+    const response = await this.fetch(method, path, query);
+    return (await response.json()) as T;
+  }
+
+  private async fetch(
+    method: 'GET' | 'POST',
+    path: string,
+    query?: URLSearchParams,
+  ): Promise<Response> {
     const baseUrl = await this.discoveryApi.getBaseUrl(PLUGIN_ID);
     const search = query?.toString();
     const url = `${baseUrl}${path}${search ? `?${search}` : ''}`;
@@ -85,6 +108,20 @@ export class CloudTrailEncryptionClient implements CloudTrailEncryptionApi {
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as T;
+    return response;
   }
+}
+
+function withFilters(
+  query: URLSearchParams,
+  filters: AccountFilters,
+): URLSearchParams {
+  if (filters.status) query.set('status', filters.status);
+  if (filters.finding) query.set('finding', filters.finding);
+  // Whitespace-only text would match nothing useful and only defeat caching.
+  const q = filters.q?.trim();
+  if (q) query.set('q', q);
+  if (filters.sort) query.set('sort', filters.sort);
+  if (filters.sort && filters.order) query.set('order', filters.order);
+  return query;
 }

@@ -1,5 +1,11 @@
-export { cloudtrailEncryptionApiRef } from './CloudTrailEncryptionApi';
+export {
+  ACCOUNT_SORT_KEYS,
+  cloudtrailEncryptionApiRef,
+} from './CloudTrailEncryptionApi';
 export type {
+  AccountExport,
+  AccountFilters,
+  AccountSortKey,
   CloudTrailEncryptionApi,
   ListAccountsRequest,
 } from './CloudTrailEncryptionApi';

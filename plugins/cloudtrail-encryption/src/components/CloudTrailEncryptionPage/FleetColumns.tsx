@@ -1,4 +1,5 @@
 import type { TableColumn } from '@backstage/core-components';
+import { EntityRefLink, EntityRefLinks } from '@backstage/plugin-catalog-react';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
@@ -13,6 +14,8 @@ import {
   statusDisplayOf,
 } from '../shared/status';
 import { RelativeTime } from '../shared/time';
+import type { AccountSortKey } from '../../api';
+import type { FleetSearch } from './useFleetSearch';
 
 const useStyles = makeStyles(theme => ({
   worst: {
@@ -40,7 +43,36 @@ const useStyles = makeStyles(theme => ({
     alignItems: 'center',
     gap: theme.spacing(0.5),
   },
+  nowrap: { whiteSpace: 'nowrap' },
+  regions: { display: 'flex', flexDirection: 'column', whiteSpace: 'nowrap' },
+  mismatch: { color: theme.palette.warning.dark, fontWeight: 500 },
 }));
+
+function TrailRegions(props: { row: AccountSummary }) {
+  const classes = useStyles();
+  const keys = props.row.keyRegions ?? [];
+  const buckets = props.row.bucketRegions ?? [];
+  if (!keys.length && !buckets.length) return <>—</>;
+  // A key must be in its bucket's Region for CloudTrail to use it.
+  const mismatch =
+    keys.length > 0 && keys.some(region => !buckets.includes(region));
+  return (
+    <span
+      className={`${classes.regions} ${mismatch ? classes.mismatch : ''}`}
+      data-testid="trail-regions"
+      title={
+        mismatch ? 'A KMS key is not in its log bucket’s Region' : undefined
+      }
+    >
+      <Typography variant="body2" component="span" color="inherit">
+        Key: {keys.join(', ') || '—'}
+      </Typography>
+      <Typography variant="body2" component="span" color="inherit">
+        Bucket: {buckets.join(', ') || '—'}
+      </Typography>
+    </span>
+  );
+}
 
 /** Where the account comes from, so a row outside the organization stands out. */
 function membershipOf(row: AccountSummary): string | undefined {
@@ -78,21 +110,74 @@ function ScanProblem(props: { row: AccountSummary }) {
   return null;
 }
 
-export function useColumns(): TableColumn<AccountSummary>[] {
+/** What each sortable column asks the server to sort on. */
+const SORT_BY_FIELD: Record<string, AccountSortKey> = {
+  accountName: 'name',
+  status: 'status',
+  worstFinding: 'worstSeverity',
+  trailCount: 'trailCount',
+  scannedAt: 'scannedAt',
+};
+
+export function sortKeyOf(
+  column: TableColumn<AccountSummary> | undefined,
+): AccountSortKey | undefined {
+  return typeof column?.field === 'string'
+    ? SORT_BY_FIELD[column.field]
+    : undefined;
+}
+
+/**
+ * The rows arrive sorted by the server; a comparator that calls every pair
+ * equal keeps that order where the table would otherwise sort the page.
+ */
+const serverSorted = () => 0;
+
+export function useColumns(
+  sort: Pick<FleetSearch, 'sort' | 'order'> = { order: 'asc' },
+): TableColumn<AccountSummary>[] {
   const classes = useStyles();
-  return [
+  const columns: TableColumn<AccountSummary>[] = [
     {
       title: 'Account',
-      field: 'accountId',
-      render: row => (
-        <>
-          <Typography variant="body2">{row.accountName ?? '—'}</Typography>
-          <Typography variant="caption" color="textSecondary">
-            {row.accountId}
-            {membershipOf(row) ? ` · ${membershipOf(row)}` : ''}
-          </Typography>
-        </>
-      ),
+      field: 'accountName',
+      width: '200px',
+      render: row => {
+        const name = row.accountName ?? row.accountId;
+        return (
+          <>
+            <Typography variant="body2" className={classes.nowrap}>
+              {row.entityRef ? (
+                <EntityRefLink entityRef={row.entityRef} title={name}>
+                  {name}
+                </EntityRefLink>
+              ) : (
+                name
+              )}
+            </Typography>
+            <Typography
+              variant="caption"
+              color="textSecondary"
+              className={classes.nowrap}
+            >
+              {row.accountId}
+              {membershipOf(row) ? ` · ${membershipOf(row)}` : ''}
+            </Typography>
+          </>
+        );
+      },
+    },
+    {
+      title: 'Owner',
+      field: 'ownerRefs',
+      sorting: false,
+      width: '160px',
+      render: row =>
+        row.ownerRefs?.length ? (
+          <EntityRefLinks entityRefs={row.ownerRefs} defaultKind="group" />
+        ) : (
+          '—'
+        ),
     },
     {
       title: 'Status',
@@ -121,13 +206,17 @@ export function useColumns(): TableColumn<AccountSummary>[] {
         );
       },
     },
-    { title: 'Trails', field: 'trailCount', type: 'numeric' },
     {
       title: 'Worst finding',
       field: 'worstFinding',
+      width: '300px',
       render: row =>
         row.worstFinding ? (
-          <span className={classes.worst}>
+          <span
+            className={classes.worst}
+            data-testid="worst-finding"
+            data-finding-code={row.worstFinding.code}
+          >
             <SeverityChip severity={row.worstFinding.severity} />
             <FindingName code={row.worstFinding.code} />
           </span>
@@ -135,15 +224,39 @@ export function useColumns(): TableColumn<AccountSummary>[] {
           '—'
         ),
     },
+    { title: 'Trails', field: 'trailCount', type: 'numeric', width: '80px' },
+    {
+      title: 'Key / bucket Region',
+      field: 'keyRegions',
+      sorting: false,
+      width: '170px',
+      render: row => <TrailRegions row={row} />,
+    },
     {
       title: 'Last scan',
       field: 'scannedAt',
-      render: row => <RelativeTime iso={row.scannedAt} />,
+      width: '120px',
+      render: row => (
+        <span className={classes.nowrap}>
+          <RelativeTime iso={row.scannedAt} />
+        </span>
+      ),
     },
     {
       title: 'Scan problem',
       field: 'error',
+      sorting: false,
+      width: '200px',
       render: row => <ScanProblem row={row} />,
     },
   ];
+  return columns.map(column => {
+    const key = sortKeyOf(column);
+    if (!key) return { ...column, sorting: false };
+    return {
+      ...column,
+      customSort: serverSorted,
+      defaultSort: sort.sort === key ? sort.order : undefined,
+    };
+  });
 }

@@ -16,7 +16,7 @@ import {
   type AccountSummary,
   type FindingCode,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
 import { cloudtrailEncryptionApiRef } from '../../api';
@@ -24,9 +24,10 @@ import { findingOptionLabel } from '../shared/findings';
 import { ACCOUNT_STATUS_LABELS } from '../shared/status';
 import { ScanTrend, StatusBars } from './ComplianceCharts';
 import { EstateBanner } from './EstateBanner';
-import { useColumns } from './FleetColumns';
+import { ExportButtons, ScanAllButton } from './FleetActions';
+import { sortKeyOf, useColumns } from './FleetColumns';
+import { filtersOf, PAGE_SIZES, useFleetSearch } from './useFleetSearch';
 
-const PAGE_SIZES = [20, 50, 100];
 const TREND_RUNS = 20;
 
 const useStyles = makeStyles(theme => ({
@@ -37,42 +38,56 @@ const useStyles = makeStyles(theme => ({
     marginBottom: theme.spacing(2),
   },
   filter: { minWidth: 200 },
+  actions: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    marginLeft: 'auto',
+  },
+  // Narrow windows scroll the table sideways instead of squeezing columns
+  // until codes and titles break inside words.
+  table: {
+    '& table': { minWidth: 1100 },
+    '& td, & th': { overflowWrap: 'normal', wordBreak: 'normal' },
+  },
 }));
 
 /** Filters, charts and the paginated account table of the fleet page. */
 export function FleetOverview() {
   const classes = useStyles();
   const api = useApi(cloudtrailEncryptionApiRef);
-  const columns = useColumns();
-  const [page, setPage] = useState(0);
-  const [pageSize, setPageSize] = useState(PAGE_SIZES[0]);
-  const [status, setStatus] = useState<AccountStatus | ''>('');
-  const [finding, setFinding] = useState<FindingCode | ''>('');
-  const [text, setText] = useState('');
-  const [q, setQ] = useState('');
+  const [search, update] = useFleetSearch();
+  const { page, pageSize, status, finding, q } = search;
+  const columns = useColumns(search);
+  const [text, setText] = useState(q);
+  const [reloads, setReloads] = useState(0);
+  const reload = useCallback(() => setReloads(n => n + 1), []);
   useDebounce(
     () => {
       const next = text.trim();
       // The debounce also fires on mount; only a new search leaves the page.
-      if (next !== q) {
-        setQ(next);
-        setPage(0);
-      }
+      if (next !== q) update({ q: next, page: 0 });
     },
     300,
     [text],
   );
 
+  const filters = filtersOf(search);
   const accounts = useAsync(
-    () =>
-      api.listAccounts({
-        page: page + 1,
-        pageSize,
-        status: status || undefined,
-        finding: finding || undefined,
-        q: q || undefined,
-      }),
-    [api, page, pageSize, status, finding, q],
+    () => api.listAccounts({ page: page + 1, pageSize, ...filters }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [
+      api,
+      page,
+      pageSize,
+      status,
+      finding,
+      q,
+      search.sort,
+      search.order,
+      reloads,
+    ],
   );
   const runs = useAsync(() => api.listScanRuns({ limit: TREND_RUNS }), [api]);
   const estate = useAsync(() => api.getEstate(), [api]);
@@ -138,10 +153,12 @@ export function FleetOverview() {
               value={status}
               SelectProps={{ native: true }}
               InputLabelProps={{ shrink: true }}
-              onChange={event => {
-                setStatus(event.target.value as AccountStatus | '');
-                setPage(0);
-              }}
+              onChange={event =>
+                update({
+                  status: event.target.value as AccountStatus | '',
+                  page: 0,
+                })
+              }
             >
               <option value="">All statuses</option>
               {ACCOUNT_STATUSES.map(s => (
@@ -160,10 +177,12 @@ export function FleetOverview() {
               value={finding}
               SelectProps={{ native: true }}
               InputLabelProps={{ shrink: true }}
-              onChange={event => {
-                setFinding(event.target.value as FindingCode | '');
-                setPage(0);
-              }}
+              onChange={event =>
+                update({
+                  finding: event.target.value as FindingCode | '',
+                  page: 0,
+                })
+              }
             >
               <option value="">Any finding</option>
               {FINDING_CODES.map(code => (
@@ -183,33 +202,50 @@ export function FleetOverview() {
               InputLabelProps={{ shrink: true }}
               onChange={event => setText(event.target.value)}
             />
+            <div className={classes.actions}>
+              <ScanAllButton onFinished={reload} />
+              <ExportButtons filters={filters} />
+            </div>
           </div>
           {accounts.error && <ResponseErrorPanel error={accounts.error} />}
-          <Table<AccountSummary>
-            title="AWS accounts"
-            columns={columns}
-            data={list?.items ?? []}
-            isLoading={accounts.loading}
-            page={page}
-            totalCount={list?.totalCount ?? 0}
-            onPageChange={(nextPage, nextSize) => {
-              setPage(nextPage);
-              setPageSize(nextSize);
-            }}
-            options={{
-              paging: true,
-              pageSize,
-              pageSizeOptions: PAGE_SIZES,
-              search: false,
-              sorting: false,
-              padding: 'dense',
-            }}
-            emptyContent={
-              <Typography variant="body2" style={{ padding: 16 }}>
-                No accounts match these filters.
-              </Typography>
-            }
-          />
+          <div className={classes.table} data-testid="fleet-table">
+            <Table<AccountSummary>
+              title="AWS accounts"
+              columns={columns}
+              data={list?.items ?? []}
+              isLoading={accounts.loading}
+              page={page}
+              totalCount={list?.totalCount ?? 0}
+              onPageChange={(nextPage, nextSize) =>
+                update({
+                  page: nextSize === pageSize ? nextPage : 0,
+                  pageSize: nextSize,
+                })
+              }
+              onOrderChange={(orderBy, direction) => {
+                const sort =
+                  orderBy >= 0 && direction
+                    ? sortKeyOf(columns[orderBy])
+                    : undefined;
+                update({ sort, order: direction || 'asc', page: 0 });
+              }}
+              options={{
+                paging: true,
+                pageSize,
+                pageSizeOptions: PAGE_SIZES,
+                emptyRowsWhenPaging: false,
+                search: false,
+                sorting: true,
+                thirdSortClick: false,
+                padding: 'dense',
+              }}
+              emptyContent={
+                <Typography variant="body2" style={{ padding: 16 }}>
+                  No accounts match these filters.
+                </Typography>
+              }
+            />
+          </div>
         </Grid>
       </Grid>
     </>

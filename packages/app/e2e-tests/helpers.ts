@@ -77,38 +77,45 @@ export async function resetDemo(request: APIRequestContext) {
     data: { name: 'demo' },
   });
   expect(reset.ok()).toBe(true);
-  const before = (
-    await (
-      await request.get(
-        `${BACKEND}/api/cloudtrail-encryption/scans?limit=200`,
-        { headers },
-      )
-    ).json()
-  ).items.length;
-  const trigger = await request.post(
-    `${BACKEND}/api/cloudtrail-encryption/scans`,
-    {
-      headers,
-    },
-  );
-  expect(trigger.status()).toBe(202);
+  // A scan already under way (the one scheduled at start-up, say) may have
+  // read the sandbox before the reset: the scheduler refuses to trigger a
+  // running task, so keep asking until a fresh full scan is really started.
+  let triggeredAt = 0;
   await expect
     .poll(
       async () => {
-        const runs = (
+        triggeredAt = Date.now();
+        const trigger = await request.post(
+          `${BACKEND}/api/cloudtrail-encryption/scans`,
+          { headers },
+        );
+        expect(trigger.status()).toBe(202);
+        return ((await trigger.json()).triggered as string[]).length;
+      },
+      { timeout: 120_000, intervals: [1000] },
+    )
+    .toBeGreaterThan(0);
+  await expect
+    .poll(
+      async () => {
+        const runs: Array<{
+          startedAt: string;
+          finishedAt?: string;
+          accountCount: number;
+        }> = (
           await (
             await request.get(
               `${BACKEND}/api/cloudtrail-encryption/scans?limit=200`,
-              {
-                headers,
-              },
+              { headers },
             )
           ).json()
         ).items;
-        return (
-          runs.length > before &&
-          runs[0].finishedAt &&
-          runs[0].accountCount >= 14
+        // Clocks are the same machine's; allow for the run's own start.
+        return runs.some(
+          run =>
+            Date.parse(run.startedAt) >= triggeredAt - 1000 &&
+            !!run.finishedAt &&
+            run.accountCount >= 14,
         );
       },
       { timeout: 60_000 },

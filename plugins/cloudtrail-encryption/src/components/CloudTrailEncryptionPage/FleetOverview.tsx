@@ -227,7 +227,11 @@ export function FleetOverview() {
                   orderBy >= 0 && direction
                     ? sortKeyOf(columns[orderBy])
                     : undefined;
-                update({ sort, order: direction || 'asc', page: 0 });
+                // A newly chosen column starts ascending, whatever order
+                // the table carries over from the previous column.
+                const order =
+                  sort && sort !== search.sort ? 'asc' : direction || 'asc';
+                update({ sort, order, page: 0 });
               }}
               options={{
                 paging: true,

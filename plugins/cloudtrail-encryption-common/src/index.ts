@@ -10,3 +10,4 @@ export * from './findingTitles';
 export * from './severity';
 export * from './permissions';
 export * from './accounts';
+export * from './arn';

@@ -274,7 +274,10 @@ export function policyAllows(doc: PolicyDocument, req: PolicyRequest): boolean {
  * Why KMS would refuse this document, in KMS's words, or undefined when it
  * is well formed.
  */
-export function policyDocumentProblem(doc: PolicyDocument): string | undefined {
+export function policyDocumentProblem(
+  doc: PolicyDocument,
+  kind: 'kms' | 's3' = 'kms',
+): string | undefined {
   for (const [i, s] of doc.Statement.entries()) {
     if (typeof s !== 'object' || s === null || Array.isArray(s)) {
       return 'Policy contains a statement that is not a JSON object.';
@@ -292,6 +295,14 @@ export function policyDocumentProblem(doc: PolicyDocument): string | undefined {
     }
     if (s.Resource !== undefined && s.NotResource !== undefined) {
       return `Policy contains a statement with both Resource and NotResource: ${where}.`;
+    }
+    // KMS accepts a statement without Resource (it never applies); S3 does not.
+    if (
+      kind === 's3' &&
+      s.Resource === undefined &&
+      s.NotResource === undefined
+    ) {
+      return 'Missing required field Resource';
     }
     if (s.Condition === undefined) continue;
     if (typeof s.Condition !== 'object' || s.Condition === null) {

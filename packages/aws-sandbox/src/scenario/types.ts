@@ -92,6 +92,12 @@ export interface BucketSpec {
   /** Accounts that may HeadBucket / read the bucket configuration. */
   readers?: string[];
   encryption?: BucketEncryptionSpec;
+  /**
+   * The bucket policy (JSON text). When absent, the bucket gets the policy
+   * the CloudTrail console writes for the trails that deliver to it; `null`
+   * leaves the bucket without a policy.
+   */
+  policy?: string | null;
 }
 
 export interface TrailSpec {

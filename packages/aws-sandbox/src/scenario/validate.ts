@@ -1,3 +1,4 @@
+import { parsePolicy } from '../policy';
 import type { Scenario } from './types';
 
 /** Thrown with every problem found, so a scenario author can fix them in one pass. */
@@ -213,6 +214,11 @@ export function validateScenario(input: unknown, source: string): Scenario {
     str(b, 'region', p, REGION_RE);
     if (b.readers !== undefined && !Array.isArray(b.readers)) {
       fail(`${p}.readers`, 'must be a list of account ids');
+    }
+    if (b.policy !== undefined && b.policy !== null) {
+      if (typeof b.policy !== 'string' || !parsePolicy(b.policy)) {
+        fail(`${p}.policy`, 'must be a JSON policy document with a Statement');
+      }
     }
     if (b.encryption !== undefined) {
       if (!isObj(b.encryption)) fail(`${p}.encryption`, 'must be a mapping');

@@ -119,7 +119,8 @@ export function parseOperation(
         501,
       );
     }
-    return { operation, params: {}, s3 };
+    // Only PutBucketPolicy reads a body (the policy document, as is).
+    return { operation, params: body ? { Body: body } : {}, s3 };
   }
   if (service === 'sts') {
     const form = new URLSearchParams(body);

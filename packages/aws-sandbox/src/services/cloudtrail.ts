@@ -8,6 +8,7 @@ import {
 import { AwsError, compact, epoch, isoSeconds } from '../server/protocol';
 import type { TrailRecord } from '../state/records';
 import { resolveTrailKey } from './cloudtrailKms';
+import { cloudTrailCanWrite, insufficientBucketPolicy } from './s3BucketPolicy';
 
 const TRAIL_ARN_RE =
   /^arn:aws:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[A-Za-z0-9._-]+$/;
@@ -201,6 +202,25 @@ function updateTrail(ctx: RequestContext) {
       'NotOrganizationMasterAccountException',
       'The request was rejected because the caller is not the management account of an organization.',
     );
+  }
+  // CloudTrail checks that it can deliver to the destination the update
+  // leaves the trail with before it accepts the update.
+  const destination: TrailRecord = {
+    ...t,
+    bucket: bucketName,
+    s3KeyPrefix:
+      p.S3KeyPrefix !== undefined ? p.S3KeyPrefix || undefined : t.s3KeyPrefix,
+    organization:
+      typeof p.IsOrganizationTrail === 'boolean'
+        ? p.IsOrganizationTrail
+        : t.organization,
+  };
+  const bucket = ctx.state.buckets.get(bucketName);
+  if (
+    bucket &&
+    !cloudTrailCanWrite(bucket, destination, ctx.state.organization?.id)
+  ) {
+    throw insufficientBucketPolicy(bucketName);
   }
   let kmsKeyArn = t.kmsKeyArn;
   if (typeof p.KmsKeyId === 'string') {

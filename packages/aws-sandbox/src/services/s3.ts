@@ -1,4 +1,10 @@
-import type { Handler, RequestContext, S3Request } from '../server/context';
+import { parsePolicy, policyDocumentProblem } from '../policy';
+import {
+  requireWrite,
+  type Handler,
+  type RequestContext,
+  type S3Request,
+} from '../server/context';
 import {
   AwsError,
   el,
@@ -20,6 +26,11 @@ export function s3Operation(req: S3Request): string | undefined {
   if (req.method === 'HEAD') return 'HeadBucket';
   if (req.method === 'GET' && q.has('location')) return 'GetBucketLocation';
   if (req.method === 'GET' && q.has('encryption')) return 'GetBucketEncryption';
+  if (q.has('policy')) {
+    if (req.method === 'GET') return 'GetBucketPolicy';
+    if (req.method === 'PUT') return 'PutBucketPolicy';
+    if (req.method === 'DELETE') return 'DeleteBucketPolicy';
+  }
   return undefined;
 }
 
@@ -115,6 +126,60 @@ function getBucketEncryption(ctx: RequestContext): HttpResult {
   );
 }
 
+/**
+ * GetBucketPolicy answers the bucket owner and the accounts the scenario
+ * lets read the bucket's configuration; a bucket without a policy answers
+ * `NoSuchBucketPolicy`. S3 returns the document as stored.
+ */
+function getBucketPolicy(ctx: RequestContext): HttpResult {
+  const b = bucketFor(ctx);
+  if (!b.policy) {
+    throw new AwsError(
+      'NoSuchBucketPolicy',
+      'The bucket policy does not exist',
+      404,
+      { fields: { BucketName: b.name } },
+    );
+  }
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: b.policy,
+  };
+}
+
+/** Only the bucket's own account may change its policy. */
+function ownBucketForWrite(ctx: RequestContext): BucketRecord {
+  const b = bucketFor(ctx);
+  if (b.account !== ctx.caller.accountId) {
+    throw new AwsError('AccessDenied', 'Access Denied', 403);
+  }
+  requireWrite(ctx, `arn:aws:s3:::${b.name}`);
+  return b;
+}
+
+function putBucketPolicy(ctx: RequestContext): HttpResult {
+  const b = ownBucketForWrite(ctx);
+  const text = typeof ctx.params.Body === 'string' ? ctx.params.Body : '';
+  const doc = parsePolicy(text);
+  const problem = doc ? policyDocumentProblem(doc, 's3') : undefined;
+  if (!doc || problem) {
+    throw new AwsError(
+      'MalformedPolicy',
+      problem ?? "Policies must be valid JSON and the first byte must be '{'",
+      400,
+    );
+  }
+  b.policy = text;
+  return { status: 204, headers: {}, body: '' };
+}
+
+function deleteBucketPolicy(ctx: RequestContext): HttpResult {
+  const b = ownBucketForWrite(ctx);
+  b.policy = undefined;
+  return { status: 204, headers: {}, body: '' };
+}
+
 function listBuckets(ctx: RequestContext): HttpResult {
   const own = [...ctx.state.buckets.values()].filter(
     b => b.account === ctx.caller.accountId,
@@ -140,4 +205,7 @@ export const s3Handlers: Record<string, Handler> = {
   GetBucketLocation: getBucketLocation,
   GetBucketEncryption: getBucketEncryption,
   ListBuckets: listBuckets,
+  GetBucketPolicy: getBucketPolicy,
+  PutBucketPolicy: putBucketPolicy,
+  DeleteBucketPolicy: deleteBucketPolicy,
 };

@@ -81,6 +81,8 @@ export interface BucketRecord {
   kmsKey?: string;
   bucketKeyEnabled: boolean;
   creationDate: Date;
+  /** The bucket policy document; undefined when the bucket has none. */
+  policy?: string;
 }
 
 export interface TrailRecord {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { defaultKeyPolicy } from '../policy';
+import { consoleBucketPolicy } from '../services/s3BucketPolicy';
 import type { KeySpec, Scenario } from '../scenario/types';
 import {
   AccountRecord,
@@ -204,6 +205,24 @@ export class SandboxState {
         logFileValidation: t.logFileValidation !== false,
         includeGlobalServiceEvents: t.includeGlobalServiceEvents !== false,
       });
+    }
+    // Buckets get the policy the CloudTrail console writes for the trails
+    // that deliver to them, unless the scenario gives one (or null: none).
+    const writers = new Map<string, TrailRecord[]>();
+    for (const t of st.trails.values()) {
+      writers.set(t.bucket, [...(writers.get(t.bucket) ?? []), t]);
+    }
+    for (const b of s.buckets ?? []) {
+      const record = st.buckets.get(b.name)!;
+      record.policy =
+        b.policy === null
+          ? undefined
+          : b.policy ??
+            consoleBucketPolicy(
+              b.name,
+              writers.get(b.name) ?? [],
+              st.organization?.id,
+            );
     }
     return st;
   }

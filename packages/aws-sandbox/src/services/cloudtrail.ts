@@ -8,6 +8,7 @@ import {
 import { AwsError, compact, epoch, isoSeconds } from '../server/protocol';
 import type { TrailRecord } from '../state/records';
 import { resolveTrailKey } from './cloudtrailKms';
+import { attemptDelivery } from './delivery';
 import { cloudTrailCanWrite, insufficientBucketPolicy } from './s3BucketPolicy';
 
 const TRAIL_ARN_RE =
@@ -143,10 +144,13 @@ function describeTrails(ctx: RequestContext) {
 
 function getTrailStatus(ctx: RequestContext) {
   const t = findTrail(ctx, ctx.params.Name);
+  if (t.deliveryDirty) attemptDelivery(ctx.state, t, ctx.now);
   const delivered = t.latestDeliveryTime;
-  const attempt = t.latestDeliveryError
-    ? new Date(ctx.now.getTime() - 2 * 60_000)
-    : delivered;
+  const attempt =
+    t.latestDeliveryAttemptTime ??
+    (t.latestDeliveryError
+      ? new Date(ctx.now.getTime() - 2 * 60_000)
+      : delivered);
   const iso = (d: Date | undefined) => (d ? isoSeconds(d) : '');
   return compact({
     IsLogging: t.isLogging,
@@ -242,6 +246,7 @@ function updateTrail(ctx: RequestContext) {
   }
   if (typeof p.IsOrganizationTrail === 'boolean')
     t.organization = p.IsOrganizationTrail;
+  t.deliveryDirty = true;
   return compact(trailFields(t));
 }
 
@@ -251,6 +256,7 @@ function setLogging(ctx: RequestContext, on: boolean) {
     t.isLogging = on;
     if (on) t.startLoggingTime = ctx.now;
     t.stopLoggingTime = on ? undefined : ctx.now;
+    t.deliveryDirty = true;
   }
   return {};
 }

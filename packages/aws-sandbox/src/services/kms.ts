@@ -156,6 +156,7 @@ function putKeyPolicy(ctx: RequestContext) {
     ctx.params.BypassPolicyLockoutSafetyCheck === true,
     k.arn,
   );
+  ctx.state.touchDelivery(t => t.kmsKeyArn === k.arn);
   return {};
 }
 
@@ -337,6 +338,7 @@ function setEnabled(ctx: RequestContext, enabled: boolean) {
   const k = writableKey(ctx);
   assertNotPendingDeletion(k);
   k.state = enabled ? 'Enabled' : 'Disabled';
+  ctx.state.touchDelivery(t => t.kmsKeyArn === k.arn);
   return {};
 }
 
@@ -356,6 +358,7 @@ function scheduleKeyDeletion(ctx: RequestContext) {
   k.state = 'PendingDeletion';
   k.pendingWindowInDays = days;
   k.deletionDate = new Date(ctx.now.getTime() + days * DAY);
+  ctx.state.touchDelivery(t => t.kmsKeyArn === k.arn);
   return {
     KeyId: k.arn,
     DeletionDate: epoch(k.deletionDate),
@@ -375,6 +378,7 @@ function cancelKeyDeletion(ctx: RequestContext) {
   k.state = 'Disabled';
   k.deletionDate = undefined;
   k.pendingWindowInDays = undefined;
+  ctx.state.touchDelivery(t => t.kmsKeyArn === k.arn);
   return { KeyId: k.arn };
 }
 

@@ -171,12 +171,14 @@ function putBucketPolicy(ctx: RequestContext): HttpResult {
     );
   }
   b.policy = text;
+  ctx.state.touchDelivery(t => t.bucket === b.name);
   return { status: 204, headers: {}, body: '' };
 }
 
 function deleteBucketPolicy(ctx: RequestContext): HttpResult {
   const b = ownBucketForWrite(ctx);
   b.policy = undefined;
+  ctx.state.touchDelivery(t => t.bucket === b.name);
   return { status: 204, headers: {}, body: '' };
 }
 

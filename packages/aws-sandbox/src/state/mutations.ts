@@ -101,6 +101,9 @@ export function createMutations(
       }
       if (status.latestDeliveryTime)
         t.latestDeliveryTime = status.latestDeliveryTime;
+      // A planted status is what GetTrailStatus reports until the next write.
+      t.deliveryDirty = false;
+      t.latestDeliveryAttemptTime = undefined;
     },
   };
 }

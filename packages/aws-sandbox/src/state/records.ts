@@ -98,6 +98,13 @@ export interface TrailRecord {
   isLogging: boolean;
   latestDeliveryError?: string;
   latestDeliveryTime?: Date;
+  /** When CloudTrail last tried to deliver; unset until a simulated attempt. */
+  latestDeliveryAttemptTime?: Date;
+  /**
+   * Set by a write that can change whether delivery works (the trail, its
+   * key, its bucket's policy): the next GetTrailStatus attempts a delivery.
+   */
+  deliveryDirty?: boolean;
   startLoggingTime: Date;
   stopLoggingTime?: Date;
   logFileValidation: boolean;

@@ -227,6 +227,13 @@ export class SandboxState {
     return st;
   }
 
+  /** Marks the trails a write may have repaired or broken for delivery. */
+  touchDelivery(affects: (trail: TrailRecord) => boolean): void {
+    for (const t of this.trails.values()) {
+      if (affects(t)) t.deliveryDirty = true;
+    }
+  }
+
   /** The id of the OU at `path` under the root, creating the OUs on the way. */
   ouPath(path: string | undefined): string {
     let parentId = this.organization!.rootId;

@@ -141,6 +141,76 @@ function createKey(ctx: RequestContext) {
   return { KeyMetadata: keyMetadata(ctx, record) };
 }
 
+/**
+ * ReplicateKey, called in the primary key's Region: creates a replica of a
+ * multi-Region primary key in `ReplicaRegion`, with the same key id and key
+ * material, and its own key policy (the default one when none is given).
+ */
+function replicateKey(ctx: RequestContext) {
+  const primary = writableKey(ctx);
+  const p = ctx.params;
+  const region = requireString(ctx, 'ReplicaRegion');
+  if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region)) {
+    throw validation(
+      'replicaRegion',
+      region,
+      'Member must satisfy regular expression pattern: ^([a-z]+-){2,3}\\d+$',
+    );
+  }
+  if (!primary.multiRegion || primary.multiRegionType !== 'PRIMARY') {
+    throw new AwsError(
+      'UnsupportedOperationException',
+      `${primary.arn} is not a multi-Region primary key.`,
+    );
+  }
+  assertNotPendingDeletion(primary);
+  if (region === primary.region || primary.replicaRegions.includes(region)) {
+    throw new AwsError(
+      'AlreadyExistsException',
+      `A key with ID ${primary.id} already exists in Region ${region}.`,
+    );
+  }
+  const arn = keyArn(region, primary.account, primary.id);
+  const policy =
+    p.Policy === undefined
+      ? defaultKeyPolicy(primary.account)
+      : validateNewPolicy(
+          ctx,
+          p.Policy,
+          p.BypassPolicyLockoutSafetyCheck === true,
+          arn,
+        );
+  const replica: KeyRecord = {
+    ...structuredClone(primary),
+    region,
+    arn,
+    multiRegionType: 'REPLICA',
+    replicaRegions: [],
+    policy,
+    description: String(p.Description ?? primary.description),
+    creationDate: ctx.now,
+    grants: [],
+    state: 'Enabled',
+    tags: Object.fromEntries(
+      ((p.Tags as Array<{ TagKey: string; TagValue: string }>) ?? []).map(t => [
+        t.TagKey,
+        t.TagValue,
+      ]),
+    ),
+  };
+  primary.replicaRegions.push(region);
+  ctx.state.keys.set(arn, replica);
+  ctx.state.touchDelivery(t => t.kmsKeyArn === arn);
+  return {
+    ReplicaKeyMetadata: keyMetadata(ctx, replica),
+    ReplicaPolicy: policy,
+    ReplicaTags: Object.entries(replica.tags).map(([TagKey, TagValue]) => ({
+      TagKey,
+      TagValue,
+    })),
+  };
+}
+
 function policyName(ctx: RequestContext): string {
   const name = ctx.params.PolicyName ?? 'default';
   if (name !== 'default') throw notFound(`Policy ${name} does not exist.`);
@@ -401,4 +471,5 @@ export const kmsHandlers: Record<string, Handler> = {
   DisableKey: ctx => setEnabled(ctx, false),
   ScheduleKeyDeletion: scheduleKeyDeletion,
   CancelKeyDeletion: cancelKeyDeletion,
+  ReplicateKey: replicateKey,
 };

@@ -1,7 +1,11 @@
 /**
  * API benchmark: 5,000 stored accounts, 100 concurrent clients (autocannon)
  * on GET /accounts/:id, GET /entity/... and GET /accounts?page..., on SQLite
- * and PostgreSQL. Prints p50/p99 latency, throughput and errors.
+ * and PostgreSQL. Prints p50/p99 latency, throughput and errors, and each
+ * route's throughput as a ratio of a no-op authenticated route served by the
+ * same backend through the same Backstage middleware (a plugin only this
+ * benchmark registers), measured right before the route in the same run.
+ * Ends with PASS/FAIL per goal (ratio >= 0.9, no errors).
  *
  *   yarn bench:api [--accounts 5000] [--connections 100] [--duration 10] [--amount N]
  *
@@ -19,11 +23,41 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import knexFactory, { type Knex } from 'knex';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import Router from 'express-promise-router';
 import cloudTrailEncryptionPlugin, {
   ReportStore,
 } from '@trailguard/plugin-cloudtrail-encryption-backend';
 
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
+const GOAL_RATIO = 0.9;
+
+/**
+ * The reference route: authenticated like the product's routes (the same
+ * httpRouter middleware and httpAuth check), doing nothing else.
+ */
+const noopPlugin = createBackendPlugin({
+  pluginId: 'bench-noop',
+  register(env) {
+    env.registerInit({
+      deps: {
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+      },
+      async init({ httpRouter, httpAuth }) {
+        const router = Router();
+        router.get('/noop', async (req, res) => {
+          await httpAuth.credentials(req, { allow: ['user'] });
+          res.json({ ok: true });
+        });
+        httpRouter.use(router);
+      },
+    });
+  },
+});
 
 function accountId(i: number) {
   return String(300000000000 + i);
@@ -163,6 +197,7 @@ async function child(db: 'sqlite' | 'pg', accounts: number) {
   const backend = await startTestBackend({
     features: [
       cloudTrailEncryptionPlugin,
+      noopPlugin,
       mockServices.database.factory({ knex }),
       catalogServiceMock.factory({ entities }),
       mockServices.rootConfig.factory({
@@ -250,10 +285,9 @@ async function run(
     amount: 500,
     requests: [{ path: routes['GET /accounts/:id'][0], headers }],
   });
-  const rows = [];
-  for (const [name, paths] of Object.entries(routes)) {
+  const load = (paths: string[]) => {
     let i = 0;
-    const result = await autocannon({
+    return autocannon({
       url: base,
       connections: opts.connections,
       ...(opts.amount ? { amount: opts.amount } : { duration: opts.duration }),
@@ -267,6 +301,14 @@ async function run(
         },
       ],
     } as any);
+  };
+  const noopPaths = ['/api/bench-noop/noop'];
+  await load(noopPaths);
+  const rows = [];
+  for (const [name, paths] of Object.entries(routes)) {
+    // The reference right before each route, so both see the same machine.
+    const noop = await load(noopPaths);
+    const result = await load(paths);
     rows.push({
       db,
       route: name,
@@ -274,7 +316,10 @@ async function run(
       p50: result.latency.p50,
       p99: result.latency.p99,
       rps: result.requests.average,
+      noopRps: noop.requests.average,
+      noopP50: noop.latency.p50,
       errors: result.errors + result.timeouts + result.non2xx,
+      noopErrors: noop.errors + noop.timeouts + noop.non2xx,
     });
   }
   proc.send({ type: 'bench-stop' });
@@ -318,6 +363,9 @@ async function main() {
     'p50 ms',
     'p99 ms',
     'req/s',
+    'no-op req/s',
+    'no-op p50',
+    'ratio',
     'errors',
   ];
   const body = rows.map(r => [
@@ -327,14 +375,30 @@ async function main() {
     String(r.p50),
     String(r.p99),
     r.rps.toFixed(0),
-    String(r.errors),
+    r.noopRps.toFixed(0),
+    String(r.noopP50),
+    (r.rps / r.noopRps).toFixed(2),
+    String(r.errors + r.noopErrors),
   ]);
   const widths = head.map((h, i) =>
     Math.max(h.length, ...body.map(b => b[i].length)),
   );
   const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i])).join('  ');
+  console.log(
+    'ratio = route req/s / no-op authenticated route req/s, measured right before it\n',
+  );
   console.log(line(head));
   for (const b of body) console.log(line(b));
+  console.log('\ngoals:');
+  for (const r of rows) {
+    const ratio = r.rps / r.noopRps;
+    const ok = ratio >= GOAL_RATIO && r.errors + r.noopErrors === 0;
+    console.log(
+      `  ${ok ? 'PASS' : 'FAIL'}  ${r.db} ${r.route}: ratio ${ratio.toFixed(
+        2,
+      )} (>= ${GOAL_RATIO}), ${r.errors + r.noopErrors} errors`,
+    );
+  }
 }
 
 main().catch(error => {

@@ -1,16 +1,25 @@
 /**
  * Scan benchmark: synthetic organizations in the AWS sandbox with 50 ms per
  * call and AWS's default throttling quotas, scanned by the real engine over
- * HTTP. Prints AWS calls against the minimal plan (computed from the
- * scenario alone) and a per-Region sweep, wall time against its lower bound,
- * throttling and peak RSS.
+ * HTTP. Prints, measured side by side in the same run: AWS calls against the
+ * minimal plan (computed from the scenario alone) and a per-Region sweep,
+ * wall time against its lower bound, throttling, peak RSS, and the engine's
+ * CPU per AWS call against the CPU per call of a bare loop of the same SDK
+ * commands (same API mix and count, one pre-built client per service, same
+ * concurrency and sandbox latency, in a child process of its own). Ends with
+ * PASS/FAIL per goal.
  *
- *   yarn bench:scan [--sizes 100,1000,5000] [--concurrency 64] [--latency 50] [--runs 1]
+ *   yarn bench:scan [--sizes 1000,5000,10000] [--concurrency 64] [--latency 50] [--runs 1]
  *
  * Each size runs in a child process of its own (so peak RSS is the engine's,
  * not the sandbox's or an earlier run's); the sandbox runs in another.
  */
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ConfigReader } from '@backstage/config';
+import { BARE_COMMANDS, targets, type BareClients } from './bareCommands';
 import {
   computeMinimalCallPlan,
   computeRegionSweepCallPlan,
@@ -37,11 +46,23 @@ interface Result {
   errors: number;
   peakRssMb: number;
   scanErrors: number;
+  /** RSS once the engine is loaded and warm, before the measured scan. */
+  startRssMb: number;
+  /** Engine CPU (user + system) during the scan, per AWS call, in µs. */
+  cpuPerCallUs: number;
+  /** The same for the bare SDK loop over the same API mix. */
+  bareCpuPerCallUs: number;
+  bareCalls: number;
+  bareErrors: number;
+  /** Wall time of the bare loop: what this machine and sandbox allow. */
+  bareWallMs: number;
+  byApi: Record<string, number>;
 }
 
 async function startSandboxProcess(
   accounts: number,
   latency: number,
+  throttling = true,
 ): Promise<{
   endpoint: string;
   child: ChildProcess;
@@ -75,7 +96,7 @@ async function startSandboxProcess(
   const res = await fetch(`${endpoint}/_sandbox/faults`, {
     method: 'PUT',
     headers: { ...admin, 'content-type': 'application/json' },
-    body: JSON.stringify({ latency, throttling: true }),
+    body: JSON.stringify({ latency, throttling }),
   });
   if (!res.ok) throw new Error(`could not set faults: ${res.status}`);
   return { endpoint, child, admin };
@@ -93,12 +114,34 @@ function quotaBoundMs(byAccountApi: Record<string, Record<string, number>>) {
   return worst;
 }
 
+/** What the engine's child needs of the scenario, computed by the parent. */
+interface Plan {
+  accountIds: string[];
+  minimal: number;
+  sweep: number;
+}
+
+/** The scenario stays in the parent, so the child's peak RSS is the engine's. */
+function planFor(accounts: number): Plan {
+  const scenario = generateOrganization({ accounts, seed: SEED });
+  const plan = computeMinimalCallPlan(scenario);
+  const sweepPlan = computeRegionSweepCallPlan(scenario);
+  return {
+    accountIds: scenario.accounts
+      .filter(a => a.inOrganization !== false)
+      .map(a => a.id),
+    minimal: plan.total - (plan.byApi['organizations:ListAccounts'] ?? 0),
+    sweep:
+      sweepPlan.total - (sweepPlan.byApi['organizations:ListAccounts'] ?? 0),
+  };
+}
+
 async function runOne(
   accounts: number,
   concurrency: number,
   latency: number,
+  { accountIds, minimal, sweep }: Plan,
 ): Promise<Result> {
-  const scenario = generateOrganization({ accounts, seed: SEED });
   const { endpoint, child, admin } = await startSandboxProcess(
     accounts,
     latency,
@@ -123,14 +166,18 @@ async function runOne(
       },
     });
     const { engine, clients } = createScanEngineFromConfig(config);
-    const ids = scenario.accounts
-      .filter(a => a.inOrganization !== false)
-      .map(a => ({ accountId: a.id }));
+    const ids = accountIds.map(accountId => ({ accountId }));
+    // Warm-up, outside the measurement as for the bare loop: the SDK loads
+    // parts of itself on first use. Scans share nothing, so the measured
+    // scan still starts cold (credentials, look-ups).
+    await engine.scan(ids.slice(0, 2), { collect: false });
     await fetch(`${endpoint}/_sandbox/counters/reset`, {
       method: 'POST',
       headers: admin,
     });
+    const startRssMb = process.memoryUsage().rss / 2 ** 20;
     let scanErrors = 0;
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     await engine.scan(ids, {
       collect: false,
@@ -148,6 +195,7 @@ async function runOne(
       },
     });
     const wallMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
     if (process.env.BENCH_HEAP) {
       (global as any).gc?.();
       const m = process.memoryUsage();
@@ -164,12 +212,6 @@ async function runOne(
     ).json();
     const calls =
       counters.total - (counters.byApi['organizations:ListAccounts'] ?? 0);
-    const plan = computeMinimalCallPlan(scenario);
-    const minimal =
-      plan.total - (plan.byApi['organizations:ListAccounts'] ?? 0);
-    const sweepPlan = computeRegionSweepCallPlan(scenario);
-    const sweep =
-      sweepPlan.total - (sweepPlan.byApi['organizations:ListAccounts'] ?? 0);
     return {
       accounts: ids.length,
       calls,
@@ -182,6 +224,13 @@ async function runOne(
       errors: counters.errors - counters.throttled,
       peakRssMb: Math.max(peak, process.memoryUsage().rss) / 2 ** 20,
       scanErrors,
+      cpuPerCallUs: (cpu.user + cpu.system) / Math.max(1, counters.total),
+      startRssMb,
+      bareCpuPerCallUs: 0,
+      bareCalls: 0,
+      bareErrors: 0,
+      bareWallMs: 0,
+      byApi: counters.byApi,
     };
   } finally {
     clearInterval(sampler);
@@ -189,7 +238,129 @@ async function runOne(
   }
 }
 
-function runInChild(args: string[]): Promise<Result> {
+/**
+ * The reference for the engine's CPU per call: the same SDK commands, as
+ * many of each as the engine sent, from `concurrency` workers on one
+ * pre-built client per service, signed with static credentials. The sandbox
+ * has the same latency, without quotas (one account sending everything would
+ * only measure throttling).
+ */
+async function runBare(
+  accounts: number,
+  concurrency: number,
+  latency: number,
+  byApi: Record<string, number>,
+): Promise<{
+  cpuPerCallUs: number;
+  calls: number;
+  errors: number;
+  wallMs: number;
+}> {
+  const scenario = generateOrganization({ accounts, seed: SEED });
+  const { endpoint, child, admin } = await startSandboxProcess(
+    accounts,
+    latency,
+    false,
+  );
+  try {
+    const main = {
+      accessKeyId: 'AKIASANDBOXMAIN00001',
+      secretAccessKey: 'sandbox-secret',
+    };
+    const sts = new STSClient({
+      region: 'us-east-1',
+      endpoint,
+      credentials: main,
+    });
+    // Signed as the account whose trail, key and bucket the loop reads, with
+    // static credentials: nothing of the engine's access layer is involved.
+    const { Credentials: assumed } = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${
+          targets(scenario).account
+        }:role/TrailGuardReadOnly`,
+        RoleSessionName: 'bench',
+      }),
+    );
+    const base = {
+      region: 'us-east-1',
+      endpoint,
+      credentials: {
+        accessKeyId: assumed!.AccessKeyId!,
+        secretAccessKey: assumed!.SecretAccessKey!,
+        sessionToken: assumed!.SessionToken,
+      },
+    };
+    const clients: BareClients = {
+      cloudtrail: new CloudTrailClient(base),
+      kms: new KMSClient(base),
+      s3: new S3Client({ ...base, forcePathStyle: true }),
+      sts,
+    };
+    const work: [string, () => Promise<unknown>][] = [];
+    for (const [api, n] of Object.entries(byApi)) {
+      const make = BARE_COMMANDS[api];
+      if (!make) continue;
+      const send = make(clients, scenario);
+      for (let i = 0; i < n; i++) work.push([api, send]);
+    }
+    // Interleave the APIs as a scan does.
+    work.sort(() => Math.random() - 0.5);
+    // Warm-up: one of each, outside the measurement.
+    await Promise.all(
+      Object.keys(byApi).flatMap(api =>
+        BARE_COMMANDS[api]
+          ? [BARE_COMMANDS[api](clients, scenario)().catch(() => undefined)]
+          : [],
+      ),
+    );
+    await fetch(`${endpoint}/_sandbox/counters/reset`, {
+      method: 'POST',
+      headers: admin,
+    });
+    let next = 0;
+    let errors = 0;
+    const failedApis: Record<string, number> = {};
+    const before = process.cpuUsage();
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < work.length) {
+          const [api, send] = work[next++];
+          await send().catch(() => {
+            errors++;
+            failedApis[api] = (failedApis[api] ?? 0) + 1;
+          });
+        }
+      }),
+    );
+    const cpu = process.cpuUsage(before);
+    const wallMs = performance.now() - started;
+    if (process.env.BENCH_DEBUG) {
+      console.error(
+        `bare loop: ${work.length} calls in ${(wallMs / 1000).toFixed(
+          2,
+        )} s (bound ${((work.length * latency) / concurrency / 1000).toFixed(
+          2,
+        )} s); errors by API ${JSON.stringify(failedApis)}`,
+      );
+    }
+    const counters = await (
+      await fetch(`${endpoint}/_sandbox/counters`, { headers: admin })
+    ).json();
+    for (const c of Object.values(clients)) c.destroy();
+    return {
+      cpuPerCallUs: (cpu.user + cpu.system) / Math.max(1, counters.total),
+      calls: counters.total,
+      errors,
+      wallMs,
+    };
+  } finally {
+    child.kill();
+  }
+}
+
+function runInChild<T = Result>(args: string[], input?: unknown): Promise<T> {
   return new Promise((ok, fail) => {
     const child = fork(__filename, ['--child', ...args], {
       execArgv: [
@@ -200,7 +371,8 @@ function runInChild(args: string[]): Promise<Result> {
     });
     // The TypeScript transform also talks over this channel: pick our message.
     child.on('message', (m: any) => {
-      if (m?.type === 'bench-result') ok(m.result as Result);
+      if (m?.type === 'bench-result') ok(m.result as T);
+      if (m?.type === 'bench-ready') child.send({ type: 'bench-input', input });
     });
     child.once('exit', code => {
       if (code) fail(new Error(`benchmark child exited with ${code}`));
@@ -221,7 +393,12 @@ function table(rows: Result[], concurrency: number, latency: number) {
     'quota s',
     'throttled',
     'failed accts',
+    'start RSS MB',
     'peak RSS MB',
+    'CPU µs/call',
+    'bare µs/call',
+    'CPU ratio',
+    'bare wall/bound',
   ];
   const body = rows.map(r => [
     String(r.accounts),
@@ -235,7 +412,12 @@ function table(rows: Result[], concurrency: number, latency: number) {
     (r.quotaBoundMs / 1000).toFixed(2),
     String(r.throttled),
     String(r.scanErrors),
+    r.startRssMb.toFixed(0),
     r.peakRssMb.toFixed(0),
+    r.cpuPerCallUs.toFixed(0),
+    r.bareCpuPerCallUs.toFixed(0),
+    (r.cpuPerCallUs / r.bareCpuPerCallUs).toFixed(2),
+    (r.bareWallMs / r.lowerBoundMs).toFixed(2),
   ]);
   const widths = head.map((h, i) =>
     Math.max(h.length, ...body.map(row => row[i].length)),
@@ -244,17 +426,79 @@ function table(rows: Result[], concurrency: number, latency: number) {
     cells.map((c, i) => c.padStart(widths[i])).join('  ');
   console.log(
     `\nscan benchmark: ${latency} ms per call, AWS default quotas, ${concurrency} requests in flight\n` +
-      'bound = minimal calls x latency / in-flight; quota = busiest quota bucket at its rate\n',
+      'bound = minimal calls x latency / in-flight; quota = busiest quota bucket at its rate;\n' +
+      'CPU ratio = engine CPU per AWS call / CPU per call of a bare SDK loop of the same commands;\n' +
+      'bare wall/bound = the bare loop against the same bound (what this machine and sandbox allow)\n',
   );
   console.log(line(head));
   for (const row of body) console.log(line(row));
+  for (const r of rows) {
+    if (r.bareErrors) {
+      console.log(
+        `note: ${r.bareErrors} of the bare loop's ${r.bareCalls} calls at ${r.accounts} accounts answered with an error`,
+      );
+    }
+  }
+}
+
+function goals(rows: Result[]) {
+  // A generated organization of N member accounts also has its management
+  // and log-archive accounts.
+  const at = (n: number) => rows.find(r => Math.abs(r.accounts - n) <= 2);
+  const wallRatio = (r: Result) =>
+    r.wallMs / Math.max(r.lowerBoundMs, r.quotaBoundMs);
+  const checks: [string, string, boolean | undefined][] = [];
+  for (const r of rows) {
+    checks.push([
+      `calls / minimal plan at ${r.accounts} = 1.00`,
+      (r.calls / r.minimal).toFixed(3),
+      r.calls === r.minimal,
+    ]);
+    checks.push([
+      `CPU ratio at ${r.accounts} <= 1.5`,
+      (r.cpuPerCallUs / r.bareCpuPerCallUs).toFixed(2),
+      r.cpuPerCallUs / r.bareCpuPerCallUs <= 1.5,
+    ]);
+  }
+  for (const n of [1000, 10000]) {
+    const r = at(n);
+    if (r) {
+      checks.push([
+        `wall <= 1.3 x bound at ${n}`,
+        wallRatio(r).toFixed(2),
+        wallRatio(r) <= 1.3,
+      ]);
+    }
+  }
+  const r5 = at(5000);
+  if (r5) {
+    checks.push([
+      'peak RSS at 5,000 <= 300 MB',
+      `${r5.peakRssMb.toFixed(0)} MB`,
+      r5.peakRssMb <= 300,
+    ]);
+  }
+  const r1 = at(1000);
+  const r10 = at(10000);
+  if (r1 && r10) {
+    checks.push([
+      'peak RSS at 10,000 <= 1.15 x peak at 1,000',
+      (r10.peakRssMb / r1.peakRssMb).toFixed(2),
+      r10.peakRssMb / r1.peakRssMb <= 1.15,
+    ]);
+  }
+  console.log('\ngoals:');
+  for (const [goal, value, ok] of checks) {
+    console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${goal}: ${value}`);
+  }
 }
 
 async function main() {
   const { values } = parseArgs({
     options: {
       child: { type: 'boolean' },
-      sizes: { type: 'string', default: '100,1000,5000' },
+      sizes: { type: 'string', default: '1000,5000,10000' },
+      bare: { type: 'string' },
       concurrency: { type: 'string', default: '64' },
       latency: { type: 'string', default: '50' },
       runs: { type: 'string', default: '1' },
@@ -262,30 +506,80 @@ async function main() {
   });
   const concurrency = Number(values.concurrency);
   const latency = Number(values.latency);
+  if (values.child && values.bare) {
+    const result = await runBare(
+      Number(values.sizes),
+      concurrency,
+      latency,
+      JSON.parse(values.bare),
+    );
+    process.send!({ type: 'bench-result', result }, () =>
+      process.disconnect!(),
+    );
+    return;
+  }
   if (values.child) {
-    const result = await runOne(Number(values.sizes), concurrency, latency);
-    process.send!({ type: 'bench-result', result });
+    const plan = await new Promise<Plan>(ok => {
+      process.on('message', (m: any) => {
+        if (m?.type === 'bench-input') ok(m.input as Plan);
+      });
+      process.send!({ type: 'bench-ready' });
+    });
+    const result = await runOne(
+      Number(values.sizes),
+      concurrency,
+      latency,
+      plan,
+    );
+    process.send!({ type: 'bench-result', result }, () =>
+      process.disconnect!(),
+    );
     return;
   }
   const rows: Result[] = [];
   for (const size of values.sizes!.split(',').map(Number)) {
     const runs: Result[] = [];
+    const plan = planFor(size);
     for (let i = 0; i < Number(values.runs); i++) {
       runs.push(
-        await runInChild([
-          '--sizes',
-          String(size),
-          '--concurrency',
-          String(concurrency),
-          '--latency',
-          String(latency),
-        ]),
+        await runInChild(
+          [
+            '--sizes',
+            String(size),
+            '--concurrency',
+            String(concurrency),
+            '--latency',
+            String(latency),
+          ],
+          plan,
+        ),
       );
     }
     runs.sort((a, b) => a.wallMs - b.wallMs);
-    rows.push(runs[Math.floor(runs.length / 2)]);
+    const row = runs[Math.floor(runs.length / 2)];
+    const bare = await runInChild<{
+      cpuPerCallUs: number;
+      calls: number;
+      errors: number;
+      wallMs: number;
+    }>([
+      '--sizes',
+      String(size),
+      '--concurrency',
+      String(concurrency),
+      '--latency',
+      String(latency),
+      '--bare',
+      JSON.stringify(row.byApi),
+    ]);
+    row.bareCpuPerCallUs = bare.cpuPerCallUs;
+    row.bareCalls = bare.calls;
+    row.bareErrors = bare.errors;
+    row.bareWallMs = bare.wallMs;
+    rows.push(row);
   }
   table(rows, concurrency, latency);
+  goals(rows);
 }
 
 main().catch(error => {

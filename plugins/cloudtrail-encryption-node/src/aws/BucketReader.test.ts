@@ -1,25 +1,30 @@
 import { Sandbox, startSandbox } from '@trailguard/aws-sandbox';
-import { AwsClientFactory } from './AwsClientFactory';
+import { AwsAccess } from './AwsAccess';
 import { BucketReader } from './BucketReader';
 
 describe('BucketReader', () => {
   let sandbox: Sandbox;
   let reader: BucketReader;
+  let aws: AwsAccess;
 
   beforeAll(async () => {
     sandbox = await startSandbox();
     const { accessKeyId, secretAccessKey } = sandbox.credentials;
-    const clients = new AwsClientFactory(
-      async () => async () => ({ accessKeyId, secretAccessKey }),
-      { endpoint: sandbox.endpoint, maxAttempts: 1 },
-    );
-    reader = new BucketReader(clients, {
+    aws = new AwsAccess({
+      credentials: async () => async () => ({ accessKeyId, secretAccessKey }),
+      endpoint: sandbox.endpoint,
+      maxAttempts: 1,
+    });
+    reader = new BucketReader(aws, {
       defaultRegion: 'us-east-1',
       callTimeoutMs: 5_000,
     });
   });
 
-  afterAll(() => sandbox.close());
+  afterAll(async () => {
+    aws.destroy();
+    await sandbox.close();
+  });
 
   it('reads the Region of a bucket in the client’s own Region', async () => {
     await expect(

@@ -3,11 +3,12 @@ import {
   GetKeyPolicyCommand,
   GetKeyRotationStatusCommand,
   paginateListGrants,
+  type KMSClient,
   type GrantListEntry,
   type KeyMetadata,
 } from '@aws-sdk/client-kms';
 import type { KmsGrant } from '../analysis/grants';
-import type { AwsClientFactory } from './AwsClientFactory';
+import type { AwsAccess } from './AwsAccess';
 
 /** A grant as ListGrants returns it; the analysis reads the same shape. */
 export type GrantRecord = KmsGrant;
@@ -15,7 +16,7 @@ export type GrantRecord = KmsGrant;
 /** Reads KMS: I/O only, no judgement. Every call runs in the key's Region. */
 export class KeyReader {
   constructor(
-    private readonly clients: AwsClientFactory,
+    private readonly aws: AwsAccess,
     private readonly options: { callTimeoutMs: number },
   ) {}
 
@@ -24,12 +25,13 @@ export class KeyReader {
     region: string,
     keyId: string,
   ): Promise<KeyMetadata> {
-    const client = await this.clients.kms(accountId, region);
-    const out = await client.send(new DescribeKeyCommand({ KeyId: keyId }), {
-      abortSignal: this.#signal(),
-    });
+    const out = await this.#send(accountId, region, client =>
+      client.send(new DescribeKeyCommand({ KeyId: keyId }), {
+        abortSignal: this.#signal(),
+      }),
+    );
     if (!out.KeyMetadata) throw new Error(`DescribeKey returned no metadata`);
-    return out.KeyMetadata;
+    return keepUsed(out.KeyMetadata);
   }
 
   async getKeyPolicy(
@@ -37,10 +39,11 @@ export class KeyReader {
     region: string,
     keyId: string,
   ): Promise<string> {
-    const client = await this.clients.kms(accountId, region);
-    const out = await client.send(
-      new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }),
-      { abortSignal: this.#signal() },
+    const out = await this.#send(accountId, region, client =>
+      client.send(
+        new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }),
+        { abortSignal: this.#signal() },
+      ),
     );
     return out.Policy ?? '';
   }
@@ -50,33 +53,63 @@ export class KeyReader {
     region: string,
     keyId: string,
   ): Promise<boolean> {
-    const client = await this.clients.kms(accountId, region);
-    const out = await client.send(
-      new GetKeyRotationStatusCommand({ KeyId: keyId }),
-      { abortSignal: this.#signal() },
+    const out = await this.#send(accountId, region, client =>
+      client.send(new GetKeyRotationStatusCommand({ KeyId: keyId }), {
+        abortSignal: this.#signal(),
+      }),
     );
     return Boolean(out.KeyRotationEnabled);
   }
 
-  async listGrants(
+  listGrants(
     accountId: string,
     region: string,
     keyId: string,
   ): Promise<GrantRecord[]> {
-    const client = await this.clients.kms(accountId, region);
-    const grants: GrantRecord[] = [];
-    for await (const page of paginateListGrants(
-      { client, pageSize: 100 },
-      { KeyId: keyId },
-    )) {
-      for (const g of page.Grants ?? []) grants.push(toGrantRecord(g));
-    }
-    return grants;
+    return this.#send(accountId, region, async client => {
+      const grants: GrantRecord[] = [];
+      for await (const page of paginateListGrants(
+        { client, pageSize: 100 },
+        { KeyId: keyId },
+      )) {
+        for (const g of page.Grants ?? []) grants.push(toGrantRecord(g));
+      }
+      return grants;
+    });
+  }
+
+  #send<T>(
+    accountId: string,
+    region: string,
+    fn: (client: KMSClient) => Promise<T>,
+  ): Promise<T> {
+    const client = this.aws.kms(region);
+    return this.aws.as(accountId, () => fn(client));
   }
 
   #signal() {
     return AbortSignal.timeout(this.options.callTimeoutMs);
   }
+}
+
+/**
+ * The fields the scan reads. A scan keeps every key's metadata until it
+ * ends (another account's trail may name the same key), so the rest of the
+ * SDK's answer is not kept.
+ */
+function keepUsed(m: KeyMetadata): KeyMetadata {
+  return {
+    Arn: m.Arn,
+    KeyId: m.KeyId,
+    AWSAccountId: m.AWSAccountId,
+    KeyState: m.KeyState,
+    KeyManager: m.KeyManager,
+    KeySpec: m.KeySpec,
+    KeyUsage: m.KeyUsage,
+    MultiRegion: m.MultiRegion,
+    MultiRegionConfiguration: m.MultiRegionConfiguration,
+    DeletionDate: m.DeletionDate,
+  };
 }
 
 function toGrantRecord(g: GrantListEntry): GrantRecord {

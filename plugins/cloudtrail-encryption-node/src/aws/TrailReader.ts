@@ -3,8 +3,8 @@ import {
   GetTrailStatusCommand,
   paginateListTrails,
 } from '@aws-sdk/client-cloudtrail';
-import type { AwsClientFactory } from './AwsClientFactory';
-import { accountIdFromArn } from '../arn';
+import type { AwsAccess } from './AwsAccess';
+import { accountIdFromArn } from '../policy/arn';
 
 /** A trail as ListTrails names it. */
 export interface TrailSummaryRecord {
@@ -27,33 +27,35 @@ export interface TrailStatusRecord {
   isLogging?: boolean;
   latestDeliveryError?: string;
   latestDeliveryTime?: string;
+  /** When CloudTrail last tried to deliver, and when such a try last succeeded. */
+  latestDeliveryAttemptTime?: string;
+  latestDeliveryAttemptSucceeded?: string;
 }
 
 /** Reads CloudTrail: I/O only, no judgement. */
 export class TrailReader {
   constructor(
-    private readonly clients: AwsClientFactory,
+    private readonly aws: AwsAccess,
     private readonly options: { defaultRegion: string; callTimeoutMs: number },
   ) {}
 
   /** ListTrails returns the trails of every Region, so one call plan per account. */
-  async listTrails(accountId: string): Promise<TrailSummaryRecord[]> {
-    const client = await this.clients.cloudTrail(
-      accountId,
-      this.options.defaultRegion,
-    );
-    const trails: TrailSummaryRecord[] = [];
-    for await (const page of paginateListTrails({ client }, {})) {
-      for (const t of page.Trails ?? []) {
-        if (!t.TrailARN || !t.HomeRegion) continue;
-        trails.push({
-          trailArn: t.TrailARN,
-          name: t.Name ?? t.TrailARN.split('/').pop()!,
-          homeRegion: t.HomeRegion,
-        });
+  listTrails(accountId: string): Promise<TrailSummaryRecord[]> {
+    const client = this.aws.cloudTrail(this.options.defaultRegion);
+    return this.aws.as(accountId, async () => {
+      const trails: TrailSummaryRecord[] = [];
+      for await (const page of paginateListTrails({ client }, {})) {
+        for (const t of page.Trails ?? []) {
+          if (!t.TrailARN || !t.HomeRegion) continue;
+          trails.push({
+            trailArn: t.TrailARN,
+            name: t.Name ?? t.TrailARN.split('/').pop()!,
+            homeRegion: t.HomeRegion,
+          });
+        }
       }
-    }
-    return trails;
+      return trails;
+    });
   }
 
   /**
@@ -65,13 +67,15 @@ export class TrailReader {
     region: string,
     trailArns?: string[],
   ): Promise<TrailRecord[]> {
-    const client = await this.clients.cloudTrail(accountId, region);
-    const out = await client.send(
-      new DescribeTrailsCommand({
-        trailNameList: trailArns,
-        includeShadowTrails: Boolean(trailArns),
-      }),
-      { abortSignal: AbortSignal.timeout(this.options.callTimeoutMs) },
+    const client = this.aws.cloudTrail(region);
+    const out = await this.aws.as(accountId, () =>
+      client.send(
+        new DescribeTrailsCommand({
+          trailNameList: trailArns,
+          includeShadowTrails: Boolean(trailArns),
+        }),
+        { abortSignal: AbortSignal.timeout(this.options.callTimeoutMs) },
+      ),
     );
     return (out.trailList ?? []).flatMap(t => {
       if (!t.TrailARN || !t.Name || !t.HomeRegion) return [];
@@ -95,17 +99,19 @@ export class TrailReader {
     region: string,
     trailArn: string,
   ): Promise<TrailStatusRecord> {
-    const client = await this.clients.cloudTrail(accountId, region);
-    const out = await client.send(
-      new GetTrailStatusCommand({ Name: trailArn }),
-      {
+    const client = this.aws.cloudTrail(region);
+    const out = await this.aws.as(accountId, () =>
+      client.send(new GetTrailStatusCommand({ Name: trailArn }), {
         abortSignal: AbortSignal.timeout(this.options.callTimeoutMs),
-      },
+      }),
     );
     return {
       isLogging: out.IsLogging,
       latestDeliveryError: out.LatestDeliveryError || undefined,
       latestDeliveryTime: out.LatestDeliveryTime?.toISOString(),
+      latestDeliveryAttemptTime: out.LatestDeliveryAttemptTime || undefined,
+      latestDeliveryAttemptSucceeded:
+        out.LatestDeliveryAttemptSucceeded || undefined,
     };
   }
 }

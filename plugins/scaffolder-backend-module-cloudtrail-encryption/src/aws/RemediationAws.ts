@@ -1,13 +1,16 @@
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { S3Client } from '@aws-sdk/client-s3';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { Config } from '@backstage/config';
 import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import {
+  AssumeRoleCredentials,
+  ClientPool,
   readScanSettings,
   roleArn,
+  type AssumeRoleParams,
+  type AwsScope,
 } from '@trailguard/plugin-cloudtrail-encryption-node';
 import { awsCall, RemediationError } from './errors';
 
@@ -49,8 +52,6 @@ export function readRemediationSettings(config: Config): RemediationSettings {
   };
 }
 
-const REFRESH_MARGIN_MS = 5 * 60_000;
-
 /** `user:default/jane.doe` → `trailguard-user-default-jane.doe` (STS allows [\w+=,.@-], 2-64). */
 export function sessionName(initiator?: string): string {
   if (!initiator) return 'trailguard-remediation';
@@ -58,102 +59,60 @@ export function sessionName(initiator?: string): string {
   return `trailguard-${safe}`.slice(0, 64);
 }
 
-/** One AssumeRole shared by a session's clients until it nears expiry. */
-function memoize(
-  provider: AwsCredentialIdentityProvider,
-): AwsCredentialIdentityProvider {
-  let current: Awaited<ReturnType<AwsCredentialIdentityProvider>> | undefined;
-  let pending: ReturnType<AwsCredentialIdentityProvider> | undefined;
-  return async () => {
-    const fresh =
-      current &&
-      (!current.expiration ||
-        current.expiration.getTime() - Date.now() > REFRESH_MARGIN_MS);
-    if (fresh) return current!;
-    pending ??= provider()
-      .then(identity => (current = identity))
-      .finally(() => {
-        pending = undefined;
-      });
-    return pending;
-  };
+/** A pooled client whose calls are signed as the session's role. */
+export interface SessionClient<C extends { send: (...args: any[]) => any }> {
+  send: C['send'];
 }
 
 /**
- * AWS clients of one account, all signed with the remediation role. Created
- * per action run and destroyed afterwards, so no credentials or sockets
- * outlive the step that needed them.
+ * One account's AWS calls, signed with the remediation role. The SDK clients
+ * are the shared pool's (one per service and Region); the session only
+ * decides whose credentials sign. Closed after the action run, which drops
+ * its credentials, so none outlive the step that needed them.
  */
 export class RemediationSession {
-  readonly #clients = new Map<string, { destroy(): void }>();
+  readonly #scope: AwsScope;
 
   constructor(
     readonly accountId: string,
     readonly assumedRoleArn: string,
-    private readonly credentials: AwsCredentialIdentityProvider,
-    private readonly settings: RemediationSettings,
-  ) {}
-
-  #base(region: string, maxAttempts: number) {
-    return {
-      region,
-      credentials: this.credentials,
-      endpoint: this.settings.endpoint,
-      maxAttempts,
-      requestHandler: { requestTimeout: this.settings.requestTimeoutMs },
-    };
+    credentials: AwsCredentialIdentityProvider,
+    private readonly pool: ClientPool,
+    private readonly onDestroy: () => void = () => {},
+  ) {
+    this.#scope = { accountId, credentials };
   }
 
-  #cached<T extends { destroy(): void }>(key: string, create: () => T): T {
-    let client = this.#clients.get(key) as T | undefined;
-    if (!client) {
-      client = create();
-      this.#clients.set(key, client);
-    }
-    return client;
+  #scoped<C extends { send: (...args: any[]) => any }>(
+    client: C,
+  ): SessionClient<C> {
+    const send = (...args: unknown[]) =>
+      this.pool.run(this.#scope, () => client.send(...args));
+    return { send: send as C['send'] };
   }
 
-  kms(region: string): KMSClient {
-    return this.#cached(
-      `kms/${region}`,
-      () => new KMSClient(this.#base(region, this.settings.maxAttempts)),
-    );
+  kms(region: string): SessionClient<KMSClient> {
+    return this.#scoped(this.pool.get('kms', region));
   }
 
   /**
    * CreateKey is not idempotent: a retry after a timeout could leave a second
    * key behind, so it gets exactly one attempt.
    */
-  kmsSingleAttempt(region: string): KMSClient {
-    return this.#cached(
-      `kms-once/${region}`,
-      () => new KMSClient(this.#base(region, 1)),
-    );
+  kmsSingleAttempt(region: string): SessionClient<KMSClient> {
+    return this.#scoped(this.pool.get('kms', region, { maxAttempts: 1 }));
   }
 
-  cloudTrail(region: string): CloudTrailClient {
-    return this.#cached(
-      `cloudtrail/${region}`,
-      () => new CloudTrailClient(this.#base(region, this.settings.maxAttempts)),
-    );
+  cloudTrail(region: string): SessionClient<CloudTrailClient> {
+    return this.#scoped(this.pool.get('cloudtrail', region));
   }
 
-  s3(region: string): S3Client {
-    return this.#cached(
-      `s3/${region}`,
-      () =>
-        new S3Client({
-          ...this.#base(region, this.settings.maxAttempts),
-          forcePathStyle: Boolean(this.settings.endpoint),
-          // The bucket's Region is read from the redirect itself.
-          followRegionRedirects: false,
-        }),
-    );
+  s3(region: string): SessionClient<S3Client> {
+    return this.#scoped(this.pool.get('s3', region));
   }
 
   destroy(): void {
-    for (const client of this.#clients.values()) client.destroy();
-    this.#clients.clear();
+    this.onDestroy();
   }
 }
 
@@ -165,6 +124,8 @@ export class RemediationSession {
  */
 export class RemediationAws {
   #mainCredentials?: Promise<AwsCredentialIdentityProvider>;
+  #sessions?: AssumeRoleCredentials;
+  #pool?: ClientPool;
 
   constructor(
     private readonly config: Config,
@@ -195,28 +156,43 @@ export class RemediationAws {
   ): Promise<RemediationSession> {
     const roleName = this.assertConfigured();
     const arn = roleArn(accountId, roleName, partition);
-    const main = await this.#main();
-    const credentials = memoize(
-      fromTemporaryCredentials({
-        masterCredentials: main,
-        params: {
-          RoleArn: arn,
-          RoleSessionName: sessionName(initiator),
-          ExternalId: this.settings.externalId,
-          DurationSeconds: 900,
-        },
-        clientConfig: {
-          region: this.settings.stsRegion,
-          ...(this.settings.endpoint
-            ? { endpoint: this.settings.endpoint }
-            : {}),
-        },
-      }),
-    );
+    const params: AssumeRoleParams = {
+      roleArn: arn,
+      roleSessionName: sessionName(initiator),
+      externalId: this.settings.externalId,
+      durationSeconds: 900,
+    };
+    const sessions = this.#assumeRole();
+    const credentials = sessions.provider(params);
     await awsCall(`AssumeRole of the remediation role ${arn}`, () =>
       credentials(),
     );
-    return new RemediationSession(accountId, arn, credentials, this.settings);
+    return new RemediationSession(
+      accountId,
+      arn,
+      credentials,
+      this.#clients(),
+      () => sessions.forgetSession(params),
+    );
+  }
+
+  #assumeRole(): AssumeRoleCredentials {
+    this.#sessions ??= new AssumeRoleCredentials({
+      masterCredentials: () => this.#main(),
+      region: this.settings.stsRegion,
+      endpoint: this.settings.endpoint,
+      maxAttempts: this.settings.maxAttempts,
+    });
+    return this.#sessions;
+  }
+
+  #clients(): ClientPool {
+    this.#pool ??= new ClientPool({
+      endpoint: this.settings.endpoint,
+      maxAttempts: this.settings.maxAttempts,
+      requestTimeoutMs: this.settings.requestTimeoutMs,
+    });
+    return this.#pool;
   }
 
   #main(): Promise<AwsCredentialIdentityProvider> {

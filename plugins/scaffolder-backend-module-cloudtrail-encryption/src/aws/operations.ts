@@ -12,8 +12,10 @@ import {
   PutKeyPolicyCommand,
   type KeyMetadata,
 } from '@aws-sdk/client-kms';
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import { describeAwsError } from '@trailguard/plugin-cloudtrail-encryption-node';
+import {
+  describeAwsError,
+  readBucketRegion,
+} from '@trailguard/plugin-cloudtrail-encryption-node';
 import { awsCall, RemediationError } from './errors';
 import type { RemediationSession } from './RemediationAws';
 
@@ -166,26 +168,13 @@ export class RemediationOperations {
   }
 
   /**
-   * HeadBucket names the bucket's Region in `x-amz-bucket-region` even when
-   * it answers 403 (no access) or 301 (wrong Region), so the role needs no
-   * access to a central log bucket in another account.
+   * The bucket's Region, read as the scan reads it (HeadBucket's
+   * `x-amz-bucket-region`, on 403 and 301 too), so the role needs no access
+   * to a central log bucket in another account.
    */
   async bucketRegion(clientRegion: string, bucket: string): Promise<string> {
-    try {
-      const out = await this.session
-        .s3(clientRegion)
-        .send(new HeadBucketCommand({ Bucket: bucket }), this.#options);
-      if (out.BucketRegion) return out.BucketRegion;
-      throw new RemediationError(
-        `HeadBucket of ${bucket} returned no x-amz-bucket-region header`,
-      );
-    } catch (error) {
-      const headers = (
-        error as { $response?: { headers?: Record<string, string> } }
-      ).$response?.headers;
-      const region = headers?.['x-amz-bucket-region'];
-      if (region) return region;
-      return awsCall(`HeadBucket of ${bucket}`, () => Promise.reject(error));
-    }
+    return awsCall(`HeadBucket of ${bucket}`, () =>
+      readBucketRegion(this.session.s3(clientRegion), bucket, this.#options),
+    );
   }
 }

@@ -1,0 +1,106 @@
+/**
+ * The SDK commands of a scan, one factory per API, for the bench's bare
+ * loop: each sends the command on a pre-built client with inputs taken from
+ * the scenario (resources of the account the clients are signed as, so the
+ * calls succeed as the engine's do).
+ */
+import {
+  DescribeTrailsCommand,
+  GetTrailStatusCommand,
+  ListTrailsCommand,
+  type CloudTrailClient,
+} from '@aws-sdk/client-cloudtrail';
+import {
+  DescribeKeyCommand,
+  GetKeyPolicyCommand,
+  GetKeyRotationStatusCommand,
+  ListGrantsCommand,
+  type KMSClient,
+} from '@aws-sdk/client-kms';
+import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { Scenario } from '@trailguard/aws-sandbox';
+
+export interface BareClients {
+  cloudtrail: CloudTrailClient;
+  kms: KMSClient;
+  s3: S3Client;
+  sts: STSClient;
+}
+
+type Factory = (
+  clients: BareClients,
+  scenario: Scenario,
+) => () => Promise<unknown>;
+
+/**
+ * An account with a trail in us-east-1 encrypted with its own key there:
+ * the bare loop signs as that account, so its calls succeed.
+ */
+export function targets(scenario: Scenario) {
+  const trail =
+    scenario.trails?.find(
+      t =>
+        t.homeRegion === 'us-east-1' &&
+        t.kmsKey?.startsWith(`arn:aws:kms:us-east-1:${t.account}:key/`),
+    ) ?? scenario.trails![0];
+  return {
+    account: trail.account,
+    trailArn: `arn:aws:cloudtrail:${trail.homeRegion}:${trail.account}:trail/${trail.name}`,
+    keyArn: trail.kmsKey ?? '',
+    bucket: trail.bucket,
+  };
+}
+
+export const BARE_COMMANDS: Record<string, Factory> = {
+  'sts:AssumeRole': (c, s) => {
+    const { account } = targets(s);
+    return () =>
+      c.sts.send(
+        new AssumeRoleCommand({
+          RoleArn: `arn:aws:iam::${account}:role/TrailGuardReadOnly`,
+          RoleSessionName: 'backstage',
+        }),
+      );
+  },
+  'cloudtrail:ListTrails': c => () =>
+    c.cloudtrail.send(new ListTrailsCommand({})),
+  'cloudtrail:DescribeTrails': c => () =>
+    c.cloudtrail.send(
+      new DescribeTrailsCommand({ includeShadowTrails: false }),
+    ),
+  'cloudtrail:GetTrailStatus': (c, s) => {
+    const { trailArn } = targets(s);
+    return () =>
+      c.cloudtrail.send(new GetTrailStatusCommand({ Name: trailArn }));
+  },
+  'kms:DescribeKey': (c, s) => {
+    const { keyArn } = targets(s);
+    return () => c.kms.send(new DescribeKeyCommand({ KeyId: keyArn }));
+  },
+  'kms:GetKeyPolicy': (c, s) => {
+    const { keyArn } = targets(s);
+    return () =>
+      c.kms.send(
+        new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default' }),
+      );
+  },
+  'kms:GetKeyRotationStatus': (c, s) => {
+    const { keyArn } = targets(s);
+    return () => c.kms.send(new GetKeyRotationStatusCommand({ KeyId: keyArn }));
+  },
+  'kms:ListGrants': (c, s) => {
+    const { keyArn } = targets(s);
+    return () =>
+      c.kms.send(new ListGrantsCommand({ KeyId: keyArn, Limit: 100 }));
+  },
+  's3:HeadBucket': (c, s) => {
+    const { bucket } = targets(s);
+    return () =>
+      c.s3.send(new HeadBucketCommand({ Bucket: bucket })).catch(error => {
+        // 301/403 carry the Region too: the engine treats them as answers.
+        if (error?.$response?.headers?.['x-amz-bucket-region']) return error;
+        throw error;
+      });
+  },
+};

@@ -1,9 +1,19 @@
 /**
  * Key policies as AWS documents them for CloudTrail, with switches that
- * produce the misconfigurations TrailGuard reports.
+ * produce the misconfigurations TrailGuard reports. The CloudTrail
+ * statements come from the product's shared builders; the evaluator that
+ * judges them (../policy.ts) stays independent of the product on purpose.
  */
-
-type Statement = Record<string, unknown>;
+import {
+  accountDecryptStatement,
+  cloudTrailDescribeStatement,
+  cloudTrailEncryptStatement,
+  consoleStyleCloudTrailKeyPolicy,
+  decryptStatement,
+  KeyPolicyStatement,
+  partitionOf,
+  rootDelegationStatement,
+} from '@trailguard/plugin-cloudtrail-encryption-common';
 
 export interface TrailKeyPolicyOptions {
   /** The key's account. */
@@ -21,57 +31,27 @@ export interface TrailKeyPolicyOptions {
   crossAccountDecryptPrincipal?: string;
 }
 
-const root = (account: string) => `arn:aws:iam::${account}:root`;
-
 /** The policy the CloudTrail console creates for a new trail key. */
 export function cloudTrailConsoleKeyPolicy(o: TrailKeyPolicyOptions) {
-  const trailAccount = o.trailAccount ?? o.account;
-  const contextLike = {
-    'kms:EncryptionContext:aws:cloudtrail:arn': `arn:aws:cloudtrail:*:${trailAccount}:trail/*`,
-  };
-  const statements: Statement[] = [
-    {
-      Sid: 'Enable IAM User Permissions',
-      Effect: 'Allow',
-      Principal: { AWS: root(o.account) },
-      Action: 'kms:*',
-      Resource: '*',
-    },
+  const partition = partitionOf(o.trailArn) ?? 'aws';
+  const trails = { partition, trailAccounts: [o.trailAccount ?? o.account] };
+  const statements: KeyPolicyStatement[] = [
+    rootDelegationStatement(partition, o.account),
   ];
   if (!o.omitGenerateDataKey) {
-    statements.push({
-      Sid: 'Allow CloudTrail to encrypt logs',
-      Effect: 'Allow',
-      Principal: { Service: 'cloudtrail.amazonaws.com' },
-      Action: 'kms:GenerateDataKey*',
-      Resource: '*',
-      Condition: {
-        StringEquals: { 'aws:SourceArn': o.trailArn },
-        StringLike: contextLike,
-      },
-    });
+    statements.push(
+      cloudTrailEncryptStatement({ ...trails, sourceArns: [o.trailArn] }),
+    );
   }
   if (!o.omitDescribeKey) {
-    statements.push({
-      Sid: 'Allow CloudTrail to describe key',
-      Effect: 'Allow',
-      Principal: { Service: 'cloudtrail.amazonaws.com' },
-      Action: 'kms:DescribeKey',
-      Resource: '*',
-    });
+    statements.push(cloudTrailDescribeStatement());
   }
   statements.push(
-    {
-      Sid: 'Allow principals in the account to decrypt log files',
-      Effect: 'Allow',
-      Principal: { AWS: '*' },
-      Action: ['kms:Decrypt', 'kms:ReEncryptFrom'],
-      Resource: '*',
-      Condition: {
-        StringEquals: { 'kms:CallerAccount': o.account },
-        StringLike: contextLike,
-      },
-    },
+    accountDecryptStatement({
+      ...trails,
+      sid: 'Allow principals in the account to decrypt log files',
+      callerAccountId: o.account,
+    }),
     {
       Sid: 'Allow alias creation during setup',
       Effect: 'Allow',
@@ -85,17 +65,11 @@ export function cloudTrailConsoleKeyPolicy(o: TrailKeyPolicyOptions) {
         },
       },
     },
-    {
-      Sid: 'Enable cross account log decryption',
-      Effect: 'Allow',
-      Principal: { AWS: '*' },
-      Action: ['kms:Decrypt', 'kms:ReEncryptFrom'],
-      Resource: '*',
-      Condition: {
-        StringEquals: { 'kms:CallerAccount': o.account },
-        StringLike: contextLike,
-      },
-    },
+    accountDecryptStatement({
+      ...trails,
+      sid: 'Enable cross account log decryption',
+      callerAccountId: o.account,
+    }),
   );
   if (o.publicDecrypt) {
     statements.push({
@@ -129,47 +103,19 @@ export function organizationTrailKeyPolicy(o: {
   trailArn: string;
   readerRoleArn: string;
 }) {
-  return {
-    Version: '2012-10-17',
-    Id: 'Key policy for the organization trail',
-    Statement: [
-      {
-        Sid: 'Enable IAM User Permissions',
-        Effect: 'Allow',
-        Principal: { AWS: root(o.keyAccount) },
-        Action: 'kms:*',
-        Resource: '*',
-      },
-      {
-        Sid: 'Allow CloudTrail to encrypt logs',
-        Effect: 'Allow',
-        Principal: { Service: 'cloudtrail.amazonaws.com' },
-        Action: 'kms:GenerateDataKey*',
-        Resource: '*',
-        Condition: {
-          StringLike: {
-            'kms:EncryptionContext:aws:cloudtrail:arn': `arn:aws:cloudtrail:*:${o.managementAccount}:trail/*`,
-          },
-          StringEquals: { 'aws:SourceArn': o.trailArn },
-        },
-      },
-      {
-        Sid: 'Allow CloudTrail to describe key',
-        Effect: 'Allow',
-        Principal: { Service: 'cloudtrail.amazonaws.com' },
-        Action: 'kms:DescribeKey',
-        Resource: '*',
-      },
-      {
-        Sid: 'Allow log archive readers to decrypt log files',
-        Effect: 'Allow',
-        Principal: { AWS: o.readerRoleArn },
-        Action: 'kms:Decrypt',
-        Resource: '*',
-        Condition: {
-          Null: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'false' },
-        },
-      },
-    ],
-  };
+  const policy = consoleStyleCloudTrailKeyPolicy({
+    keyAccountId: o.keyAccount,
+    orgTrail: o.trailArn,
+    trailAccounts: [o.managementAccount],
+    describeBySourceArn: false,
+    id: 'Key policy for the organization trail',
+  });
+  policy.Statement.push(
+    decryptStatement({
+      sid: 'Allow log archive readers to decrypt log files',
+      readers: [o.readerRoleArn],
+      actions: ['kms:Decrypt'],
+    }),
+  );
+  return policy;
 }

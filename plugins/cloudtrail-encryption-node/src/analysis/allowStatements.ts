@@ -7,8 +7,8 @@ import {
   viaFor,
 } from './candidates';
 import { evaluateConditions, parseOperator } from './conditions';
-import { hasWildcard } from './glob';
-import type { ParsedCondition, ParsedStatement } from './policyDocument';
+import { hasWildcard } from '../policy/wildcard';
+import type { ParsedCondition, ParsedStatement } from '../policy/document';
 import { accountRootIdentity, WILDCARD_IDENTITY } from './principals';
 import {
   decryptContext,

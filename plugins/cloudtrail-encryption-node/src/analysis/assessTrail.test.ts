@@ -90,6 +90,33 @@ describe('assessTrail', () => {
       );
     });
 
+    it("names the multi-Region key's replica in the bucket's Region", () => {
+      const replica = KEY_ARN.replace(':us-east-1:', ':eu-west-1:');
+      const input = withKeyInfo({
+        multiRegion: true,
+        multiRegionKeyType: 'PRIMARY',
+        primaryKeyArn: KEY_ARN,
+        replicaKeyArns: [replica],
+      });
+      const report = assessTrail({ ...input, bucketRegion: 'eu-west-1' });
+      expect(only(report, 'KMS_KEY_REGION_MISMATCH').message).toContain(
+        `use the multi-Region key's replica in eu-west-1, ${replica}`,
+      );
+    });
+
+    it('says when a multi-Region key has no replica in the bucket Region', () => {
+      const input = withKeyInfo({
+        multiRegion: true,
+        multiRegionKeyType: 'PRIMARY',
+        primaryKeyArn: KEY_ARN,
+        replicaKeyArns: [],
+      });
+      const report = assessTrail({ ...input, bucketRegion: 'eu-west-1' });
+      expect(only(report, 'KMS_KEY_REGION_MISMATCH').message).toContain(
+        'has no replica in eu-west-1: replicate it there (ReplicateKey)',
+      );
+    });
+
     it('stays undecided when the bucket Region is unknown', () => {
       const report = assessTrail(healthyTrail({ bucketRegion: undefined }));
       expect(report.keyRegionMatchesBucket).toBeUndefined();
@@ -219,6 +246,50 @@ describe('assessTrail', () => {
         isLogging: false,
         latestDeliveryError: 'KMS.DisabledException',
       });
+    });
+
+    it('judges by the latest attempt, not by an error an older attempt left behind', () => {
+      const recovered = assessTrail(
+        healthyTrail({
+          status: {
+            isLogging: true,
+            latestDeliveryError: 'KMS.NotFoundException',
+            latestDeliveryAttemptTime: '2024-05-01T10:05:00Z',
+            latestDeliveryAttemptSucceeded: '2024-05-01T10:05:00Z',
+          },
+        }),
+      );
+      expect(codes(recovered)).toEqual([]);
+      expect(recovered.delivery).toMatchObject({
+        latestDeliveryAttemptTime: '2024-05-01T10:05:00Z',
+        latestDeliveryAttemptSucceeded: '2024-05-01T10:05:00Z',
+      });
+
+      const failing = assessTrail(
+        healthyTrail({
+          status: {
+            isLogging: true,
+            latestDeliveryError: 'AccessDenied',
+            latestDeliveryAttemptTime: '2024-05-01T10:05:00Z',
+            latestDeliveryAttemptSucceeded: '2024-05-01T09:00:00Z',
+          },
+        }),
+      );
+      expect(only(failing, 'TRAIL_DELIVERY_FAILING').message).toBe(
+        `${TRAIL} fails to deliver log files to bucket "audit-logs" (us-east-1) encrypted with ${KEY}: "AccessDenied".`,
+      );
+
+      const neverDelivered = assessTrail(
+        healthyTrail({
+          status: {
+            isLogging: true,
+            latestDeliveryAttemptTime: '2024-05-01T10:05:00Z',
+          },
+        }),
+      );
+      expect(only(neverDelivered, 'TRAIL_DELIVERY_FAILING').message).toContain(
+        '(latest attempt 2024-05-01T10:05:00Z, latest success never)',
+      );
     });
 
     it('reports nothing about delivery when the status could not be read', () => {

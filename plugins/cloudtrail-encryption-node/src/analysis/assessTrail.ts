@@ -11,7 +11,7 @@ import {
 import { FINDING_CATALOGUE } from './catalogue';
 import { dedupePrincipals } from './candidates';
 import { evaluateKeyPolicy, PolicyDecision } from './evaluateKeyPolicy';
-import { parseArn } from './glob';
+import { parseArn } from '../policy/arn';
 import { principalsFromGrants } from './grants';
 import { isOpenToAnyPrincipal } from './openAccess';
 import {
@@ -50,7 +50,27 @@ function deliveryOf(status: TrailStatusInput | undefined): TrailDelivery {
   if (status.latestDeliveryTime) {
     delivery.latestDeliveryTime = status.latestDeliveryTime;
   }
+  if (status.latestDeliveryAttemptTime) {
+    delivery.latestDeliveryAttemptTime = status.latestDeliveryAttemptTime;
+  }
+  if (status.latestDeliveryAttemptSucceeded) {
+    delivery.latestDeliveryAttemptSucceeded =
+      status.latestDeliveryAttemptSucceeded;
+  }
   return delivery;
+}
+
+/**
+ * Whether the latest delivery attempt failed. GetTrailStatus keeps the
+ * error of an older failed attempt after later ones succeed, so with attempt
+ * times the verdict is "the latest attempt is later than the latest success";
+ * without them (older APIs, a partial read) an error means failing.
+ */
+export function latestDeliveryFailed(delivery: TrailDelivery): boolean {
+  const attempt = Date.parse(delivery.latestDeliveryAttemptTime ?? '');
+  if (Number.isNaN(attempt)) return !!delivery.latestDeliveryError?.trim();
+  const succeeded = Date.parse(delivery.latestDeliveryAttemptSucceeded ?? '');
+  return Number.isNaN(succeeded) || attempt > succeeded;
 }
 
 /** A stand-in for a key DescribeKey could not return, built from its ARN. */
@@ -91,9 +111,17 @@ function checkRegion(
   if (!input.bucketRegion || !key.region) return;
   report.keyRegionMatchesBucket = key.region === input.bucketRegion;
   if (report.keyRegionMatchesBucket) return;
-  const replicaHint = key.multiRegion
-    ? `; use the multi-Region key's replica in ${input.bucketRegion}`
-    : '';
+  const replica = key.replicaKeyArns
+    ?.concat(key.primaryKeyArn ?? [])
+    .find(arn => parseArn(arn)?.region === input.bucketRegion);
+  let replicaHint = '';
+  if (replica) {
+    replicaHint = `; use the multi-Region key's replica in ${input.bucketRegion}, ${replica}`;
+  } else if (key.multiRegion && key.replicaKeyArns) {
+    replicaHint = `; the multi-Region key has no replica in ${input.bucketRegion}: replicate it there (ReplicateKey) or create a key there`;
+  } else if (key.multiRegion) {
+    replicaHint = `; use the multi-Region key's replica in ${input.bucketRegion}`;
+  }
   add(
     'KMS_KEY_REGION_MISMATCH',
     `${trailName(input)}: ${keyName(key)} is not in the Region of bucket "${
@@ -332,12 +360,20 @@ function checkDelivery(
     add('TRAIL_NOT_LOGGING', `${trailName(input)} is not logging.`);
   }
   const error = delivery.latestDeliveryError?.trim();
-  if (error) {
+  if (latestDeliveryFailed(delivery)) {
     add(
       'TRAIL_DELIVERY_FAILING',
       `${trailName(input)} fails to deliver log files to ${bucketName(input)}${
         report.kmsKey ? ` encrypted with ${keyName(report.kmsKey)}` : ''
-      }: "${error}".`,
+      }${
+        error
+          ? `: "${error}"`
+          : ` (latest attempt ${
+              delivery.latestDeliveryAttemptTime
+            }, latest success ${
+              delivery.latestDeliveryAttemptSucceeded || 'never'
+            })`
+      }.`,
     );
   }
 }

@@ -3,7 +3,7 @@ import type {
   PolicyCondition,
   PrincipalVia,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
-import type { ParsedStatement } from './policyDocument';
+import type { ParsedStatement } from '../policy/document';
 import type { PrincipalIdentity } from './principals';
 import type { PrincipalFacts } from './requestContext';
 

@@ -1,6 +1,7 @@
 import type { PolicyCondition } from '@trailguard/plugin-cloudtrail-encryption-common';
-import { arnMatch, globMatch } from './glob';
-import type { ParsedCondition } from './policyDocument';
+import { parseConditionOperator } from '../policy/conditionOperators';
+import type { ParsedCondition } from '../policy/document';
+import { arnMatch, globMatch } from '../policy/wildcard';
 
 /**
  * A key the request is known to carry (with its values), known to lack, or
@@ -51,45 +52,18 @@ const exact: Matcher = (p, r) => p === r;
 const ignoreCase: Matcher = (p, r) => p.toLowerCase() === r.toLowerCase();
 const like: Matcher = (p, r) => globMatch(p, r);
 
-const EVALUATED: OperatorSpec[] = [
-  { name: 'StringEquals', negated: false, match: exact },
-  { name: 'StringNotEquals', negated: true, match: exact },
-  { name: 'StringEqualsIgnoreCase', negated: false, match: ignoreCase },
-  { name: 'StringNotEqualsIgnoreCase', negated: true, match: ignoreCase },
-  { name: 'StringLike', negated: false, match: like },
-  { name: 'StringNotLike', negated: true, match: like },
-  { name: 'ArnEquals', negated: false, match: arnMatch },
-  { name: 'ArnLike', negated: false, match: arnMatch },
-  { name: 'ArnNotEquals', negated: true, match: arnMatch },
-  { name: 'ArnNotLike', negated: true, match: arnMatch },
-  { name: 'Bool', negated: false, match: ignoreCase },
-];
-
 /**
- * Valid IAM operators for value types the scan never determines (numbers,
- * dates, IP addresses, binary). They are kept attached, not evaluated.
+ * How the scan compares the operators it evaluates: string, ARN and Bool
+ * families. The other valid IAM operators (numbers, dates, IP addresses,
+ * binary) are for values the scan never determines: they are kept attached,
+ * not evaluated.
  */
-const NOT_EVALUATED = [
-  'NumericEquals',
-  'NumericNotEquals',
-  'NumericLessThan',
-  'NumericLessThanEquals',
-  'NumericGreaterThan',
-  'NumericGreaterThanEquals',
-  'DateEquals',
-  'DateNotEquals',
-  'DateLessThan',
-  'DateLessThanEquals',
-  'DateGreaterThan',
-  'DateGreaterThanEquals',
-  'IpAddress',
-  'NotIpAddress',
-  'BinaryEquals',
-].map(name => ({ name, negated: name.includes('Not') }));
-
-const OPERATORS = new Map<string, OperatorSpec>(
-  [...EVALUATED, ...NOT_EVALUATED].map(spec => [spec.name.toLowerCase(), spec]),
-);
+function matcherFor(base: string): Matcher | undefined {
+  if (base.startsWith('Arn')) return arnMatch;
+  if (base === 'Bool' || base.endsWith('IgnoreCase')) return ignoreCase;
+  if (base.startsWith('String')) return base.endsWith('Like') ? like : exact;
+  return undefined;
+}
 
 interface ParsedOperator {
   spec: OperatorSpec | 'null';
@@ -98,26 +72,15 @@ interface ParsedOperator {
 }
 
 export function parseOperator(operator: string): ParsedOperator | undefined {
-  let rest = operator;
-  let set: ParsedOperator['set'];
-  const lower = rest.toLowerCase();
-  if (lower.startsWith('foranyvalue:')) {
-    set = 'any';
-    rest = rest.slice('ForAnyValue:'.length);
-  } else if (lower.startsWith('forallvalues:')) {
-    set = 'all';
-    rest = rest.slice('ForAllValues:'.length);
-  }
-  let ifExists = false;
-  if (rest.toLowerCase().endsWith('ifexists')) {
-    ifExists = true;
-    rest = rest.slice(0, -'IfExists'.length);
-  }
-  if (rest.toLowerCase() === 'null') {
-    return set || ifExists ? undefined : { spec: 'null', ifExists };
-  }
-  const spec = OPERATORS.get(rest.toLowerCase());
-  return spec ? { spec, set, ifExists } : undefined;
+  const parsed = parseConditionOperator(operator);
+  if (!parsed) return undefined;
+  const { base, negated, set, ifExists } = parsed;
+  if (base === 'Null') return { spec: 'null', ifExists };
+  return {
+    spec: { name: base, negated, match: matcherFor(base) },
+    set,
+    ifExists,
+  };
 }
 
 /** True when the operator is a negated one (`StringNotEquals`, `ArnNotLike`…). */
@@ -137,15 +100,6 @@ function evaluateNull(
   return hit ? 'true' : 'false';
 }
 
-const STRING_OPERATORS = new Set([
-  'StringEquals',
-  'StringNotEquals',
-  'StringEqualsIgnoreCase',
-  'StringNotEqualsIgnoreCase',
-  'StringLike',
-  'StringNotLike',
-]);
-
 /**
  * Decides a string condition on a partly known key only when every policy
  * value is one the request cannot match; anything else stays undecided.
@@ -155,7 +109,7 @@ function evaluatePartial(
   condition: ParsedCondition,
   value: PartialContextValue,
 ): Decision {
-  if (parsed.spec === 'null' || !STRING_OPERATORS.has(parsed.spec.name)) {
+  if (parsed.spec === 'null' || !parsed.spec.name.startsWith('String')) {
     return 'undecided';
   }
   if (condition.values.some(v => v.includes('${'))) return 'undecided';

@@ -7,7 +7,7 @@ import {
   viaFor,
 } from './candidates';
 import { evaluateConditions } from './conditions';
-import type { ParsedStatement } from './policyDocument';
+import type { ParsedStatement } from '../policy/document';
 import type { PrincipalIdentity } from './principals';
 import { decryptContext, KeyPolicyContext } from './requestContext';
 import { identitiesOf, writtenPrincipals } from './statementMatch';

@@ -11,7 +11,7 @@ import {
 import { candidatesFromAllow } from './allowStatements';
 import { addNotes, dedupePrincipals, toDecryptPrincipal } from './candidates';
 import { applyDeny } from './denyStatements';
-import { parsePolicy, ParsedStatement } from './policyDocument';
+import { parsePolicy, ParsedStatement } from '../policy/document';
 import {
   CLOUDTRAIL_SERVICE,
   cloudTrailServiceContext,

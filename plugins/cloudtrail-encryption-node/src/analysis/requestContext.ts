@@ -1,5 +1,6 @@
 import type { ContextValue, RequestContext } from './conditions';
-import { hasWildcard } from './glob';
+import { CLOUDTRAIL_SERVICE_PRINCIPAL } from '../policy/cloudTrailStatements';
+import { hasWildcard } from '../policy/wildcard';
 
 /** What the evaluation is about. */
 export interface KeyPolicyContext {
@@ -18,7 +19,8 @@ export interface KeyPolicyContext {
   organizationAccountIds?: string[];
 }
 
-export const CLOUDTRAIL_SERVICE = 'cloudtrail.amazonaws.com';
+/** CloudTrail's service principal (the same name in every partition). */
+export const CLOUDTRAIL_SERVICE = CLOUDTRAIL_SERVICE_PRINCIPAL;
 export const CLOUDTRAIL_CONTEXT_KEY = 'aws:cloudtrail:arn';
 
 const ENCRYPTION_CONTEXT_PREFIX = 'kms:encryptioncontext:';

@@ -1,4 +1,4 @@
-import { globMatch } from './glob';
+import { globMatch } from '../policy/wildcard';
 import {
   classifyAwsPrincipal,
   classifyFederatedPrincipal,
@@ -6,7 +6,7 @@ import {
   PrincipalIdentity,
   WILDCARD_IDENTITY,
 } from './principals';
-import type { ParsedStatement, PrincipalSpec } from './policyDocument';
+import type { ParsedStatement, PrincipalSpec } from '../policy/document';
 
 /** Action names are case-insensitive; `*` and `?` are wildcards. */
 export function actionApplies(

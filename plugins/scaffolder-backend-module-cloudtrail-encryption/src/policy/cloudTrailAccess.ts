@@ -4,10 +4,11 @@ import type {
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import {
   evaluateKeyPolicy,
+  parseArn,
+  trailOwnerAccountId,
   type PolicyDecision,
   type ReadableKeyPolicy,
 } from '@trailguard/plugin-cloudtrail-encryption-node';
-import { trailOwner } from './statements';
 
 /**
  * What a key policy lets CloudTrail do for each trail, decided by the same
@@ -42,7 +43,7 @@ export function evaluateForTrails(
   for (const trailArn of trailArns) {
     const evaluation = evaluateKeyPolicy(policy, {
       trailArn,
-      trailOwnerAccountId: trailOwner(trailArn),
+      trailOwnerAccountId: trailOwnerAccountId(trailArn),
       keyArn: key.keyArn,
       keyAccountId: key.keyAccountId,
     });
@@ -69,7 +70,13 @@ function toTrailAccess(
   };
 }
 
-const ROOT_ARN = /^arn:[^:]+:iam::(\d{12}):root$/;
+/** The account of an account-root ARN (`arn:<partition>:iam::<account>:root`). */
+function rootAccount(principal: string): string | undefined {
+  const arn = parseArn(principal);
+  return arn?.service === 'iam' && arn.resource === 'root'
+    ? arn.accountId
+    : undefined;
+}
 
 /**
  * Whether the key policy alone already lets `reader` decrypt the trail's log
@@ -81,7 +88,7 @@ export function readerCovered(
   reader: string,
   principals: DecryptPrincipal[],
 ): boolean {
-  const account = ROOT_ARN.exec(reader)?.[1];
+  const account = rootAccount(reader);
   return principals.some(p => {
     if (p.conditions.length > 0 || p.organizationId) return false;
     if (p.kind === 'any') return true;

@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import { evaluateKeyPolicy } from '@trailguard/plugin-cloudtrail-encryption-node';
 import { readerCovered } from './cloudTrailAccess';
-import { mergeCloudTrailStatements, MergeResult } from './mergeKeyPolicy';
+import {
+  mergeCloudTrailStatements,
+  MergeResult,
+  TRAILGUARD_SIDS,
+} from './mergeKeyPolicy';
 import { MAX_KEY_POLICY_BYTES, PolicyRejectedError } from './policyText';
-import { TRAILGUARD_SIDS } from './statements';
 
 const KEY_ACCOUNT = '111122223333';
 const KEY_ARN = `arn:aws:kms:us-east-1:${KEY_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;

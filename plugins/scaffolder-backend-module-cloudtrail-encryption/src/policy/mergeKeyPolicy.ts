@@ -1,4 +1,18 @@
 import {
+  CLOUDTRAIL_KEY_POLICY,
+  CLOUDTRAIL_SERVICE_PRINCIPAL,
+  cloudTrailDescribeStatement,
+  cloudTrailEncryptionContextPatterns,
+  cloudTrailEncryptStatement,
+  decryptStatement,
+  oneOrMany,
+  policyBytes,
+  serializePolicy,
+  stringValues,
+  type KeyPolicyStatement,
+  type PolicyJsonMap,
+} from '@trailguard/plugin-cloudtrail-encryption-node';
+import {
   evaluateForTrails,
   grantsCloudTrail,
   KeyRef,
@@ -10,27 +24,26 @@ import {
   assertWithinSizeLimit,
   parsePolicyText,
   PolicyRejectedError,
-  policyBytes,
-  serializePolicy,
+  unifiedDiff,
 } from './policyText';
-import {
-  asList,
-  CLOUDTRAIL_SERVICE,
-  CONTEXT_KEY,
-  DECRYPT_ACTIONS,
-  decryptStatement,
-  DESCRIBE_ACTION,
-  describeStatement,
-  ENCRYPT_ACTION,
-  encryptionContextPatterns,
-  encryptStatement,
-  JsonMap,
-  oneOrMany,
-  PolicyStatement,
-  SOURCE_ARN_KEY,
-  TRAILGUARD_SIDS,
-} from './statements';
-import { unifiedDiff } from './textDiff';
+
+type JsonMap = PolicyJsonMap;
+type PolicyStatement = KeyPolicyStatement;
+
+const {
+  sourceArnKey: SOURCE_ARN_KEY,
+  encryptionContextKey: CONTEXT_KEY,
+  encryptAction: ENCRYPT_ACTION,
+  describeAction: DESCRIBE_ACTION,
+  decryptActions: DECRYPT_ACTIONS,
+} = CLOUDTRAIL_KEY_POLICY;
+
+/** Sids of the statements ensure-policy adds; stable so a re-run finds and extends them. */
+export const TRAILGUARD_SIDS = {
+  encrypt: 'TrailGuardCloudTrailEncrypt',
+  describe: 'TrailGuardCloudTrailDescribe',
+  decrypt: 'TrailGuardDecryptLogFiles',
+} as const;
 
 export interface MergeOptions extends KeyRef {
   trailArns: string[];
@@ -72,7 +85,7 @@ function extendable(kind: Kind, s: PolicyStatement): boolean {
   const stringEquals = condition?.StringEquals as JsonMap | undefined;
   const stringLike = condition?.StringLike as JsonMap | undefined;
   const principal = s.Principal as JsonMap | undefined;
-  const isList = (v: unknown) => asList(v).length > 0;
+  const isList = (v: unknown) => stringValues(v).length > 0;
   const base =
     sameSet(keysOf(s), [
       'Sid',
@@ -87,14 +100,14 @@ function extendable(kind: Kind, s: PolicyStatement): boolean {
   if (!base || !condition) return false;
   const cloudTrailOnly =
     sameSet(keysOf(principal), ['Service']) &&
-    SAME(asList(principal!.Service), [CLOUDTRAIL_SERVICE]);
+    SAME(stringValues(principal!.Service), [CLOUDTRAIL_SERVICE_PRINCIPAL]);
   const sourceArnOnly =
     sameSet(keysOf(stringEquals), [SOURCE_ARN_KEY]) &&
     isList(stringEquals![SOURCE_ARN_KEY]);
   if (kind === 'encrypt') {
     return (
       cloudTrailOnly &&
-      SAME(asList(s.Action), [ENCRYPT_ACTION]) &&
+      SAME(stringValues(s.Action), [ENCRYPT_ACTION]) &&
       sameSet(keysOf(condition), ['StringEquals', 'StringLike']) &&
       sourceArnOnly &&
       sameSet(keysOf(stringLike), [CONTEXT_KEY]) &&
@@ -104,7 +117,7 @@ function extendable(kind: Kind, s: PolicyStatement): boolean {
   if (kind === 'describe') {
     return (
       cloudTrailOnly &&
-      SAME(asList(s.Action), [DESCRIBE_ACTION]) &&
+      SAME(stringValues(s.Action), [DESCRIBE_ACTION]) &&
       sameSet(keysOf(condition), ['StringEquals']) &&
       sourceArnOnly
     );
@@ -112,13 +125,13 @@ function extendable(kind: Kind, s: PolicyStatement): boolean {
   return (
     sameSet(keysOf(principal), ['AWS']) &&
     isList(principal!.AWS) &&
-    sameSet(asList(s.Action), DECRYPT_ACTIONS) &&
+    sameSet(stringValues(s.Action), [...DECRYPT_ACTIONS]) &&
     SAME(condition, { Null: { [CONTEXT_KEY]: 'false' } })
   );
 }
 
 const union = (existing: unknown, added: string[]) =>
-  oneOrMany([...new Set([...asList(existing), ...added])]);
+  oneOrMany([...new Set([...stringValues(existing), ...added])]);
 
 /** A copy of the TrailGuard statement with the new values added. */
 function extended(
@@ -139,7 +152,7 @@ function extended(
     const like = condition.StringLike as JsonMap;
     like[CONTEXT_KEY] = union(
       like[CONTEXT_KEY],
-      encryptionContextPatterns(values),
+      cloudTrailEncryptionContextPatterns({ trailArns: values }),
     );
   }
   return copy;
@@ -147,9 +160,13 @@ function extended(
 
 function fresh(kind: Kind, values: string[]): PolicyStatement {
   const sid = TRAILGUARD_SIDS[kind];
-  if (kind === 'encrypt') return encryptStatement(sid, values);
-  if (kind === 'describe') return describeStatement(sid, values);
-  return decryptStatement(sid, values);
+  if (kind === 'encrypt') {
+    return cloudTrailEncryptStatement({ sid, trailArns: values });
+  }
+  if (kind === 'describe') {
+    return cloudTrailDescribeStatement({ sid, trailArns: values });
+  }
+  return decryptStatement({ sid, readers: values });
 }
 
 function evaluate(
@@ -258,7 +275,7 @@ export function mergeCloudTrailStatements(
       .map(t => `${t.trailArn}: ${missingPermissions(t).join('; ')}`)
       .join(' | ');
     throw new PolicyRejectedError(
-      `even with the TrailGuard statements the key policy would not let ${CLOUDTRAIL_SERVICE} use the key (${why}); an explicit Deny or a condition prevents it, so fix the policy by hand`,
+      `even with the TrailGuard statements the key policy would not let ${CLOUDTRAIL_SERVICE_PRINCIPAL} use the key (${why}); an explicit Deny or a condition prevents it, so fix the policy by hand`,
     );
   }
   const readersLeft = missingReaders(after, options.readers);

@@ -1,22 +1,18 @@
 import {
+  consoleStyleCloudTrailKeyPolicy,
+  type AwsPartition,
+  type KeyPolicyDocument,
+} from '@trailguard/plugin-cloudtrail-encryption-node';
+import {
   evaluateForTrails,
   grantsCloudTrail,
   missingPermissions,
   readerCovered,
 } from './cloudTrailAccess';
 import { assertWithinSizeLimit, PolicyRejectedError } from './policyText';
-import {
-  adminStatement,
-  CONSOLE_SIDS,
-  decryptStatement,
-  describeStatement,
-  encryptStatement,
-  JsonMap,
-  PolicyStatement,
-} from './statements';
 
 export interface NewKeyPolicyOptions {
-  partition: string;
+  partition: AwsPartition;
   /** The account the key is created in. */
   accountId: string;
   region: string;
@@ -31,20 +27,16 @@ export interface NewKeyPolicyOptions {
  * key cannot be locked out), CloudTrail may encrypt for the given trails and
  * describe the key, and the readers may decrypt log files only.
  */
-export function buildNewKeyPolicy(options: NewKeyPolicyOptions): JsonMap {
-  const statements: PolicyStatement[] = [
-    adminStatement(options.partition, options.accountId),
-    encryptStatement(CONSOLE_SIDS.encrypt, options.trailArns),
-    describeStatement(CONSOLE_SIDS.describe, options.trailArns),
-  ];
-  if (options.readers.length > 0) {
-    statements.push(decryptStatement(CONSOLE_SIDS.decrypt, options.readers));
-  }
-  return {
-    Version: '2012-10-17',
-    Id: 'Key policy created by TrailGuard for CloudTrail',
-    Statement: statements,
-  };
+export function buildNewKeyPolicy(
+  options: NewKeyPolicyOptions,
+): KeyPolicyDocument {
+  return consoleStyleCloudTrailKeyPolicy({
+    partition: options.partition,
+    keyAccountId: options.accountId,
+    trailArns: options.trailArns,
+    readers: options.readers,
+    id: 'Key policy created by TrailGuard for CloudTrail',
+  });
 }
 
 const PLACEHOLDER_KEY_ID = '00000000-0000-0000-0000-000000000000';
@@ -72,7 +64,7 @@ export function isPlaceholderKeyArn(keyArn: string): boolean {
  * moment it exists is never created.
  */
 export function assertNewKeyPolicyGrants(
-  policy: JsonMap,
+  policy: KeyPolicyDocument,
   options: NewKeyPolicyOptions,
 ): string {
   const text = JSON.stringify(policy, null, 2);

@@ -1,7 +1,12 @@
-import type { Json, JsonMap, PolicyStatement } from './statements';
+import {
+  keyPolicySizeProblem,
+  parsePolicy,
+  type ParsedPolicy,
+  type PolicyJsonMap,
+} from '@trailguard/plugin-cloudtrail-encryption-node';
+import { structuredPatch } from 'diff';
 
-/** KMS's limit on a key policy document. */
-export const MAX_KEY_POLICY_BYTES = 32768;
+export { MAX_KEY_POLICY_BYTES } from '@trailguard/plugin-cloudtrail-encryption-node';
 
 export class PolicyRejectedError extends Error {
   constructor(message: string) {
@@ -10,92 +15,76 @@ export class PolicyRejectedError extends Error {
   }
 }
 
-export interface ParsedPolicyText {
-  document: JsonMap;
+export interface StoredPolicy {
+  document: PolicyJsonMap;
   /** The statements, whether the policy wrote Statement as one object or a list. */
-  statements: PolicyStatement[];
-  statementWasObject: boolean;
+  statements: PolicyJsonMap[];
   /** Whether the stored text was indented (kept that way when it is rewritten). */
   indented: boolean;
 }
 
-function isMap(value: unknown): value is JsonMap {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
- * Parses a stored key policy without losing anything on the way back out.
- * JSON.parse turns `1.0` or `12345678901234567890` into numbers that print
- * differently, and IAM compares condition values as text, so such a policy
- * is refused rather than silently rewritten.
+ * Reads a stored key policy that is about to be rewritten, with the
+ * toolkit's checks for a policy KMS is sent: a policy that cannot be read
+ * exactly, or that KMS would refuse, is refused before anything is written.
  */
-export function parsePolicyText(text: string): ParsedPolicyText {
-  const lossy: string[] = [];
-  let document: unknown;
-  try {
-    document = JSON.parse(text, function reviver(
-      this: unknown,
-      _key: string,
-      value: unknown,
-      context?: { source?: string },
-    ) {
-      if (
-        typeof value === 'number' &&
-        context?.source !== undefined &&
-        String(value) !== context.source
-      ) {
-        lossy.push(context.source);
-      }
-      return value;
-    } as (key: string, value: unknown) => unknown);
-  } catch (error) {
+export function parsePolicyText(text: string): StoredPolicy {
+  const result = parsePolicy(text, { forPutKeyPolicy: true });
+  if (!result.ok) {
+    // Document-level reasons already name the key policy; a statement-level
+    // one ("Statement[2].Effect …") is put in context.
     throw new PolicyRejectedError(
-      `the key policy is not valid JSON (${(error as Error).message})`,
+      result.reason.startsWith('the key policy')
+        ? result.reason
+        : `the key policy cannot be evaluated: ${result.reason}`,
     );
   }
-  if (lossy.length > 0) {
-    throw new PolicyRejectedError(
-      `the key policy contains numbers that would be rewritten differently (${lossy
-        .slice(0, 3)
-        .join(', ')}); write them as strings first`,
-    );
-  }
-  if (!isMap(document)) {
-    throw new PolicyRejectedError('the key policy is not a JSON object');
-  }
-  const raw = document.Statement;
-  let statements: PolicyStatement[];
-  if (Array.isArray(raw) && raw.every(isMap)) statements = raw as JsonMap[];
-  else if (isMap(raw)) statements = [raw];
-  else {
-    throw new PolicyRejectedError(
-      'the key policy has no Statement object or list of objects',
-    );
-  }
+  const policy: ParsedPolicy = result.policy;
   return {
-    document,
-    statements,
-    statementWasObject: isMap(raw),
-    indented: text.includes('\n'),
+    document: policy.document as PolicyJsonMap,
+    statements: policy.rawStatements as PolicyJsonMap[],
+    indented: policy.text?.indented ?? false,
   };
-}
-
-export function serializePolicy(document: Json, indented: boolean): string {
-  return indented
-    ? JSON.stringify(document, null, 2)
-    : JSON.stringify(document);
-}
-
-export function policyBytes(text: string): number {
-  return Buffer.byteLength(text, 'utf8');
 }
 
 /** Refuses (before any write) a policy KMS would reject for its size. */
 export function assertWithinSizeLimit(text: string): void {
-  const bytes = policyBytes(text);
-  if (bytes > MAX_KEY_POLICY_BYTES) {
+  const problem = keyPolicySizeProblem(text);
+  if (problem) {
     throw new PolicyRejectedError(
-      `the resulting key policy would be ${bytes} bytes, over the KMS limit of ${MAX_KEY_POLICY_BYTES} bytes; remove unused statements or principals from the key policy first`,
+      `the resulting key policy would be ${problem}; remove unused statements or principals from the key policy first`,
     );
   }
+}
+
+/**
+ * `--- before` / `+++ after` / `@@ -l,s +l,s @@` hunks with `context` lines
+ * around each change, for showing a key-policy change in a dry run; '' when
+ * the texts are equal.
+ */
+export function unifiedDiff(
+  before: string,
+  after: string,
+  labels: { before: string; after: string },
+  context = 3,
+): string {
+  if (before === after) return '';
+  // Both end in a newline, so the diff carries no "No newline" markers.
+  const patch = structuredPatch(
+    labels.before,
+    labels.after,
+    `${before}\n`,
+    `${after}\n`,
+    undefined,
+    undefined,
+    { context },
+  );
+  const out = [`--- ${labels.before}`, `+++ ${labels.after}`];
+  for (const hunk of patch.hunks) {
+    out.push(
+      `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`,
+      ...hunk.lines,
+    );
+  }
+  return out.join('\n');
 }

@@ -89,7 +89,7 @@ describe('KMS key display', () => {
     };
     expect(kmsKeyLabel(key)).toBe('abcd-1234');
     expect(kmsConsoleUrl(key)).toBe(
-      'https://console.aws.amazon.com/kms/home?region=eu-west-1#/kms/keys/abcd-1234',
+      'https://eu-west-1.console.aws.amazon.com/kms/home?region=eu-west-1#/kms/keys/abcd-1234',
     );
     expect(
       kmsConsoleUrl({

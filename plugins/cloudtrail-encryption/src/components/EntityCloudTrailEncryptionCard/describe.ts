@@ -1,26 +1,23 @@
-import type {
-  DecryptPrincipal,
-  KmsKeyInfo,
-  PolicyCondition,
+import {
+  consoleLinks,
+  parseArn,
+  type DecryptPrincipal,
+  type KmsKeyInfo,
+  type PolicyCondition,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 
 /** Last path segment of an IAM resource, so `role/path/Auditor` reads `Auditor`. */
 function iamName(arn: string, resourceType: 'role' | 'user'): string {
-  const marker = `:${resourceType}/`;
-  const index = arn.indexOf(marker);
-  if (index === -1) return arn;
-  return (
-    arn
-      .slice(index + marker.length)
-      .split('/')
-      .pop() || arn
-  );
+  const [type, ...path] = parseArn(arn)?.resource.split('/') ?? [];
+  return (type === resourceType && path.pop()) || arn;
 }
 
 /** Roles assumed through STS appear as `assumed-role/Role/session`. */
 function roleName(arn: string): string {
-  const assumed = arn.match(/:assumed-role\/([^/]+)\/(.+)$/);
-  if (assumed) return `${assumed[1]} (session ${assumed[2]})`;
+  const [type, role, ...session] = parseArn(arn)?.resource.split('/') ?? [];
+  if (type === 'assumed-role' && role && session.length > 0) {
+    return `${role} (session ${session.join('/')})`;
+  }
   return iamName(arn, 'role');
 }
 
@@ -97,11 +94,17 @@ export function kmsKeyLabel(key: KmsKeyInfo): string {
   return key.aliases?.[0] ?? kmsKeyId(key) ?? key.arn;
 }
 
+/**
+ * The key's page in the KMS console of its own partition and Region; a key
+ * known by an alias ARN links through its key id when the report has it.
+ */
 export function kmsConsoleUrl(key: KmsKeyInfo): string | undefined {
-  const id = kmsKeyId(key);
-  if (!id || !key.region) return undefined;
-  const region = encodeURIComponent(key.region);
-  return `https://console.aws.amazon.com/kms/home?region=${region}#/kms/keys/${encodeURIComponent(
-    id,
-  )}`;
+  const direct = consoleLinks.key(key.arn);
+  if (direct || !key.keyId) return direct;
+  const arn = parseArn(key.arn);
+  return arn
+    ? consoleLinks.key(
+        `arn:${arn.partition}:kms:${arn.region}:${arn.accountId}:key/${key.keyId}`,
+      )
+    : undefined;
 }

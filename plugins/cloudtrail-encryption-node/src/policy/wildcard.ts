@@ -1,6 +1,4 @@
-import { parseArn } from '../arn';
-
-export { parseArn, type ParsedArn } from '../arn';
+import { parseArn } from './arn';
 
 /**
  * Wildcard matching as IAM does it: `*` matches any run of characters

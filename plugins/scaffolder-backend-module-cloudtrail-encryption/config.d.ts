@@ -18,6 +18,19 @@ export interface Config {
        * @visibility secret
        */
       externalId?: string;
+      /**
+       * Let remediation grant decrypt to principals outside the estate and
+       * its trusted accounts (cloudtrailEncryption.trustedAccountIds).
+       * Default false: such readers are refused before any AWS write.
+       */
+      allowOutsideReaders?: boolean;
+      /**
+       * Tag key that marks a customer managed key as editable by remediation
+       * although no trail of the account uses it yet. Keys a trail uses are
+       * always editable; AWS managed keys never are.
+       * Default `trailguard:cloudtrail-logs`.
+       */
+      editableKeyTag?: string;
     };
   };
 }

@@ -8,6 +8,7 @@ import {
   startDemoSandbox,
   stopSandbox,
   writeCalls,
+  sandboxScope,
 } from './__testUtils__/sandbox';
 import { createCreateCloudTrailKeyAction } from './actions/createCloudTrailKey';
 import { createEnableSseKmsAction } from './actions/enableSseKms';
@@ -79,6 +80,7 @@ describe('remediation actions reject bad input with a clear message and write no
     const action = createCreateCloudTrailKeyAction({
       config: sandboxConfig(sandbox),
       access: allowingAccess(),
+      scope: sandboxScope(sandbox),
     });
     sandbox.resetCounters();
     await fc.assert(
@@ -121,6 +123,7 @@ describe('remediation actions reject bad input with a clear message and write no
     const action = createEnsureCloudTrailKeyPolicyAction({
       config: sandboxConfig(sandbox),
       access: allowingAccess(),
+      scope: sandboxScope(sandbox),
     });
     sandbox.resetCounters();
     await fc.assert(
@@ -157,6 +160,7 @@ describe('remediation actions reject bad input with a clear message and write no
     const action = createEnableSseKmsAction({
       config: sandboxConfig(sandbox),
       access: allowingAccess(),
+      scope: sandboxScope(sandbox),
     });
     sandbox.resetCounters();
     await fc.assert(

@@ -13,10 +13,23 @@ export {
   type RemediationSettings,
 } from './aws/RemediationAws';
 export { RemediationError } from './aws/errors';
+export * from './schemas';
+export {
+  RemediationScope,
+  readScopeSettings,
+  DEFAULT_EDITABLE_KEY_TAG,
+  type ScopeSettings,
+  type ScopeRequest,
+} from './scope';
+export {
+  TrailGuardBackendClient,
+  type EstateDirectory,
+  type EstateScope,
+} from './estate';
 export {
   mergeCloudTrailStatements,
   type MergeOptions,
   type MergeResult,
 } from './policy/mergeKeyPolicy';
 export { buildNewKeyPolicy } from './policy/newKeyPolicy';
-export { TRAILGUARD_SIDS } from './policy/statements';
+export { TRAILGUARD_SIDS } from './policy/mergeKeyPolicy';

@@ -167,11 +167,15 @@ describe('scaffolder module', () => {
 
   const action = (id: string) => actions.find(a => a.id === id)!;
 
-  it('registers the four actions, each with examples and dry-run support', () => {
+  it('registers the actions of the contract, each with examples and dry-run support', () => {
     expect(actions.map(a => a.id).sort()).toEqual([
       'aws:cloudtrail:enable-sse-kms',
       'aws:kms:create-cloudtrail-key',
       'aws:kms:ensure-cloudtrail-key-policy',
+      'aws:kms:narrow-cloudtrail-decrypt',
+      'aws:kms:replicate-cloudtrail-key',
+      'aws:kms:restore-cloudtrail-key',
+      'cloudtrail-encryption:check-request',
       'cloudtrail-encryption:rescan',
     ]);
     for (const a of actions) {

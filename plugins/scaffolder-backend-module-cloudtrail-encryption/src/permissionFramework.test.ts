@@ -35,6 +35,7 @@ import {
   DEMO,
   outputsOf,
   sandboxConfigData,
+  sandboxEstate,
   startDemoSandbox,
   stopSandbox,
 } from './__testUtils__/sandbox';
@@ -69,17 +70,38 @@ const hasAccountId = createPermissionRule<
     params.accountIds.includes(resource.accountId),
   toQuery: () => undefined as never,
 });
+let currentSandbox: Sandbox | undefined;
+
 const accountsPlugin = createBackendPlugin({
   pluginId: 'cloudtrail-encryption',
   register(reg) {
     reg.registerInit({
-      deps: { registry: coreServices.permissionsRegistry },
-      async init({ registry }) {
+      deps: {
+        registry: coreServices.permissionsRegistry,
+        http: coreServices.httpRouter,
+      },
+      async init({ registry, http }) {
         registry.addResourceType({
           resourceRef: accountRef,
           permissions: cloudTrailEncryptionPermissions,
           rules: [hasAccountId],
           getResources: async refs => refs.map(accountId => ({ accountId })),
+        });
+        // The estate and reports the remediation actions check their scope with.
+        http.use(async (req, res, next) => {
+          const estate = sandboxEstate(currentSandbox!);
+          const credentials = mockCredentials.user(OWNER);
+          if (req.path === '/remediation/scope') {
+            const ids = ([] as string[]).concat(req.query.accountId as any);
+            res.json(await estate.scope(ids, credentials));
+            return;
+          }
+          const report = /^\/accounts\/(\d{12})$/.exec(req.path);
+          if (report) {
+            res.json(await estate.report(report[1], credentials));
+            return;
+          }
+          next();
         });
       },
     });
@@ -153,6 +175,7 @@ describe('authorization through the permission framework', () => {
 
   beforeAll(async () => {
     sandbox = await startDemoSandbox();
+    currentSandbox = sandbox;
     backend = await startTestBackend({
       extensionPoints: [
         [

@@ -1,35 +1,29 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
 import type { Sandbox } from '@trailguard/aws-sandbox';
-import type { AccountReport } from '@trailguard/plugin-cloudtrail-encryption-common';
 import { validate } from 'jsonschema';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import {
+  allowingServices,
   DEMO,
-  sandboxConfig,
   startDemoSandbox,
   stopSandbox,
   writeCalls,
-  allowingServices,
 } from './__testUtils__/sandbox';
-import {
-  parameterProperties,
-  runTemplate,
-  TemplateDocument,
-  withDefaults,
-} from './__testUtils__/templateRunner';
+import { startScaffolderBackend } from './__testUtils__/scaffolderBackend';
 import { createRemediationActions } from './actions';
+import { KEY_MODES } from './schemas';
 
-jest.setTimeout(30_000);
+jest.setTimeout(120_000);
 
 const TEMPLATE_PATH = resolve(
   __dirname,
   '../../../templates/cloudtrail-sse-kms/template.yaml',
 );
-const template: TemplateDocument & Record<string, any> = parse(
+/** Read when the tests start: the template is edited alongside this module. */
+const template: Entity & { spec: Record<string, any> } = parse(
   readFileSync(TEMPLATE_PATH, 'utf8'),
 );
 
@@ -46,11 +40,40 @@ const CARD_FORM_DATA_FIELDS = [
   'keyMode',
 ];
 
+/** Property schemas of every page, including those of dependency branches. */
+function parameterProperties(): Map<string, any> {
+  const properties = new Map<string, any>();
+  const visit = (schema: Record<string, any>) => {
+    for (const [name, property] of Object.entries(schema.properties ?? {})) {
+      if (!properties.has(name) || (property as any).type) {
+        properties.set(name, property);
+      }
+    }
+    for (const dependency of Object.values(schema.dependencies ?? {})) {
+      for (const branch of (dependency as any).oneOf ?? []) visit(branch);
+    }
+  };
+  template.spec.parameters.forEach(visit);
+  return properties;
+}
+
+/** The form's defaults for fields the prefilled data leaves out. */
+function withDefaults(formData: Record<string, unknown>) {
+  const values = { ...formData };
+  for (const [name, property] of parameterProperties()) {
+    if (values[name] === undefined && property.default !== undefined) {
+      values[name] = property.default;
+    }
+  }
+  return values;
+}
+
 function cardFormData(
   entity: string,
   trail: { accountId: string; trailArn: string },
   bucket: string,
   key?: string,
+  keyMode = key ? 'existing' : 'create',
 ) {
   const name = trail.trailArn.split('/').pop()!;
   return {
@@ -61,9 +84,8 @@ function cardFormData(
     trailRegion: 'us-east-1',
     bucketName: bucket,
     bucketRegion: 'us-east-1',
-    ...(key
-      ? { existingKeyArn: key, keyMode: 'existing' }
-      : { keyMode: 'create' }),
+    keyMode,
+    ...(key ? { existingKeyArn: key } : {}),
   };
 }
 
@@ -72,38 +94,27 @@ describe('templates/cloudtrail-sse-kms', () => {
     expect(template).toMatchObject({
       apiVersion: 'scaffolder.backstage.io/v1beta3',
       kind: 'Template',
-      metadata: {
-        name: 'cloudtrail-sse-kms',
-        title: 'Encrypt CloudTrail logs with SSE-KMS',
-      },
+      metadata: { name: 'cloudtrail-sse-kms' },
       spec: { owner: 'group:platform-team', type: 'remediation' },
     });
   });
 
-  it("names its parameters exactly as the card's formData, plus the key options", () => {
-    const names = [...parameterProperties(template).keys()].sort();
-    expect(names).toEqual(
-      [
-        ...CARD_FORM_DATA_FIELDS,
-        'keyAlias',
-        'multiRegionKey',
-        'readers',
-      ].sort(),
-    );
-    const picker = parameterProperties(template).get('accountEntity');
+  it("names its parameters as the card's formData, and offers every key mode of the actions", () => {
+    const names = [...parameterProperties().keys()];
+    expect(names).toEqual(expect.arrayContaining(CARD_FORM_DATA_FIELDS));
+    const picker = parameterProperties().get('accountEntity');
     expect(picker['ui:field']).toBe('EntityPicker');
     expect(picker['ui:options'].catalogFilter).toEqual({
       kind: 'Resource',
       'spec.type': 'cloud-account',
     });
-    expect(parameterProperties(template).get('keyMode').enum).toEqual([
-      'create',
-      'existing',
-    ]);
+    expect([...parameterProperties().get('keyMode').enum].sort()).toEqual(
+      [...KEY_MODES].sort(),
+    );
   });
 
   it('accepts what the card prefills', () => {
-    const properties = parameterProperties(template);
+    const properties = parameterProperties();
     const data = cardFormData(
       'aws-checkout-staging',
       DEMO.checkout,
@@ -115,20 +126,20 @@ describe('templates/cloudtrail-sse-kms', () => {
       expect({
         name,
         errors: validate(value, schema).errors.map(String),
-      }).toEqual({
-        name,
-        errors: [],
-      });
+      }).toEqual({ name, errors: [] });
     }
   });
 
-  it('uses only actions of this module, with inputs they declare', () => {
+  it('starts with check-request and uses only actions of this module, with inputs they declare', () => {
     const actions = createRemediationActions({
       config: mockServices.rootConfig(),
       auth: mockServices.auth(),
       ...allowingServices(),
       discovery: mockServices.discovery(),
     });
+    expect(template.spec.steps[0].action).toBe(
+      'cloudtrail-encryption:check-request',
+    );
     for (const step of template.spec.steps) {
       const action = actions.find(a => a.id === step.action);
       expect(action).toBeDefined();
@@ -140,11 +151,7 @@ describe('templates/cloudtrail-sse-kms', () => {
           step: step.id,
           key,
           declared: declared.includes(key),
-        }).toEqual({
-          step: step.id,
-          key,
-          declared: true,
-        });
+        }).toEqual({ step: step.id, key, declared: true });
       }
     }
     expect(template.spec.output).toMatchObject({
@@ -152,43 +159,17 @@ describe('templates/cloudtrail-sse-kms', () => {
     });
   });
 
-  describe('run against the sandbox', () => {
+  describe('run by the real scaffolder against the TrailGuard backend and the sandbox', () => {
     let sandbox: Sandbox;
-    let backend: Server;
-    let baseUrl: string;
+    let tg: Awaited<ReturnType<typeof startScaffolderBackend>>;
 
     beforeAll(async () => {
       sandbox = await startDemoSandbox();
-      // Stands in for the TrailGuard backend's rescan route.
-      backend = createServer((req, res) => {
-        const accountId = /accounts\/(\d{12})\/rescan/.exec(req.url ?? '')?.[1];
-        // public-web's key lets anyone decrypt; nothing the template does
-        // removes that, so its rescan keeps the critical finding.
-        const open = accountId === DEMO.publicWeb.accountId;
-        const report: Partial<AccountReport> = {
-          accountId,
-          status: open ? 'non-compliant' : 'compliant',
-          scanStatus: 'ok',
-          trails: [],
-          findings: open
-            ? [
-                {
-                  code: 'DECRYPT_OPEN_TO_ANY_PRINCIPAL',
-                  severity: 'critical',
-                  message: '',
-                  remediation: '',
-                },
-              ]
-            : [],
-        };
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify(report));
-      });
-      await new Promise<void>(r => backend.listen(0, '127.0.0.1', r));
-      baseUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}`;
+      tg = await startScaffolderBackend({ sandbox, templates: [template] });
+      await tg.fullScan();
     });
     afterAll(async () => {
-      await new Promise(r => backend?.close(r));
+      await tg?.backend.stop();
       await stopSandbox(sandbox);
     });
     beforeEach(() => {
@@ -196,106 +177,93 @@ describe('templates/cloudtrail-sse-kms', () => {
       sandbox.resetCounters();
     });
 
-    const actions = () =>
-      createRemediationActions({
-        config: sandboxConfig(sandbox),
-        auth: mockServices.auth(),
-        ...allowingServices(),
-        ...allowingServices(),
-        discovery: mockServices.discovery.mock({
-          getBaseUrl: async () => baseUrl,
-        }),
-      });
+    const confirmed = (values: Record<string, unknown>) => ({
+      ...withDefaults(values),
+      confirmPlannedChanges: true,
+    });
+    const run = (values: Record<string, unknown>) =>
+      tg.runTask('template:default/cloudtrail-sse-kms', confirmed(values));
+    const logOf = (r: { events: Array<{ body: any }> }) =>
+      r.events
+        .map(e => e.body?.message)
+        .filter(Boolean)
+        .join('\n');
+    const dryRunLog = (body: any) =>
+      (body.log as Array<{ body: any }>)
+        .map(l => l.body.message ?? '')
+        .join('\n');
 
     const marketing = () =>
-      withDefaults(
-        template,
-        cardFormData(
-          'aws-marketing-sandbox',
-          DEMO.marketing,
-          'marketing-sandbox-cloudtrail-100000000002',
-        ),
+      cardFormData(
+        'aws-marketing-sandbox',
+        DEMO.marketing,
+        'marketing-sandbox-cloudtrail-100000000002',
       );
     const checkout = () =>
-      withDefaults(
-        template,
-        cardFormData(
-          'aws-checkout-staging',
-          DEMO.checkout,
-          'checkout-staging-cloudtrail-100000000006',
-          DEMO.checkout.keyArn,
-        ),
+      cardFormData(
+        'aws-checkout-staging',
+        DEMO.checkout,
+        'checkout-staging-cloudtrail-100000000006',
+        DEMO.checkout.keyArn,
       );
 
     it('dry run, new key: every step checks, nothing is written', async () => {
-      const run = await runTemplate(template, actions(), marketing(), {
-        dryRun: true,
-      });
-      expect(run.ran).toEqual(['create-key', 'enable-sse-kms', 'rescan']);
-      expect(run.steps.rescan.output.status).toBe('dry-run');
+      const res = await tg.dryRun(template, confirmed(marketing()));
+      expect(res.status).toBe(200);
+      const log = dryRunLog(res.body);
+      expect(log).toContain('Dry run: would create a key in 100000000002');
+      expect(log).toContain('Dry run: checks passed; would call UpdateTrail');
+      expect(log).toContain('Dry run: would rescan account 100000000002');
       expect(writeCalls(sandbox)).toEqual({});
-      expect(run.output.links).toEqual([
-        {
-          title: 'Back to the account',
-          icon: 'catalog',
-          entityRef: 'resource:default/aws-marketing-sandbox',
-        },
-      ]);
     });
 
     it('dry run, existing key: the policy fix is previewed and the switch checked against it', async () => {
-      const run = await runTemplate(template, actions(), checkout(), {
-        dryRun: true,
-      });
-      expect(run.ran).toEqual(['ensure-policy', 'enable-sse-kms', 'rescan']);
-      expect(run.steps['ensure-policy'].output.changed).toBe(true);
+      const res = await tg.dryRun(template, confirmed(checkout()));
+      expect(res.status).toBe(200);
+      const log = dryRunLog(res.body);
+      expect(log).toContain(
+        `Dry run: would add to the key policy of ${DEMO.checkout.keyArn}: TrailGuardCloudTrailEncrypt`,
+      );
       expect(writeCalls(sandbox)).toEqual({});
     });
 
-    it('dry run refuses a bucket Region that does not match the bucket', async () => {
-      await expect(
-        runTemplate(
-          template,
-          actions(),
-          { ...marketing(), bucketRegion: 'eu-west-1' },
-          { dryRun: true },
-        ),
-      ).rejects.toThrow(/set bucketRegion to us-east-1/);
-      expect(writeCalls(sandbox)).toEqual({});
-    });
-
-    it('real run, new key: marketing-trail ends up on SSE-KMS', async () => {
-      const run = await runTemplate(
+    it("takes the bucket Region from the report, not from the link's bucketRegion", async () => {
+      const res = await tg.dryRun(
         template,
-        actions(),
-        { ...marketing(), keyAlias: 'marketing-cloudtrail' },
-        { dryRun: false },
+        confirmed({ ...marketing(), bucketRegion: 'eu-west-1' }),
       );
-      const keyArn = run.steps['create-key'].output.keyArn;
-      expect(sandbox.state.trails.get(DEMO.marketing.trailArn)!.kmsKeyArn).toBe(
-        keyArn,
+      expect(res.status).toBe(200);
+      expect(dryRunLog(res.body)).toContain(
+        'Dry run: would create a key in 100000000002 us-east-1',
       );
-      expect(run.output.text[0].content).toContain(
-        `**Key:** \`${keyArn}\` (previously \`SSE-S3\`)`,
+      expect(writeCalls(sandbox)).toEqual({});
+    });
+
+    it('real run, new key: marketing-trail ends up on SSE-KMS and the account is fixed', async () => {
+      const result = await run({
+        ...marketing(),
+        keyAlias: 'marketing-cloudtrail',
+      });
+      const log = logOf(result);
+      expect({ status: result.status, log }).toEqual({
+        status: 'completed',
+        log: expect.stringContaining('Account 100000000002 is fixed'),
+      });
+      const keyArn = sandbox.state.trails.get(DEMO.marketing.trailArn)!
+        .kmsKeyArn!;
+      expect(keyArn).toMatch(/^arn:aws:kms:us-east-1:100000000002:key\//);
+      expect(log).toContain(
+        `${DEMO.marketing.trailArn} now encrypts its log files with ${keyArn} (was SSE-S3)`,
       );
-      expect(run.output.text[0].content).toContain(
-        '**Account status after the rescan:** compliant',
-      );
-      expect(run.output.text[0].content).toContain(
-        '**Outcome:** fixed: no critical or high finding remains',
-      );
-      expect(run.steps.rescan.output.fixed).toBe(true);
-      expect(run.output.text[0].content).toContain('**Findings left:** none');
     });
 
     it.each([
       ['legacy-billing', DEMO.legacyBilling, 'Disabled'],
       ['retired-analytics', DEMO.retired, 'PendingDeletion'],
     ])(
-      'real run, existing %s key: refused in one line before anything changes',
+      'real run, "existing" on the %s key: refused in one line before anything changes',
       async (name, account, state) => {
-        const data = withDefaults(
-          template,
+        const result = await run(
           cardFormData(
             `aws-${name}`,
             account,
@@ -303,20 +271,17 @@ describe('templates/cloudtrail-sse-kms', () => {
             account.keyArn,
           ),
         );
-        const error = await runTemplate(template, actions(), data, {
-          dryRun: false,
-        }).catch(e => e);
-        expect(error.message).toBe(
+        expect(result.status).toBe('failed');
+        expect(logOf(result)).toContain(
           `${account.keyArn} is ${state}, and CloudTrail only uses Enabled keys; nothing was changed. Enable the key first, or run the template again with "Create a new key".`,
         );
-        expect(error.stack).toBe(`RemediationError: ${error.message}`);
+        expect(logOf(result)).not.toMatch(/\n\s+at /);
         expect(writeCalls(sandbox)).toEqual({});
       },
     );
 
     it('real run, existing key open to anyone: fails at the rescan, never green', async () => {
-      const publicWeb = withDefaults(
-        template,
+      const result = await run(
         cardFormData(
           'aws-public-web',
           DEMO.publicWeb,
@@ -324,28 +289,61 @@ describe('templates/cloudtrail-sse-kms', () => {
           DEMO.publicWeb.keyArn,
         ),
       );
-      await expect(
-        runTemplate(template, actions(), publicWeb, { dryRun: false }),
-      ).rejects.toThrow(
+      expect(result.status).toBe('failed');
+      expect(logOf(result)).toContain(
         'Account 100000000008 is still non-compliant after remediation: DECRYPT_OPEN_TO_ANY_PRINCIPAL (critical) remain',
       );
       expect(writeCalls(sandbox)).toEqual({});
     });
 
-    it('real run, existing key: checkout-staging gets the encrypt statement and keeps its key', async () => {
-      const run = await runTemplate(template, actions(), checkout(), {
-        dryRun: false,
-      });
-      expect(
-        run.steps['ensure-policy'].output.addedStatements.map(
-          (s: any) => s.Sid,
+    it('real run, narrow-decrypt on the key open to anyone: the account is fixed', async () => {
+      const result = await run(
+        cardFormData(
+          'aws-public-web',
+          DEMO.publicWeb,
+          'public-web-cloudtrail-100000000008',
+          DEMO.publicWeb.keyArn,
+          'narrow-decrypt',
         ),
-      ).toEqual(['TrailGuardCloudTrailEncrypt']);
-      expect(run.steps['enable-sse-kms'].output).toMatchObject({
-        changed: false,
-        kmsKeyId: DEMO.checkout.keyArn,
+      );
+      expect({ status: result.status, log: logOf(result) }).toEqual({
+        status: 'completed',
+        log: expect.stringContaining('Account 100000000008 is fixed'),
       });
       expect(writeCalls(sandbox)).toEqual({ 'kms:PutKeyPolicy': 1 });
+    });
+
+    it('real run, existing key: checkout-staging gets the encrypt statement and keeps its key', async () => {
+      const result = await run(checkout());
+      expect({ status: result.status, log: logOf(result) }).toEqual({
+        status: 'completed',
+        log: expect.stringContaining(
+          `Updated the key policy of ${DEMO.checkout.keyArn}: TrailGuardCloudTrailEncrypt`,
+        ),
+      });
+      expect(logOf(result)).toContain(
+        `${DEMO.checkout.trailArn} already uses ${DEMO.checkout.keyArn}`,
+      );
+      expect(writeCalls(sandbox)).toEqual({ 'kms:PutKeyPolicy': 1 });
+    });
+
+    it('real run, replicate: data-lake moves to a replica of its key in the bucket Region', async () => {
+      const result = await run(
+        cardFormData(
+          'aws-data-lake',
+          DEMO.dataLake,
+          'data-lake-cloudtrail-100000000003',
+          DEMO.dataLake.keyArn,
+          'replicate',
+        ),
+      );
+      expect({ status: result.status, log: logOf(result) }).toEqual({
+        status: 'completed',
+        log: expect.stringContaining('Account 100000000003 is fixed'),
+      });
+      expect(sandbox.state.trails.get(DEMO.dataLake.trailArn)!.kmsKeyArn).toBe(
+        DEMO.dataLake.keyArn.replace(':eu-west-1:', ':us-east-1:'),
+      );
     });
   });
 });

@@ -1,4 +1,11 @@
 import { InputError } from '@backstage/errors';
+import {
+  accountRootArn,
+  parseArn,
+  partitionOf,
+  type AwsPartition,
+  type ParsedArn,
+} from '@trailguard/plugin-cloudtrail-encryption-node';
 
 /**
  * Input checks shared by the actions. The zod schemas carry the same
@@ -122,7 +129,7 @@ export function trailArnsFrom(input: {
 }
 
 /** Readers as given, checked; account ids become root ARNs as KMS stores them. */
-export function readersFrom(value: unknown, partition: string): string[] {
+export function readersFrom(value: unknown, partition: AwsPartition): string[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
     throw new InputError(
@@ -132,19 +139,25 @@ export function readersFrom(value: unknown, partition: string): string[] {
   const readers = value.map((v, i) => {
     const principal = validate.principal(v, `readers[${i}]`);
     return ACCOUNT_ID_PATTERN.test(principal)
-      ? `arn:${partition}:iam::${principal}:root`
+      ? accountRootArn(partition, principal)
       : principal;
   });
   return [...new Set(readers)];
 }
 
-/** The parts of an ARN this module relies on (already validated). */
-export function arnParts(arn: string): {
-  partition: string;
-  region: string;
-  accountId: string;
-  resource: string;
-} {
-  const [, partition, , region, accountId, ...rest] = arn.split(':');
-  return { partition, region, accountId, resource: rest.join(':') };
+/**
+ * The parts of an ARN the patterns above already checked, read by the policy
+ * toolkit; its partition is one TrailGuard knows.
+ */
+export function arnParts(arn: string): ParsedArn & { partition: AwsPartition } {
+  const parts = parseArn(arn);
+  const partition = partitionOf(arn);
+  if (!parts || !partition) {
+    throw new InputError(
+      `${shown(
+        arn,
+      )} is not an ARN in a known AWS partition (aws, aws-cn, aws-us-gov)`,
+    );
+  }
+  return { ...parts, partition };
 }

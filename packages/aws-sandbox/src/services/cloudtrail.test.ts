@@ -235,7 +235,7 @@ describe('CloudTrail', () => {
       const mismatch = await caught(
         update(
           DEMO.dataLake,
-          'arn:aws:kms:eu-west-1:100000000003:key/e24b0a68-dbd8-470c-bbc1-ca05ae45feda',
+          'arn:aws:kms:eu-west-1:100000000003:key/mrk-e24b0a68dbd8470cbbc1ca05ae45feda',
           'data-lake-trail',
         ),
       );

@@ -108,7 +108,7 @@ describe('KMS', () => {
     const otherRegion = await caught(
       kms.send(
         new DescribeKeyCommand({
-          KeyId: 'e24b0a68-dbd8-470c-bbc1-ca05ae45feda',
+          KeyId: 'mrk-e24b0a68dbd8470cbbc1ca05ae45feda',
         }),
       ),
     );
@@ -117,7 +117,7 @@ describe('KMS', () => {
       region: 'eu-west-1',
     });
     const found = await eu.kms.send(
-      new DescribeKeyCommand({ KeyId: 'e24b0a68-dbd8-470c-bbc1-ca05ae45feda' }),
+      new DescribeKeyCommand({ KeyId: 'mrk-e24b0a68dbd8470cbbc1ca05ae45feda' }),
     );
     expect(found.KeyMetadata!.Arn).toContain(':eu-west-1:');
   });

@@ -172,7 +172,7 @@ export function keyMetadata(ctx: RequestContext, key: KeyRecord) {
     DeletionDate:
       key.state === 'PendingDeletion' ? epoch(key.deletionDate) : undefined,
     Origin: 'AWS_KMS',
-    KeyManager: 'CUSTOMER',
+    KeyManager: key.keyManager ?? 'CUSTOMER',
     CustomerMasterKeySpec: key.keySpec,
     KeySpec: key.keySpec,
     ...algorithms,

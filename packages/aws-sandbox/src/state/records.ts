@@ -61,6 +61,8 @@ export interface KeyRecord {
   pendingWindowInDays?: number;
   grants: GrantRecord[];
   tags: Record<string, string>;
+  /** DescribeKey's KeyManager; CUSTOMER when unset. */
+  keyManager?: 'AWS' | 'CUSTOMER';
 }
 
 export interface AliasRecord {

@@ -5,7 +5,10 @@ import { ConfigReader } from '@backstage/config';
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { startSandbox, type Sandbox } from '@trailguard/aws-sandbox';
+import type { AccountReport } from '@trailguard/plugin-cloudtrail-encryption-common';
 import { RemediationAccess } from '../actions/access';
+import type { EstateDirectory, EstateScope } from '../estate';
+import { RemediationScope } from '../scope';
 
 /** Every mutating API the sandbox serves; none may be called by a dry run or a refusal. */
 export const WRITE_APIS = [
@@ -21,6 +24,9 @@ export const WRITE_APIS = [
   'kms:DisableKey',
   'kms:ScheduleKeyDeletion',
   'kms:CancelKeyDeletion',
+  'kms:ReplicateKey',
+  'kms:TagResource',
+  's3:PutBucketPolicy',
 ];
 
 export async function startDemoSandbox(): Promise<Sandbox> {
@@ -135,7 +141,7 @@ export const DEMO = {
     accountId: '100000000003',
     trailArn: 'arn:aws:cloudtrail:us-east-1:100000000003:trail/data-lake-trail',
     keyArn:
-      'arn:aws:kms:eu-west-1:100000000003:key/e24b0a68-dbd8-470c-bbc1-ca05ae45feda',
+      'arn:aws:kms:eu-west-1:100000000003:key/mrk-e24b0a68dbd8470cbbc1ca05ae45feda',
   },
   legacyBilling: {
     accountId: '100000000004',
@@ -187,4 +193,72 @@ export function allowingServices() {
 
 export function allowingAccess() {
   return new RemediationAccess(allowingServices());
+}
+
+/**
+ * The estate of the sandbox's scenario (its organization's accounts, plus
+ * the trusted accounts given) and reports made of the sandbox's trails, for
+ * unit tests of single actions. The scaffolder tests boot the real
+ * TrailGuard backend instead.
+ */
+export function sandboxEstate(
+  sandbox: Sandbox,
+  options: { trusted?: string[]; hidden?: string[] } = {},
+): EstateDirectory {
+  return {
+    async scope(accountIds): Promise<EstateScope> {
+      const org = sandbox.scenario.organization;
+      const members = new Map(
+        sandbox.scenario.accounts
+          .filter(a => a.inOrganization !== false && a.state !== 'CLOSED')
+          .map(a => [a.id, a]),
+      );
+      return {
+        mode: 'organization',
+        organizationId: org?.id,
+        managementAccountId: org?.managementAccount,
+        trustedAccountIds: options.trusted ?? [],
+        accounts: Object.fromEntries(
+          accountIds.map(id => [
+            id,
+            members.has(id)
+              ? { member: true, state: 'ACTIVE', organizationId: org?.id }
+              : { member: false },
+          ]),
+        ),
+      };
+    },
+    async report(accountId): Promise<AccountReport | undefined> {
+      if (options.hidden?.includes(accountId)) return undefined;
+      const trails = [...sandbox.state.trails.values()].filter(
+        t => t.account === accountId,
+      );
+      return {
+        accountId,
+        scannedAt: new Date().toISOString(),
+        scanStatus: 'ok',
+        status: 'non-compliant',
+        findings: [],
+        trails: trails.map(t => ({
+          trailArn: t.arn,
+          ...(t.kmsKeyArn ? { kmsKey: { arn: t.kmsKeyArn } } : {}),
+        })),
+      } as unknown as AccountReport;
+    },
+  };
+}
+
+/** The scope checks against the sandbox's estate, with the default settings. */
+export function sandboxScope(
+  sandbox: Sandbox,
+  options: {
+    trusted?: string[];
+    allowOutsideReaders?: boolean;
+    editableKeyTag?: string;
+  } = {},
+) {
+  return new RemediationScope(sandboxEstate(sandbox, options), {
+    allowOutsideReaders: options.allowOutsideReaders ?? false,
+    editableKeyTag: options.editableKeyTag ?? 'trailguard:cloudtrail-logs',
+  });
 }

@@ -9,6 +9,7 @@ import {
   sandboxConfig,
   useDemoSandbox,
   writeCalls,
+  sandboxScope,
 } from '../__testUtils__/sandbox';
 import { RemediationAccess, sha256 } from './access';
 import { createCreateCloudTrailKeyAction } from './createCloudTrailKey';
@@ -61,7 +62,11 @@ describe('authorization and audit of the remediation actions', () => {
     });
     const auditor = mockServices.auditor.mock();
     const access = new RemediationAccess({ permissions, auditor });
-    const options = { config: sandboxConfig(sandbox), access };
+    const options = {
+      config: sandboxConfig(sandbox),
+      access,
+      scope: sandboxScope(sandbox),
+    };
     return {
       asked,
       auditor,

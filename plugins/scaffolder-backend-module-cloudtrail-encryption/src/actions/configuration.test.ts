@@ -7,6 +7,7 @@ import {
   startDemoSandbox,
   stopSandbox,
   allowingServices,
+  sandboxEstate,
 } from '../__testUtils__/sandbox';
 import { createRemediationActions } from '.';
 
@@ -25,6 +26,27 @@ const INPUTS: Record<string, Record<string, unknown>> = {
   },
   'aws:cloudtrail:enable-sse-kms': DEMO.checkout,
   'cloudtrail-encryption:rescan': { accountId: DEMO.checkout.accountId },
+  'cloudtrail-encryption:check-request': {
+    accountId: DEMO.checkout.accountId,
+    trailArn: DEMO.checkout.trailArn,
+    keyMode: 'existing',
+    existingKeyArn: DEMO.checkout.keyArn,
+  },
+  'aws:kms:restore-cloudtrail-key': {
+    accountId: DEMO.legacyBilling.accountId,
+    keyArn: DEMO.legacyBilling.keyArn,
+  },
+  'aws:kms:replicate-cloudtrail-key': {
+    accountId: DEMO.dataLake.accountId,
+    primaryKeyArn: DEMO.dataLake.keyArn,
+    replicaRegion: 'us-east-1',
+    trailArn: DEMO.dataLake.trailArn,
+  },
+  'aws:kms:narrow-cloudtrail-decrypt': {
+    accountId: DEMO.publicWeb.accountId,
+    keyArn: DEMO.publicWeb.keyArn,
+    scope: 'organization',
+  },
 };
 
 describe('remediation credentials', () => {
@@ -42,6 +64,7 @@ describe('remediation credentials', () => {
       auth: mockServices.auth(),
       ...allowingServices(),
       discovery: mockServices.discovery(),
+      estate: sandboxEstate(sandbox),
     });
   }
 
@@ -71,10 +94,10 @@ describe('remediation credentials', () => {
   it('assumes the configured role name, not the scan role', async () => {
     // The demo accounts have no such role, so the refusal names the role
     // that was asked for: the configured one, never aws.accountDefaults'.
-    const [createKey] = actions({
+    const createKey = actions({
       roleName: 'NoSuchRole',
       externalId: 'tg-external',
-    });
+    }).find(a => a.id === 'aws:kms:create-cloudtrail-key')!;
     await expect(
       createKey.handler(
         actionContext(INPUTS['aws:kms:create-cloudtrail-key']) as any,

@@ -9,6 +9,7 @@ import {
   sandboxConfig,
   useDemoSandbox,
   writeCalls,
+  sandboxScope,
 } from '../__testUtils__/sandbox';
 import { createCreateCloudTrailKeyAction } from './createCloudTrailKey';
 import { createEnableSseKmsAction } from './enableSseKms';
@@ -29,6 +30,7 @@ describe('aws:kms:create-cloudtrail-key against the sandbox', () => {
     createCreateCloudTrailKeyAction({
       config: sandboxConfig(sandbox),
       access: allowingAccess(),
+      scope: sandboxScope(sandbox),
     });
 
   it('creates the key in the bucket Region, then enable-sse-kms switches marketing-trail to it', async () => {
@@ -101,6 +103,7 @@ describe('aws:kms:create-cloudtrail-key against the sandbox', () => {
     await createEnableSseKmsAction({
       config: sandboxConfig(sandbox),
       access: allowingAccess(),
+      scope: sandboxScope(sandbox),
     }).handler(enable as any);
     expect(outputsOf(enable)).toEqual({
       trailArn,

@@ -1,5 +1,7 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { Config } from '@backstage/config';
+import type {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   createTemplateAction,
@@ -7,17 +9,27 @@ import {
 } from '@backstage/plugin-scaffolder-node';
 import { RemediationError } from '../aws/errors';
 import { RemediationOperations } from '../aws/operations';
-import { RemediationAws } from '../aws/RemediationAws';
 import { cloudTrailEncryptionRemediatePermission } from '@trailguard/plugin-cloudtrail-encryption-common';
-import type { RemediationAccess } from './access';
+import {
+  createKeyInput,
+  createKeyOutput,
+  forScaffolder,
+  parseInput,
+} from '../schemas';
+import type { RemediationScope } from '../scope';
+import { awsOf, scopeOf, type RemediationActionOptions } from './options';
 import {
   assertNewKeyPolicyGrants,
   buildNewKeyPolicy,
   placeholderKeyArn,
 } from '../policy/newKeyPolicy';
-import { trailOwner } from '../policy/statements';
+import {
+  parsePolicy,
+  trailOwnerAccountId,
+  type AwsPartition,
+} from '@trailguard/plugin-cloudtrail-encryption-node';
 import { arnParts, readersFrom, trailArnsFrom, validate } from '../validation';
-import { EXAMPLE, fields, TRAIL_ARNS_DESCRIPTION } from './fields';
+import { EXAMPLE } from './fields';
 
 export const CREATE_KEY_ACTION_ID = 'aws:kms:create-cloudtrail-key';
 
@@ -27,7 +39,7 @@ const DEFAULT_TAGS = { purpose: 'cloudtrail', 'created-by': 'trailguard' };
 interface CreateKeyPlan {
   accountId: string;
   region: string;
-  partition: string;
+  partition: AwsPartition;
   trailArns: string[];
   readers: string[];
   alias?: string;
@@ -36,9 +48,10 @@ interface CreateKeyPlan {
   tags: Record<string, string>;
 }
 
-function planFromInput(input: Record<string, unknown>): CreateKeyPlan {
-  const accountId = validate.accountId(input.accountId);
-  const region = validate.region(input.bucketRegion, 'bucketRegion');
+function planFromInput(raw: unknown): CreateKeyPlan {
+  const input = parseInput(createKeyInput, raw);
+  const accountId = input.accountId;
+  const region = input.bucketRegion;
   const trailArns = trailArnsFrom(input);
   const partitions = new Set(trailArns.map(a => arnParts(a).partition));
   if (partitions.size > 1) {
@@ -46,36 +59,23 @@ function planFromInput(input: Record<string, unknown>): CreateKeyPlan {
   }
   const [partition] = partitions;
   if (input.trailOwnerAccountId !== undefined) {
-    const owner = validate.accountId(
-      input.trailOwnerAccountId,
-      'trailOwnerAccountId',
-    );
-    const other = trailArns.find(a => trailOwner(a) !== owner);
+    const owner = input.trailOwnerAccountId;
+    const other = trailArns.find(a => trailOwnerAccountId(a) !== owner);
     if (other) {
       throw new InputError(
-        `trailOwnerAccountId is ${owner}, but ${other} is owned by ${trailOwner(
+        `trailOwnerAccountId is ${owner}, but ${other} is owned by ${trailOwnerAccountId(
           other,
         )} (the account in a trail ARN is its owner; for an organization trail, the management account)`,
       );
     }
   }
   const tags = input.tags ?? {};
-  if (
-    typeof tags !== 'object' ||
-    Array.isArray(tags) ||
-    Object.values(tags).some(v => typeof v !== 'string')
-  ) {
-    throw new InputError('tags must map tag keys to string values');
-  }
   const description =
     input.description === undefined
       ? `CloudTrail log encryption for ${trailArns
           .map(a => a.split('/').pop())
           .join(', ')} (created by TrailGuard)`
-      : String(input.description);
-  if (description.length > 8192) {
-    throw new InputError('description must be at most 8192 characters');
-  }
+      : input.description;
   return {
     accountId,
     region,
@@ -88,7 +88,7 @@ function planFromInput(input: Record<string, unknown>): CreateKeyPlan {
         : validate.alias(input.alias),
     multiRegion: input.multiRegion === true,
     description,
-    tags: { ...DEFAULT_TAGS, ...(tags as Record<string, string>) },
+    tags: { ...DEFAULT_TAGS, ...tags },
   };
 }
 
@@ -129,13 +129,12 @@ async function checkBucketRegions(
  * aws:kms:create-cloudtrail-key — a new symmetric customer managed key in the
  * trail bucket's Region, with the key policy CloudTrail needs, rotation on.
  */
-export function createCreateCloudTrailKeyAction(options: {
-  config: Config;
-  aws?: RemediationAws;
-  access: RemediationAccess;
-}) {
+export function createCreateCloudTrailKeyAction(
+  options: RemediationActionOptions,
+) {
   const { access } = options;
-  const aws = options.aws ?? new RemediationAws(options.config);
+  const aws = awsOf(options);
+  const scope: RemediationScope = scopeOf(options);
   const action = createTemplateAction({
     id: CREATE_KEY_ACTION_ID,
     description:
@@ -160,83 +159,19 @@ export function createCreateCloudTrailKeyAction(options: {
       },
     ],
     schema: {
-      input: {
-        accountId: z =>
-          fields.accountId(
-            z,
-            'Account the key is created in (the remediation role is assumed there)',
-          ),
-        bucketRegion: z =>
-          fields.region(
-            z,
-            "Region of the trail's S3 bucket; the key is created there, because CloudTrail requires the key and the bucket in the same Region",
-          ),
-        trailArn: z =>
-          fields.trailArn(z, 'Trail that will use the key').optional(),
-        trailArns: z =>
-          z
-            .array(fields.trailArn(z, 'Trail ARN'))
-            .optional()
-            .describe(TRAIL_ARNS_DESCRIPTION),
-        trailOwnerAccountId: z =>
-          fields
-            .accountId(
-              z,
-              'Owner of the trails (the management account for an organization trail); checked against the trail ARNs',
-            )
-            .optional(),
-        readers: z =>
-          z
-            .array(fields.principal(z))
-            .optional()
-            .describe(
-              'Principals allowed to decrypt the log files: IAM role or user ARNs, or account ids (turned into the account root). Empty: only IAM policies in the key account can grant decrypt.',
-            ),
-        alias: z =>
-          z
-            .string()
-            .optional()
-            .describe('Alias for the key, e.g. alias/cloudtrail-logs'),
-        multiRegion: z =>
-          z
-            .boolean()
-            .optional()
-            .describe('Create a multi-Region primary key. Default false.'),
-        description: z =>
-          z.string().max(8192).optional().describe('Key description'),
-        tags: z =>
-          z
-            .record(z.string())
-            .optional()
-            .describe(
-              'Tags for the key; purpose=cloudtrail and created-by=trailguard are added unless given',
-            ),
-      },
-      output: {
-        keyArn: z =>
-          z
-            .string()
-            .describe('ARN of the new key (a placeholder in a dry run)'),
-        keyId: z => z.string().describe('Id of the new key'),
-        policy: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Dry runs only: the key policy the real run would create the key with, for the next dry-run step to check',
-            ),
-        region: z => z.string().describe('Region the key is in'),
-        aliasArn: z =>
-          z
-            .string()
-            .optional()
-            .describe('ARN of the alias, when one was given'),
-      },
+      input: forScaffolder(createKeyInput),
+      output: forScaffolder(createKeyOutput),
     },
     async handler(ctx) {
-      const accountId = validate.accountId(ctx.input.accountId);
-      const target = { accountId, trailArn: ctx.input.trailArn as string };
-      const { initiator } = await access.authorize(
+      const { accountId } = parseInput(
+        createKeyInput.pick({ accountId: true }),
+        ctx.input,
+      );
+      const target = {
+        accountId,
+        trailArn: (ctx.input as { trailArn?: string }).trailArn,
+      };
+      const { initiator, credentials } = await access.authorize(
         ctx,
         CREATE_KEY_ACTION_ID,
         cloudTrailEncryptionRemediatePermission,
@@ -246,16 +181,35 @@ export function createCreateCloudTrailKeyAction(options: {
         CREATE_KEY_ACTION_ID,
         initiator,
         () => target,
-        () => createKey(ctx, initiator),
+        () => createKey(ctx, initiator, credentials),
       );
     },
   });
 
   return action;
 
-  async function createKey(ctx: ActionContext<any, any>, initiator: string) {
+  async function createKey(
+    ctx: ActionContext<any, any>,
+    initiator: string,
+    credentials: BackstageCredentials,
+  ) {
     aws.assertConfigured();
     const plan = planFromInput(ctx.input);
+    const owners = [
+      ...new Set(plan.trailArns.map(a => trailOwnerAccountId(a))),
+    ];
+    for (const [i, owner] of owners.entries()) {
+      await scope.check(
+        {
+          ownerAccountId: owner,
+          // The key is created in accountId: it must be the owner's account or one of its organization.
+          keyArn: `arn:${plan.partition}:kms:${plan.region}:${plan.accountId}:key/new`,
+          ...(i === 0 ? { readers: plan.readers } : {}),
+        },
+        credentials,
+        ctx.signal,
+      );
+    }
     const policy = buildNewKeyPolicy(plan);
     const policyText = assertNewKeyPolicyGrants(policy, plan);
     const aliasArn = plan.alias
@@ -369,8 +323,9 @@ export function createCreateCloudTrailKeyAction(options: {
 
 /** "TrailGuardCloudTrailEncrypt, …": what a log may say about a key policy instead of the whole text. */
 function statementSids(policyText: string): string {
-  const statements = (JSON.parse(policyText).Statement ?? []) as Array<{
-    Sid?: string;
-  }>;
-  return statements.map((st, i) => st.Sid ?? `#${i + 1}`).join(', ');
+  const parsed = parsePolicy(policyText);
+  if (!parsed.ok) return parsed.reason;
+  return parsed.policy.rawStatements
+    .map((st, i) => (typeof st.Sid === 'string' ? st.Sid : `#${i + 1}`))
+    .join(', ');
 }

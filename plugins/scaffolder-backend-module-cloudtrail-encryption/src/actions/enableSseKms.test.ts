@@ -7,6 +7,7 @@ import {
   sandboxConfig,
   useDemoSandbox,
   writeCalls,
+  sandboxScope,
 } from '../__testUtils__/sandbox';
 import { createCreateCloudTrailKeyAction } from './createCloudTrailKey';
 import { createEnableSseKmsAction } from './enableSseKms';
@@ -25,6 +26,7 @@ describe('aws:cloudtrail:enable-sse-kms against the sandbox', () => {
     createEnableSseKmsAction({
       config: sandboxConfig(sandbox),
       access: allowingAccess(),
+      scope: sandboxScope(sandbox),
     });
 
   /** Runs the action expecting a refusal; reports what it left behind. */
@@ -113,6 +115,7 @@ describe('aws:cloudtrail:enable-sse-kms against the sandbox', () => {
     await createCreateCloudTrailKeyAction({
       config: sandboxConfig(sandbox),
       access: allowingAccess(),
+      scope: sandboxScope(sandbox),
     }).handler(create as any);
     const keyArn = outputsOf(create).keyArn;
     sandbox.resetCounters();
@@ -150,6 +153,7 @@ describe('aws:cloudtrail:enable-sse-kms against the sandbox', () => {
     await createEnsureCloudTrailKeyPolicyAction({
       config: sandboxConfig(sandbox),
       access: allowingAccess(),
+      scope: sandboxScope(sandbox),
     }).handler(fixed as any);
     const dryRunKeyPolicy = outputsOf(fixed).policy;
 
@@ -195,5 +199,32 @@ describe('aws:cloudtrail:enable-sse-kms against the sandbox', () => {
       ),
     ).rejects.toThrow(/placeholder a dry run/);
     expect(writeCalls(sandbox)).toEqual({});
+  });
+
+  it("reports CloudTrail's bucket-policy refusal in one line, the trail unchanged", async () => {
+    const { accountId, trailArn } = DEMO.marketing;
+    const create = actionContext({
+      accountId,
+      bucketRegion: 'us-east-1',
+      trailArn,
+    });
+    await createCreateCloudTrailKeyAction({
+      config: sandboxConfig(sandbox),
+      access: allowingAccess(),
+      scope: sandboxScope(sandbox),
+    }).handler(create as any);
+    const keyArn = outputsOf(create).keyArn;
+    const bucket = sandbox.state.trails.get(trailArn)!.bucket;
+    // The bucket no longer lets CloudTrail write.
+    sandbox.state.buckets.get(bucket)!.policy = undefined;
+
+    const error = await enable()
+      .handler(actionContext({ accountId, trailArn, keyArn }))
+      .catch(e => e);
+    expect(error.message).toBe(
+      `CloudTrail refused to update ${trailArn}: the policy of its bucket ${bucket} does not let cloudtrail.amazonaws.com write the log files (InsufficientS3BucketPolicyException); fix the bucket policy, then run again. The trail was not changed.`,
+    );
+    expect(error.stack).toBe(`RemediationError: ${error.message}`);
+    expect(sandbox.state.trails.get(trailArn)!.kmsKeyArn).toBeUndefined();
   });
 });

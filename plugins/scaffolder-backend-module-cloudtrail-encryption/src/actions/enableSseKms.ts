@@ -1,22 +1,27 @@
-import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import type { KeyMetadata } from '@aws-sdk/client-kms';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { RemediationError } from '../aws/errors';
 import { RemediationOperations } from '../aws/operations';
-import { RemediationAws, withSessions } from '../aws/RemediationAws';
+import { withSessions } from '../aws/RemediationAws';
 import { cloudTrailEncryptionRemediatePermission } from '@trailguard/plugin-cloudtrail-encryption-common';
-import type { RemediationAccess } from './access';
+import {
+  enableSseKmsInput,
+  enableSseKmsOutput,
+  forScaffolder,
+  parseInput,
+} from '../schemas';
+import { awsOf, scopeOf, type RemediationActionOptions } from './options';
 import {
   evaluateForTrails,
   grantsCloudTrail,
   missingPermissions,
 } from '../policy/cloudTrailAccess';
 import { isPlaceholderKeyArn } from '../policy/newKeyPolicy';
-import { arnParts, validate } from '../validation';
+import { arnParts } from '../validation';
 import { ENSURE_POLICY_ACTION_ID } from './ensureCloudTrailKeyPolicy';
 import { CREATE_KEY_ACTION_ID } from './createCloudTrailKey';
-import { EXAMPLE, fields } from './fields';
+import { EXAMPLE } from './fields';
 
 export const ENABLE_SSE_KMS_ACTION_ID = 'aws:cloudtrail:enable-sse-kms';
 
@@ -86,13 +91,10 @@ function policyProblems(
  * aws:cloudtrail:enable-sse-kms — switches a trail to SSE-KMS with the given
  * key, after checking everything CloudTrail checks.
  */
-export function createEnableSseKmsAction(options: {
-  config: Config;
-  aws?: RemediationAws;
-  access: RemediationAccess;
-}) {
+export function createEnableSseKmsAction(options: RemediationActionOptions) {
   const { access } = options;
-  const aws = options.aws ?? new RemediationAws(options.config);
+  const aws = awsOf(options);
+  const scope = scopeOf(options);
   return createTemplateAction({
     id: ENABLE_SSE_KMS_ACTION_ID,
     description:
@@ -114,52 +116,14 @@ export function createEnableSseKmsAction(options: {
       },
     ],
     schema: {
-      input: {
-        accountId: z =>
-          fields.accountId(
-            z,
-            'Account that owns the trail (for an organization trail, the management account)',
-          ),
-        trailArn: z => fields.trailArn(z, 'The trail to encrypt'),
-        keyArn: z =>
-          fields.keyRef(
-            z,
-            "The key: a key ARN or alias ARN in the Region of the trail's bucket",
-          ),
-        dryRunKeyPolicy: z =>
-          z
-            .union([z.string(), z.record(z.any())])
-            .optional()
-            .describe(
-              'Dry runs only: the key policy an earlier dry-run step would write (its policy output), checked instead of the stored one. Ignored in a real run.',
-            ),
-      },
-      output: {
-        trailArn: z => z.string().describe('The trail'),
-        kmsKeyId: z =>
-          z
-            .string()
-            .describe(
-              'The key the trail now uses (or would use, in a dry run)',
-            ),
-        previousKmsKeyId: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'The key the trail used before; absent when it used SSE-S3',
-            ),
-        changed: z =>
-          z.boolean().describe('False when the trail already used this key'),
-        bucketRegion: z => z.string().describe("Region of the trail's bucket"),
-      },
+      input: forScaffolder(enableSseKmsInput),
+      output: forScaffolder(enableSseKmsOutput),
     },
     async handler(ctx) {
-      const accountId = validate.accountId(ctx.input.accountId);
-      const trailArn = validate.trailArn(ctx.input.trailArn);
-      const keyRef = validate.keyRef(ctx.input.keyArn);
+      const input = parseInput(enableSseKmsInput, ctx.input);
+      const { accountId, trailArn, keyArn: keyRef } = input;
       const target = { accountId, trailArn, keyArn: keyRef };
-      const { initiator } = await access.authorize(
+      const { initiator, credentials } = await access.authorize(
         ctx,
         ENABLE_SSE_KMS_ACTION_ID,
         cloudTrailEncryptionRemediatePermission,
@@ -184,6 +148,11 @@ export function createEnableSseKmsAction(options: {
             );
           }
           const keyAccount = arnParts(keyRef).accountId;
+          await scope.check(
+            { ownerAccountId: accountId, keyArn: keyRef },
+            credentials,
+            ctx.signal,
+          );
 
           await withSessions(
             aws,
@@ -214,7 +183,7 @@ export function createEnableSseKmsAction(options: {
               // written, so it may be handed that policy; a real run never trusts
               // it and always reads the key's stored policy.
               const assumedPolicy = ctx.isDryRun
-                ? ctx.input.dryRunKeyPolicy
+                ? input.dryRunKeyPolicy
                 : undefined;
               if (placeholder) {
                 problems.push(...regionProblems(keyRef, bucket, bucketRegion));
@@ -226,6 +195,11 @@ export function createEnableSseKmsAction(options: {
                 const metadata = await keyOps.describeKey(region, keyRef);
                 keyArn = metadata.Arn!;
                 target.keyArn = keyArn;
+                if (metadata.KeyManager === 'AWS') {
+                  throw new RemediationError(
+                    `${keyArn} is an AWS managed key; a trail is only switched to a customer managed key. The trail was not changed.`,
+                  );
+                }
                 problems.push(...keyProblems(metadata, bucket, bucketRegion));
                 if (assumedPolicy === undefined) {
                   const stored = await keyOps.getKeyPolicy(region, keyArn);
@@ -266,7 +240,12 @@ export function createEnableSseKmsAction(options: {
                   'cloudtrail:UpdateTrail',
                   initiator,
                   { accountId, trailArn, keyArn, previousKeyArn: previous },
-                  () => trailOps.updateTrailKey(trail.region, trailArn, keyArn),
+                  () =>
+                    trailOps
+                      .updateTrailKey(trail.region, trailArn, keyArn)
+                      .catch(error => {
+                        throw bucketPolicyRefusal(error, trailArn, bucket);
+                      }),
                 );
                 ctx.logger.info(
                   `${trailArn} now encrypts its log files with ${keyArn} (was ${
@@ -285,4 +264,25 @@ export function createEnableSseKmsAction(options: {
       );
     },
   });
+}
+
+/**
+ * CloudTrail checks the bucket policy on UpdateTrail; its refusal becomes
+ * one line saying what to fix.
+ */
+function bucketPolicyRefusal(
+  error: unknown,
+  trailArn: string,
+  bucket: string,
+): unknown {
+  if (
+    error instanceof RemediationError &&
+    error.awsErrorCode === 'InsufficientS3BucketPolicyException'
+  ) {
+    return new RemediationError(
+      `CloudTrail refused to update ${trailArn}: the policy of its bucket ${bucket} does not let cloudtrail.amazonaws.com write the log files (InsufficientS3BucketPolicyException); fix the bucket policy, then run again. The trail was not changed.`,
+      error.awsErrorCode,
+    );
+  }
+  return error;
 }

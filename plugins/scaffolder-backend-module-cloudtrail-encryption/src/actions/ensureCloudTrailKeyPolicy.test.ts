@@ -8,6 +8,7 @@ import {
   sandboxConfig,
   useDemoSandbox,
   writeCalls,
+  sandboxScope,
 } from '../__testUtils__/sandbox';
 import { createEnableSseKmsAction } from './enableSseKms';
 import { createEnsureCloudTrailKeyPolicyAction } from './ensureCloudTrailKeyPolicy';
@@ -23,15 +24,18 @@ describe('aws:kms:ensure-cloudtrail-key-policy against the sandbox', () => {
     sandbox = started;
   });
 
+  // 100000000099 is outside the organization: a trusted account here.
   const ensure = () =>
     createEnsureCloudTrailKeyPolicyAction({
       config: sandboxConfig(sandbox),
       access: allowingAccess(),
+      scope: sandboxScope(sandbox, { trusted: ['100000000099'] }),
     });
   const enable = () =>
     createEnableSseKmsAction({
       config: sandboxConfig(sandbox),
       access: allowingAccess(),
+      scope: sandboxScope(sandbox),
     });
   const storedPolicy = (arn: string) =>
     JSON.parse(sandbox.state.keys.get(arn)!.policy);

@@ -1,16 +1,25 @@
-import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { RemediationError } from '../aws/errors';
 import { RemediationOperations } from '../aws/operations';
-import { RemediationAws } from '../aws/RemediationAws';
 import { cloudTrailEncryptionRemediatePermission } from '@trailguard/plugin-cloudtrail-encryption-common';
-import type { RemediationAccess } from './access';
-import { mergeCloudTrailStatements } from '../policy/mergeKeyPolicy';
-import { PolicyRejectedError } from '../policy/policyText';
-import { TRAILGUARD_SIDS } from '../policy/statements';
-import { arnParts, readersFrom, trailArnsFrom, validate } from '../validation';
-import { EXAMPLE, fields, TRAIL_ARNS_DESCRIPTION } from './fields';
+import { KmsOperations } from '../kmsOperations';
+import { assertSafeKeyPolicyChange } from '../policy/policyGuard';
+import {
+  ensurePolicyInput,
+  ensurePolicyOutput,
+  forScaffolder,
+  parseInput,
+} from '../schemas';
+import { awsOf, scopeOf, type RemediationActionOptions } from './options';
+import {
+  mergeCloudTrailStatements,
+  TRAILGUARD_SIDS,
+} from '../policy/mergeKeyPolicy';
+import { parsePolicyText, PolicyRejectedError } from '../policy/policyText';
+import { statementDiff } from '../policy/statementDiff';
+import { arnParts, readersFrom, trailArnsFrom } from '../validation';
+import { EXAMPLE } from './fields';
 
 export const ENSURE_POLICY_ACTION_ID = 'aws:kms:ensure-cloudtrail-key-policy';
 
@@ -20,13 +29,12 @@ export const ENSURE_POLICY_ACTION_ID = 'aws:kms:ensure-cloudtrail-key-policy';
  * it was. Allowed on disabled keys (fixing the policy first is the usual
  * order); the key state is reported.
  */
-export function createEnsureCloudTrailKeyPolicyAction(options: {
-  config: Config;
-  aws?: RemediationAws;
-  access: RemediationAccess;
-}) {
+export function createEnsureCloudTrailKeyPolicyAction(
+  options: RemediationActionOptions,
+) {
   const { access } = options;
-  const aws = options.aws ?? new RemediationAws(options.config);
+  const aws = awsOf(options);
+  const scope = scopeOf(options);
   return createTemplateAction({
     id: ENSURE_POLICY_ACTION_ID,
     description: `Adds the missing CloudTrail statements (${Object.values(
@@ -53,83 +61,18 @@ export function createEnsureCloudTrailKeyPolicyAction(options: {
       },
     ],
     schema: {
-      input: {
-        accountId: z =>
-          fields.accountId(
-            z,
-            "Account that owns the key; its key policy is edited with this account's remediation role",
-          ),
-        keyArn: z => fields.keyRef(z, 'The key: a key ARN or an alias ARN'),
-        trailArn: z =>
-          fields
-            .trailArn(z, 'Trail that must be able to use the key')
-            .optional(),
-        trailArns: z =>
-          z
-            .array(fields.trailArn(z, 'Trail ARN'))
-            .optional()
-            .describe(TRAIL_ARNS_DESCRIPTION),
-        readers: z =>
-          z
-            .array(fields.principal(z))
-            .optional()
-            .describe(
-              'Principals that must be able to decrypt the log files (IAM role/user ARNs or account ids); those the policy already allows are not added',
-            ),
-        requireEnabled: z =>
-          z
-            .boolean()
-            .optional()
-            .describe(
-              'Refuse, changing nothing, when the key is not Enabled (Disabled, PendingDeletion, …). Set it when the trail is switched to the key in the same run, which CloudTrail would refuse for such a key anyway.',
-            ),
-      },
-      output: {
-        changed: z =>
-          z
-            .boolean()
-            .describe(
-              'Whether the policy was (or, in a dry run, would be) changed',
-            ),
-        addedStatements: z =>
-          z
-            .array(z.record(z.any()))
-            .describe(
-              'TrailGuard statements added or extended, as they appear in the policy',
-            ),
-        extendedStatements: z =>
-          z
-            .array(z.string())
-            .describe(
-              'Sids of existing TrailGuard statements that were extended',
-            ),
-        policy: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Dry runs only: the key policy the real run would write, for the next dry-run step to check. Never output by a real run.',
-            ),
-        diff: z =>
-          z
-            .string()
-            .describe('Unified diff of the policy; empty when unchanged'),
-        keyArn: z => z.string().describe('The key ARN (aliases resolved)'),
-        keyState: z =>
-          z
-            .string()
-            .describe('KeyState from DescribeKey, e.g. Enabled or Disabled'),
-      },
+      input: forScaffolder(ensurePolicyInput),
+      output: forScaffolder(ensurePolicyOutput),
     },
     async handler(ctx) {
-      const accountId = validate.accountId(ctx.input.accountId);
-      const keyRef = validate.keyRef(ctx.input.keyArn);
+      const input = parseInput(ensurePolicyInput, ctx.input);
+      const { accountId, keyArn: keyRef } = input;
       const target = {
         accountId,
         keyArn: keyRef,
-        trailArn: ctx.input.trailArn,
+        trailArn: input.trailArn,
       };
-      const { initiator } = await access.authorize(
+      const { initiator, credentials } = await access.authorize(
         ctx,
         ENSURE_POLICY_ACTION_ID,
         cloudTrailEncryptionRemediatePermission,
@@ -147,8 +90,20 @@ export function createEnsureCloudTrailKeyPolicyAction(options: {
               `keyArn belongs to account ${key.accountId}, not ${accountId}; a key policy is edited by the key's own account, so set accountId to ${key.accountId}`,
             );
           }
-          const trailArns = trailArnsFrom(ctx.input);
-          const readers = readersFrom(ctx.input.readers, key.partition);
+          const trailArns = trailArnsFrom(input);
+          const readers = readersFrom(input.readers, key.partition);
+          const owners = [
+            ...new Set(trailArns.map(a => arnParts(a).accountId)),
+          ];
+          for (const [i, owner] of owners.entries()) {
+            await scope.check(
+              i === 0
+                ? { ownerAccountId: owner, keyArn: keyRef, readers }
+                : { ownerAccountId: owner, keyArn: keyRef },
+              credentials,
+              ctx.signal,
+            );
+          }
 
           const session = await aws.open(accountId, key.partition, initiator);
           try {
@@ -157,7 +112,7 @@ export function createEnsureCloudTrailKeyPolicyAction(options: {
             const keyArn = metadata.Arn!;
             target.keyArn = keyArn;
             const keyState = String(metadata.KeyState ?? 'Unknown');
-            if (keyState !== 'Enabled' && ctx.input.requireEnabled) {
+            if (keyState !== 'Enabled' && input.requireEnabled) {
               throw new RemediationError(
                 `${keyArn} is ${keyState}, and CloudTrail only uses Enabled keys; nothing was changed. Enable the key first, or run the template again with "Create a new key".`,
               );
@@ -185,6 +140,39 @@ export function createEnsureCloudTrailKeyPolicyAction(options: {
               throw error;
             }
 
+            if (merge.changed) {
+              await scope.assertEditableKey(metadata, {
+                credentials,
+                accountIds: [accountId, ...owners],
+                tags: () =>
+                  new KmsOperations(session, ctx.signal).tags(
+                    key.region,
+                    keyArn,
+                  ),
+                signal: ctx.signal,
+              });
+              try {
+                assertSafeKeyPolicyChange(current, merge.policyText, {
+                  keyArn,
+                  keyAccountId: accountId,
+                  trailArn: trailArns[0],
+                });
+              } catch (error) {
+                if (error instanceof PolicyRejectedError) {
+                  throw new RemediationError(
+                    `The key policy of ${keyArn} was not changed: ${error.message}`,
+                  );
+                }
+                throw error;
+              }
+            }
+
+            // The log shows the statements added or changed, never the whole policy.
+            const changes = () =>
+              statementDiff(
+                parsePolicyText(current).statements,
+                parsePolicyText(merge.policyText).statements,
+              );
             const summary = merge.changed
               ? `${merge.addedStatements.map(s => s.Sid).join(', ')} (${
                   merge.bytes
@@ -194,7 +182,7 @@ export function createEnsureCloudTrailKeyPolicyAction(options: {
               ctx.logger.info(`${keyArn}: ${summary}`);
             } else if (ctx.isDryRun) {
               ctx.logger.info(
-                `Dry run: would add to the key policy of ${keyArn}: ${summary}\n${merge.diff}`,
+                `Dry run: would add to the key policy of ${keyArn}: ${summary}\n${changes()}`,
               );
             } else {
               // KMS has no conditional write; reading again narrows the window in
@@ -215,7 +203,7 @@ export function createEnsureCloudTrailKeyPolicyAction(options: {
                 () => ops.putKeyPolicy(key.region, keyArn, merge.policyText),
               );
               ctx.logger.info(
-                `Updated the key policy of ${keyArn}: ${summary}\n${merge.diff}`,
+                `Updated the key policy of ${keyArn}: ${summary}\n${changes()}`,
               );
             }
             ctx.output('changed', merge.changed);

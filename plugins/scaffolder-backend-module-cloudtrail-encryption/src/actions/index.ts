@@ -12,6 +12,12 @@ import { createCreateCloudTrailKeyAction } from './createCloudTrailKey';
 import { createEnableSseKmsAction } from './enableSseKms';
 import { createEnsureCloudTrailKeyPolicyAction } from './ensureCloudTrailKeyPolicy';
 import { createRescanAction } from './rescan';
+import { createCheckRequestAction } from './checkRequest';
+import { createRestoreCloudTrailKeyAction } from './restoreKey';
+import { createReplicateCloudTrailKeyAction } from './replicateKey';
+import { createNarrowCloudTrailDecryptAction } from './narrowDecrypt';
+import { TrailGuardBackendClient, type EstateDirectory } from '../estate';
+import { readScopeSettings, RemediationScope } from '../scope';
 
 export {
   createCreateCloudTrailKeyAction,
@@ -27,8 +33,26 @@ export {
 } from './enableSseKms';
 export { createRescanAction, outcomeOf, RESCAN_ACTION_ID } from './rescan';
 export { RemediationAccess, type RemediationAccessServices } from './access';
+export {
+  createCheckRequestAction,
+  recommendation,
+  CHECK_REQUEST_ACTION_ID,
+} from './checkRequest';
+export {
+  createRestoreCloudTrailKeyAction,
+  RESTORE_KEY_ACTION_ID,
+} from './restoreKey';
+export {
+  createReplicateCloudTrailKeyAction,
+  REPLICATE_KEY_ACTION_ID,
+} from './replicateKey';
+export {
+  createNarrowCloudTrailDecryptAction,
+  NARROW_DECRYPT_ACTION_ID,
+} from './narrowDecrypt';
+export type { RemediationActionOptions } from './options';
 
-/** All four actions, sharing one view of the remediation configuration. */
+/** All the actions, sharing one view of the remediation configuration and of the estate. */
 export function createRemediationActions(options: {
   config: Config;
   auth: AuthService;
@@ -36,6 +60,8 @@ export function createRemediationActions(options: {
   permissions: PermissionsService;
   auditor: AuditorService;
   logger?: LoggerService;
+  /** The estate and reports; by default the TrailGuard backend over HTTP. */
+  estate?: EstateDirectory;
 }) {
   const aws = new RemediationAws(options.config);
   if (!aws.settings.roleName) {
@@ -48,9 +74,21 @@ export function createRemediationActions(options: {
     permissions: options.permissions,
     auditor: options.auditor,
   });
-  const shared = { config: options.config, aws, access };
+  const scope = new RemediationScope(
+    options.estate ??
+      new TrailGuardBackendClient({
+        auth: options.auth,
+        discovery: options.discovery,
+      }),
+    readScopeSettings(options.config),
+  );
+  const shared = { config: options.config, aws, access, scope };
   return [
+    createCheckRequestAction(shared),
     createCreateCloudTrailKeyAction(shared),
+    createRestoreCloudTrailKeyAction(shared),
+    createReplicateCloudTrailKeyAction(shared),
+    createNarrowCloudTrailDecryptAction(shared),
     createEnsureCloudTrailKeyPolicyAction(shared),
     createEnableSseKmsAction(shared),
     createRescanAction({

@@ -14,8 +14,13 @@ import {
 import type { RemediationAccess } from './access';
 import { RemediationError } from '../aws/errors';
 import { RemediationAws } from '../aws/RemediationAws';
-import { validate } from '../validation';
-import { EXAMPLE, fields } from './fields';
+import {
+  forScaffolder,
+  parseInput,
+  rescanInput,
+  rescanOutput,
+} from '../schemas';
+import { EXAMPLE } from './fields';
 
 export const RESCAN_ACTION_ID = 'cloudtrail-encryption:rescan';
 const BACKEND_PLUGIN_ID = 'cloudtrail-encryption';
@@ -53,48 +58,11 @@ export function createRescanAction(options: {
       },
     ],
     schema: {
-      input: {
-        accountId: z => fields.accountId(z, 'The account to rescan'),
-      },
-      output: {
-        status: z =>
-          z
-            .string()
-            .describe(
-              'compliant, non-compliant, no-trails or unknown; dry-run in a dry run',
-            ),
-        scanStatus: z => z.string().optional().describe('ok, error or pending'),
-        findings: z =>
-          z.array(z.string()).describe('Finding codes left after the scan'),
-        trails: z =>
-          z
-            .array(
-              z.object({
-                trailArn: z.string(),
-                encryption: z.string(),
-              }),
-            )
-            .describe('Each trail and its encryption (SSE-KMS or SSE-S3)'),
-        fixed: z =>
-          z
-            .boolean()
-            .optional()
-            .describe(
-              'True when no critical or high finding remains and the account is compliant or has no trails',
-            ),
-        remainingFindings: z =>
-          z
-            .array(z.object({ code: z.string(), severity: z.string() }))
-            .optional()
-            .describe(
-              'Each finding code left after the scan, with its severity',
-            ),
-        scanError: z =>
-          z.string().optional().describe('Why the scan failed, when it did'),
-      },
+      input: forScaffolder(rescanInput),
+      output: forScaffolder(rescanOutput),
     },
     async handler(ctx) {
-      const accountId = validate.accountId(ctx.input.accountId);
+      const { accountId } = parseInput(rescanInput, ctx.input);
       const target = { accountId };
       const { credentials, initiator } = await access.authorize(
         ctx,
@@ -139,7 +107,9 @@ export function createRescanAction(options: {
               }${name}: ${error.cause?.message || error.message}`,
             );
           }
-          const report = (await response.json()) as AccountReport;
+          // Parsed here rather than by fetch, so its arrays are plain arrays
+          // of this realm (the template engine refuses others in outputs).
+          const report = JSON.parse(await response.text()) as AccountReport;
           const findings = [
             ...new Set(report.findings.map(f => f.code)),
           ].sort();

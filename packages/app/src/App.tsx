@@ -4,6 +4,7 @@ import orgPlugin from '@backstage/plugin-org/alpha';
 import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
 import cloudTrailEncryptionPlugin from '@trailguard/plugin-cloudtrail-encryption/alpha';
+import { catalogModule } from './modules/catalog';
 import { navModule } from './modules/nav';
 
 export default createApp({
@@ -13,6 +14,7 @@ export default createApp({
     scaffolderPlugin,
     userSettingsPlugin,
     cloudTrailEncryptionPlugin,
+    catalogModule,
     navModule,
   ],
 });

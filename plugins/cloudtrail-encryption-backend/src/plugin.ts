@@ -14,6 +14,7 @@ import { AccountAccess, toResource } from './service/AccountAccess';
 import { AccountDirectory } from './service/AccountDirectory';
 import { EstateService, estateMembers } from './service/EstateService';
 import { createRouter } from './service/router';
+import { ScanAccessReader } from './service/ScanAccessReader';
 import { ScanService } from './service/ScanService';
 import { ScanScheduler } from './service/ScanScheduler';
 import { ReportStore } from './store/ReportStore';
@@ -49,6 +50,7 @@ export const cloudTrailEncryptionPlugin = createBackendPlugin({
         const {
           engine,
           clients,
+          settings,
           estate: reader,
         } = createScanEngineFromConfig(config);
         deps.lifecycle.addShutdownHook(() => clients.destroy());
@@ -67,6 +69,10 @@ export const cloudTrailEncryptionPlugin = createBackendPlugin({
             section?.getOptionalString('estate.source') === 'accounts'
               ? 'accounts'
               : 'organization',
+          access: ScanAccessReader.fromConfig(config, {
+            endpoint: settings.endpoint,
+            logger,
+          }),
         });
 
         deps.permissionsRegistry.addResourceType({

@@ -11,3 +11,8 @@ export * from './severity';
 export * from './permissions';
 export * from './accounts';
 export * from './arn';
+export * from './keyPolicyStatements';
+export * from './reportDiff';
+export * from './remediationSteps';
+export * from './scanAccess';
+export * from './readers';

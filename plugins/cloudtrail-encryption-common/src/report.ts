@@ -1,4 +1,5 @@
 import type { FindingCode } from './findings';
+import type { ScanAccess } from './scanAccess';
 import type { Severity } from './severity';
 
 /**
@@ -63,6 +64,8 @@ export interface EstateSummary {
   readAt?: string;
   /** Why the last read of the organization failed; the previous estate is kept. */
   error?: string;
+  /** How accounts are reached (the scan role to deploy and whom it trusts), when known. */
+  scanAccess?: ScanAccess;
 }
 
 /** Overall verdict for an account. */
@@ -146,6 +149,12 @@ export interface KmsKeyInfo {
   keySpec?: string;
   keyUsage?: string;
   multiRegion?: boolean;
+  /** For a multi-Region key: PRIMARY or REPLICA (DescribeKey's MultiRegionConfiguration). */
+  multiRegionKeyType?: 'PRIMARY' | 'REPLICA';
+  /** For a multi-Region key: the primary key's ARN. */
+  primaryKeyArn?: string;
+  /** For a multi-Region key: the ARNs of its replicas (other Regions). */
+  replicaKeyArns?: string[];
   /** `undefined` when the rotation status could not be read. */
   rotationEnabled?: boolean;
   /** Whether GetKeyPolicy succeeded and the policy parsed. */
@@ -158,6 +167,14 @@ export interface TrailDelivery {
   isLogging?: boolean;
   latestDeliveryError?: string;
   latestDeliveryTime?: string;
+  /**
+   * GetTrailStatus's LatestDeliveryAttemptTime and
+   * LatestDeliveryAttemptSucceeded: delivery is failing when the latest
+   * attempt is later than the latest successful one, whatever error an older
+   * attempt left behind.
+   */
+  latestDeliveryAttemptTime?: string;
+  latestDeliveryAttemptSucceeded?: string;
 }
 
 export interface Finding {
@@ -242,6 +259,11 @@ export interface AccountSummary {
   keyRegions?: string[];
   /** Distinct Regions of the trails' log buckets. */
   bucketRegions?: string[];
+  /**
+   * Distinct principals that may decrypt the trails' log files (see
+   * `countDecryptReaders`); undefined when the account has no trails.
+   */
+  readersCount?: number;
 }
 
 export interface AccountListResponse {
@@ -253,19 +275,56 @@ export interface AccountListResponse {
   countsByStatus: Record<AccountStatus, number>;
 }
 
+/**
+ * Who or what started a scan run: `schedule` for the scheduler, the others
+ * on demand — `manual` from the UI, the CLI or the API (a full scan or an
+ * account rescan), `remediation` for the rescan that closes a remediation.
+ */
+export const SCAN_TRIGGERS = ['schedule', 'manual', 'remediation'] as const;
+export type ScanTrigger = (typeof SCAN_TRIGGERS)[number];
+
 /** A scan run's history row. */
 export interface ScanRun {
   id: string;
-  trigger: 'schedule' | 'manual';
+  trigger: ScanTrigger;
+  /**
+   * What the run covered: the full scan (or one shard of it), the accounts
+   * that had no report yet, or one account.
+   */
+  scope?: 'full' | 'new-accounts' | 'account';
   /** `i/n` when the scheduled scan is split into shards across replicas. */
   shard?: string;
+  /** The entity ref (or service) that asked for an on-demand run. */
+  requestedBy?: string;
+  /** Shared by the shard runs of one on-demand full scan (`POST /scans`). */
+  requestId?: string;
   startedAt: string;
   finishedAt?: string;
-  /** How many accounts the run covered. */
+  /** Last time the run recorded progress. */
+  updatedAt?: string;
+  /**
+   * Accounts the run set out to scan; only given to callers who may see
+   * every account (the run covers accounts others may not see).
+   */
+  plannedCount?: number;
+  /** How many accounts the run covered (so far, while it runs). */
   accountCount: number;
   /** Accounts whose scan failed in this run. */
   errorCount: number;
   countsByStatus: Record<AccountStatus, number>;
+  /**
+   * The fleet as the history knows it once this run is done: each account's
+   * latest outcome up to this run, over the accounts the caller may see.
+   */
+  fleet?: { compliant: number; accounts: number };
+}
+
+/** The answer to `POST /scans`. */
+export interface FullScanResponse {
+  /** Task ids of the shards made due now; a shard already running is left out. */
+  triggered: string[];
+  /** Find the runs of this scan with `GET /scans?requestId=`. */
+  requestId?: string;
 }
 
 export interface ScanRunListResponse {

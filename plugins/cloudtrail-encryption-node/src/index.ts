@@ -5,18 +5,7 @@
  * @packageDocumentation
  */
 export * from './analysis';
-export {
-  AwsClientFactory,
-  DEFAULT_AWS_CLIENT_OPTIONS,
-  type AwsClientOptions,
-  type CredentialsResolver,
-  type MainCredentialsResolver,
-} from './aws/AwsClientFactory';
-export {
-  credentialsResolverFromConfig,
-  mainCredentialsResolverFromConfig,
-  roleArn,
-} from './aws/credentials';
+export * from './aws';
 export {
   EstateReader,
   type Estate,
@@ -24,12 +13,7 @@ export {
   type EstateReaderOptions,
 } from './estate/EstateReader';
 export { readEstateSettings, type EstateSettings } from './estate/settings';
-export {
-  describeAwsError,
-  formatAwsError,
-  type AwsErrorInfo,
-} from './aws/errors';
-export { accountIdFromArn, parseArn, regionFromArn } from './arn';
+export * from './policy';
 export {
   ScanEngine,
   type ScanAccount,

@@ -12,6 +12,10 @@ export {
 } from './plugin';
 export { isCloudTrailEncryptionAvailable } from './conditions';
 export {
+  CloudTrailEncryptionStatusCell,
+  createCloudTrailEncryptionStatusColumn,
+} from './components/catalog';
+export {
   cloudtrailEncryptionApiRef,
   CloudTrailEncryptionClient,
   isNotInEstateError,
@@ -23,6 +27,11 @@ export {
   type ListAccountsRequest,
 } from './api';
 export { remediationTemplateRouteRef, rootRouteRef } from './routes';
+export { TrailGuardRemediationPreviewFieldExtension } from './components/remediation/fieldExtension';
+export {
+  REMEDIATION_PREVIEW_FIELD,
+  type RemediationPreviewUiOptions,
+} from './components/remediation';
 export type {
   EntityCloudTrailEncryptionCardProps,
   RemediationFormData,

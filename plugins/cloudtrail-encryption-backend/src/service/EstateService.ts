@@ -9,9 +9,12 @@ import type {
   EstateReader,
 } from '@trailguard/plugin-cloudtrail-encryption-node';
 import type { EstateStore, StoredEstate } from '../store/EstateStore';
+import type { ScanAccessReader } from './ScanAccessReader';
 
 /** How stale the estate may be with respect to other replicas' reads. */
 const ESTATE_MAX_AGE_MS = 2_000;
+/** How long a request waits for the backend's own identity the first time. */
+const ACCESS_WAIT_MS = 3_000;
 
 /** Accounts that count as members: everything the estate lists except closed accounts. */
 export function estateMembers(estate?: Estate): Map<string, EstateAccount> {
@@ -42,8 +45,13 @@ export class EstateService {
       logger: LoggerService;
       /** The configured source, for the summary before any estate was read. */
       mode: Estate['mode'];
+      /** The scan role and the backend's identity, for accounts that cannot be scanned. */
+      access?: ScanAccessReader;
     },
-  ) {}
+  ) {
+    // Learn the identity at start-up, so no request has to wait for it.
+    void deps.access?.refresh();
+  }
 
   /** Reads the estate from AWS; on failure keeps and returns the last good one with the error. */
   async refresh(): Promise<StoredEstate> {
@@ -66,6 +74,8 @@ export class EstateService {
 
   /** The stored estate (another replica's read included), cached for a moment. */
   async current(): Promise<StoredEstate> {
+    // Only the first requests wait (briefly) for the backend's identity.
+    await this.deps.access?.ready(ACCESS_WAIT_MS);
     if (this.#cache && Date.now() - this.#cache.loadedAt < ESTATE_MAX_AGE_MS) {
       return this.#cache.value;
     }
@@ -83,7 +93,8 @@ export class EstateService {
     visible: (account: EstateAccount) => boolean,
   ): EstateSummary {
     const estate = stored.estate;
-    const members = [...estateMembers(estate).values()].filter(visible);
+    const all = estateMembers(estate);
+    const members = [...all.values()].filter(visible);
     return {
       mode: estate?.mode ?? this.deps.mode,
       organizationId: estate?.organizationId,
@@ -94,6 +105,10 @@ export class EstateService {
       trustedAccountIds: estate?.trustedAccountIds ?? [],
       readAt: estate?.readAt,
       error: stored.error,
+      scanAccess: this.deps.access?.snapshot(accountId => {
+        const member = all.get(accountId);
+        return !!member && visible(member);
+      }),
     };
   }
 }

@@ -5,6 +5,8 @@ import {
   type SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
+import type { FullScanResponse } from '@trailguard/plugin-cloudtrail-encryption-common';
+import { randomUUID } from 'node:crypto';
 import type { ScanService } from './ScanService';
 
 export const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
@@ -134,9 +136,12 @@ export class ScanScheduler {
         id,
         scope: 'global',
         fn: this.#shard(id, async () => {
+          // The run itself learns whether someone asked for it (a request
+          // recorded for this task) or the schedule made it due.
           await scans.scanAll(
             'schedule',
             count > 1 ? { index, count } : undefined,
+            { taskId: id },
           );
         }),
       });
@@ -169,6 +174,30 @@ export class ScanScheduler {
       }
     }
     return triggered;
+  }
+
+  /**
+   * An on-demand full scan: records who asked for it, shard by shard, then
+   * makes the shards due now. The runs that take the request on are recorded
+   * as `manual` with `requestedBy`, and can be found by the request id.
+   */
+  async requestFullScan(requestedBy?: string): Promise<FullScanResponse> {
+    const { scans } = this.#deps;
+    if (!scans.requestFullScan || !scans.withdrawRequest) {
+      return { triggered: await this.triggerFullScan() };
+    }
+    const requestId = randomUUID();
+    await scans.requestFullScan({
+      requestId,
+      taskIds: this.shardTaskIds,
+      requestedBy,
+    });
+    const triggered = await this.triggerFullScan();
+    await scans.withdrawRequest(
+      requestId,
+      this.shardTaskIds.filter(id => !triggered.includes(id)),
+    );
+    return { triggered, requestId };
   }
 
   #shard(taskId: string, run: () => Promise<void>): () => Promise<void> {
@@ -213,5 +242,6 @@ export class ScanScheduler {
 export interface ScanSchedulerDeps {
   scheduler: SchedulerService;
   logger: LoggerService;
-  scans: Pick<ScanService, 'scanAll' | 'scanNewAccounts'>;
+  scans: Pick<ScanService, 'scanAll' | 'scanNewAccounts'> &
+    Partial<Pick<ScanService, 'requestFullScan' | 'withdrawRequest'>>;
 }

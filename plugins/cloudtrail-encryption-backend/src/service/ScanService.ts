@@ -2,7 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import type {
   AccountReport,
-  ScanRun,
+  ScanTrigger,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import type {
   Estate,
@@ -10,7 +10,7 @@ import type {
   ScanAccount,
   ScanEngine,
 } from '@trailguard/plugin-cloudtrail-encryption-node';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   NOT_SCANNED_SUSPENDED,
   type ReportStore,
@@ -36,7 +36,18 @@ export function shardOf(accountId: string, count: number): number {
 }
 
 const STORE_ATTEMPTS = 4;
+/** How often a running scan records its progress. */
+const PROGRESS_INTERVAL_MS = 1_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Who started a run and on whose behalf. */
+export interface RunOrigin {
+  trigger: ScanTrigger;
+  requestedBy?: string;
+  requestId?: string;
+  /** Set beforehand when a request was claimed for this run. */
+  runId?: string;
+}
 
 interface Plan {
   estate: Estate;
@@ -66,19 +77,35 @@ export class ScanService {
   /**
    * A scheduled (or full manual) scan of the estate, or of one shard of it.
    * Reads the estate first; when that fails the last good estate is used,
-   * and with none ever read nothing is scanned.
+   * and with none ever read nothing is scanned. With `taskId`, an open
+   * on-demand request for that scheduler task makes the run on demand.
    */
   async scanAll(
-    trigger: ScanRun['trigger'],
+    trigger: ScanTrigger,
     shard?: Shard,
+    options: { taskId?: string } = {},
   ): Promise<{ runId: string; accountCount: number; errorCount: number }> {
+    let origin: RunOrigin = { trigger };
+    if (options.taskId) {
+      const runId = randomUUID();
+      const claim = await this.deps.store.runs.claimRequest(
+        options.taskId,
+        runId,
+      );
+      if (claim) origin = { trigger: 'manual', runId, ...claim };
+    }
     const stored = await this.deps.estate.refresh();
     const label = shard ? `${shard.index + 1}/${shard.count}` : undefined;
     if (!stored.estate) {
       this.deps.logger.error(
         `CloudTrail encryption scan skipped: no estate has been read (${stored.error})`,
       );
-      const runId = await this.deps.store.startRun({ trigger, shard: label });
+      const runId = await this.deps.store.startRun({
+        ...origin,
+        id: origin.runId,
+        shard: label,
+        plannedCount: 0,
+      });
       await this.deps.store.finishRun(runId, []);
       return { runId, accountCount: 0, errorCount: 0 };
     }
@@ -89,7 +116,7 @@ export class ScanService {
       await this.deps.store.saveNotScanned(account);
     }
     const result = await this.#run(
-      trigger,
+      origin,
       plan.scan.filter(a => inShard(a.accountId)),
       plan.estate,
       label,
@@ -117,12 +144,35 @@ export class ScanService {
     }
     const fresh = plan.scan.filter(a => !known.has(a.accountId));
     if (fresh.length === 0) return { accountCount: 0 };
-    await this.#run('schedule', fresh, plan.estate, 'new');
+    await this.#run({ trigger: 'schedule' }, fresh, plan.estate, 'new');
     return { accountCount: fresh.length };
   }
 
+  /**
+   * Records an on-demand full scan before its shards are triggered, so that
+   * whichever replica runs a shard records it as on demand.
+   */
+  async requestFullScan(request: {
+    requestId: string;
+    taskIds: readonly string[];
+    requestedBy?: string;
+  }): Promise<void> {
+    await this.deps.store.runs.requestFullScan(request);
+  }
+
+  /** Forgets the shards of a request that could not be triggered. */
+  async withdrawRequest(
+    requestId: string,
+    taskIds: readonly string[],
+  ): Promise<void> {
+    await this.deps.store.runs.withdrawRequest(requestId, taskIds);
+  }
+
   /** An on-demand rescan of one estate account; returns what is stored afterwards. */
-  async rescan(accountId: string): Promise<AccountReport> {
+  async rescan(
+    accountId: string,
+    origin: RunOrigin = { trigger: 'manual' },
+  ): Promise<AccountReport> {
     let stored = await this.deps.estate.current();
     // Before the first full scan (just after start-up) read it now.
     if (!stored.estate) stored = await this.deps.estate.refresh();
@@ -148,7 +198,11 @@ export class ScanService {
     }
     const plan = await this.#plan(estate);
     const account = plan.scan.find(a => a.accountId === accountId)!;
-    const runId = await this.deps.store.startRun({ trigger: 'manual' });
+    const runId = await this.deps.store.startRun({
+      trigger: origin.trigger,
+      requestedBy: origin.requestedBy,
+      plannedCount: 1,
+    });
     const outcomes: RunOutcome[] = [];
     try {
       const [report] = await this.deps.engine.scan(
@@ -216,12 +270,19 @@ export class ScanService {
   }
 
   async #run(
-    trigger: ScanRun['trigger'],
+    origin: RunOrigin,
     accounts: ScanAccount[],
     estate: Estate,
     label?: string,
   ): Promise<{ runId: string; accountCount: number; errorCount: number }> {
-    const runId = await this.deps.store.startRun({ trigger, shard: label });
+    const runId = await this.deps.store.startRun({
+      trigger: origin.trigger,
+      id: origin.runId,
+      requestedBy: origin.requestedBy,
+      requestId: origin.requestId,
+      shard: label,
+      plannedCount: accounts.length,
+    });
     this.deps.logger.info(
       `CloudTrail encryption scan ${runId} started: ${
         accounts.length
@@ -229,6 +290,8 @@ export class ScanService {
     );
     const outcomes: RunOutcome[] = [];
     let errorCount = 0;
+    let recordedAt = Date.now();
+    let recording: Promise<void> | undefined;
     try {
       await this.deps.engine.scan(accounts, {
         collect: false,
@@ -237,9 +300,25 @@ export class ScanService {
           const stored = await this.#store(report);
           if (stored.scanStatus === 'error') errorCount += 1;
           outcomes.push([stored.accountId, stored.status, stored.scanStatus]);
+          // Progress is for people watching: at most one write a second,
+          // never more than one at a time, and never failing the scan.
+          if (!recording && Date.now() - recordedAt >= PROGRESS_INTERVAL_MS) {
+            recordedAt = Date.now();
+            recording = this.deps.store.runs
+              .recordProgress(runId, [...outcomes])
+              .catch(error =>
+                this.deps.logger.warn(
+                  `Could not record the progress of scan ${runId}: ${error}`,
+                ),
+              )
+              .finally(() => {
+                recording = undefined;
+              });
+          }
         },
       });
     } finally {
+      await recording;
       await this.deps.store.finishRun(runId, outcomes);
     }
     this.deps.logger.info(

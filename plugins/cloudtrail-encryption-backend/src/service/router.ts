@@ -1,4 +1,7 @@
-import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
@@ -7,6 +10,7 @@ import {
   FINDING_CODES,
   type AccountListResponse,
   type AccountSummary,
+  type FullScanResponse,
   type ScanRunListResponse,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import express from 'express';
@@ -16,6 +20,8 @@ import { FLEET_SORT_KEYS } from '../store/FleetSnapshot';
 import type { ReportStore } from '../store/ReportStore';
 import type { AccountAccess } from './AccountAccess';
 import type { AccountDirectory } from './AccountDirectory';
+import { createAccountLookupRouter } from './accountLookup';
+import { createRemediationScopeRouter } from './remediationScope';
 import { estateMembers, type EstateService } from './EstateService';
 import { catalogLinks, writeExport } from './fleetExport';
 import type { ScanService } from './ScanService';
@@ -60,7 +66,28 @@ const exportQuery = z
   .object({ format: z.enum(['csv', 'json']), ...listFilters })
   .strict();
 
-const scansQuery = z.object({ limit: intParam('limit', 1, 200, 20) }).strict();
+const scansQuery = z
+  .object({
+    limit: intParam('limit', 1, 200, 20),
+    requestId: z.string().uuid('requestId must be a UUID').optional(),
+  })
+  .strict();
+
+// Who asked for an on-demand run goes into the history.
+const rescanBody = z
+  .object({ trigger: z.enum(['manual', 'remediation']).optional() })
+  .strict();
+
+function requesterOf(credentials: BackstageCredentials): string | undefined {
+  const principal = credentials.principal as {
+    type?: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  if (principal.type === 'user') return principal.userEntityRef;
+  if (principal.type === 'service') return principal.subject;
+  return undefined;
+}
 
 // Entity refs as the catalog allows them (see catalog-model's validators).
 const entityParams = z.object({
@@ -93,7 +120,7 @@ export interface RouterOptions {
   estate: EstateService;
   scans: ScanService;
   /** Makes the scheduled full scan due now (POST /scans). */
-  scanScheduler: Pick<ScanScheduler, 'triggerFullScan'>;
+  scanScheduler: Pick<ScanScheduler, 'requestFullScan'>;
 }
 
 /** Parses, authorizes and serializes; the work is done by the services. */
@@ -107,6 +134,8 @@ export function createRouter(options: RouterOptions): express.Router {
     res.json({ status: 'ok' });
   });
 
+  router.use(createAccountLookupRouter(options));
+  router.use(createRemediationScopeRouter(options));
   router.get('/accounts', async (req, res) => {
     const query = parse(listQuery, req.query, 'query');
     const credentials = await httpAuth.credentials(req);
@@ -187,7 +216,13 @@ export function createRouter(options: RouterOptions): express.Router {
         `Not allowed: ${cloudTrailEncryptionScanTriggerPermission.name} on account ${id}`,
       );
     }
-    res.json(await scans.rescan(id));
+    const body = parse(rescanBody, req.body ?? {}, 'body');
+    res.json(
+      await scans.rescan(id, {
+        trigger: body.trigger ?? 'manual',
+        requestedBy: requesterOf(credentials),
+      }),
+    );
   });
 
   router.get('/entity/:namespace/:kind/:name', async (req, res) => {
@@ -255,17 +290,37 @@ export function createRouter(options: RouterOptions): express.Router {
         `Not allowed: ${cloudTrailEncryptionScanTriggerPermission.name} on every account (a full scan)`,
       );
     }
-    res.status(202).json({ triggered: await scanScheduler.triggerFullScan() });
+    const body: FullScanResponse = await scanScheduler.requestFullScan(
+      requesterOf(credentials),
+    );
+    res.status(202).json(body);
+  });
+
+  // What the caller may start, for the UI: the frontend's permission API
+  // cannot ask about a resource permission without naming one account.
+  router.get('/scans/permissions', async (req, res) => {
+    parse(z.object({}).strict(), req.query, 'query');
+    const credentials = await httpAuth.credentials(req);
+    res.json({
+      triggerFullScan: await access.allowedEverywhere(
+        cloudTrailEncryptionScanTriggerPermission,
+        credentials,
+      ),
+    });
   });
 
   router.get('/scans', async (req, res) => {
     const query = parse(scansQuery, req.query, 'query');
     const credentials = await httpAuth.credentials(req);
-    const filter = await access.readFilter(credentials);
+    // Everyone sees that runs happened; their figures count only the
+    // accounts the caller may see.
+    const filter = await access.readFilterOrAll(credentials);
     const members = estateMembers((await estate.current()).estate);
     const body: ScanRunListResponse = {
-      items: await store.listRuns(query.limit, id =>
-        filter(id, members.get(id)?.membership),
+      items: await store.listRuns(
+        query.limit,
+        filter && (id => filter(id, members.get(id)?.membership)),
+        { requestId: query.requestId },
       ),
     };
     res.json(body);

@@ -20,6 +20,7 @@ export const FLEET_SORT_KEYS = [
   'status',
   'worstSeverity',
   'trailCount',
+  'readersCount',
   'scannedAt',
 ] as const;
 export type FleetSortKey = (typeof FLEET_SORT_KEYS)[number];
@@ -39,6 +40,8 @@ const SORT_VALUE: Record<FleetSortKey, (e: FleetEntry) => string | number> = {
   status: statusRank,
   worstSeverity: e => -e.worstRank,
   trailCount: e => e.summary.trailCount,
+  // An account without trails has no readers to count: before every count.
+  readersCount: e => e.summary.readersCount ?? -1,
   scannedAt: e => e.summary.scannedAt,
 };
 

@@ -15,17 +15,21 @@ import {
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import type { Knex } from 'knex';
 import {
-  emptyCounts,
   FleetSnapshot,
   type FleetEntry,
   type FleetQuery,
 } from './FleetSnapshot';
 import { TrailRegionCache } from './TrailRegionCache';
-import { randomUUID } from 'node:crypto';
 import { EstateStore } from './EstateStore';
+import {
+  ScanRunStore,
+  type RunOutcome,
+  type StartRunOptions,
+} from './ScanRunStore';
+
+export type { RunOutcome } from './ScanRunStore';
 
 const REPORTS = 'cloudtrail_encryption_reports';
-const RUNS = 'cloudtrail_encryption_scan_runs';
 /** How stale the fleet list may be with respect to other replicas' writes. */
 const FLEET_MAX_AGE_MS = 2_000;
 const SUMMARY_COLUMNS = [
@@ -64,22 +68,7 @@ interface ReportRow {
   report: string;
 }
 
-interface RunRow {
-  id: string;
-  trigger: string;
-  shard: string | null;
-  started_at: string;
-  finished_at: string | null;
-  account_count: number;
-  error_count: number;
-  counts_by_status: string;
-  outcomes: string | null;
-}
-
 export type ListQuery = FleetQuery;
-
-/** What a run did to one account: [accountId, status, scanStatus]. */
-export type RunOutcome = [string, AccountStatus, AccountReport['scanStatus']];
 
 /** The error of a never-scanned account the estate lists as suspended or closing. */
 export const NOT_SCANNED_SUSPENDED =
@@ -108,8 +97,11 @@ export class ReportStore {
   /** The estate as last read, in the same database. */
   readonly estate: EstateStore;
 
+  readonly #runs: ScanRunStore;
+
   private constructor(private readonly db: Knex) {
     this.estate = new EstateStore(db);
+    this.#runs = new ScanRunStore(db);
   }
 
   /**
@@ -327,88 +319,28 @@ export class ReportStore {
     return rows.map(r => r.account_id);
   }
 
-  async startRun(run: {
-    trigger: ScanRun['trigger'];
-    shard?: string;
-  }): Promise<string> {
-    const id = randomUUID();
-    await this.db<RunRow>(RUNS).insert({
-      id,
-      trigger: run.trigger,
-      shard: run.shard ?? null,
-      started_at: new Date().toISOString(),
-      finished_at: null,
-      account_count: 0,
-      error_count: 0,
-      counts_by_status: JSON.stringify(emptyCounts()),
-      outcomes: null,
-    });
-    return id;
+  /** Scan-run history and on-demand scan requests, in the same database. */
+  get runs(): ScanRunStore {
+    return this.#runs;
+  }
+
+  async startRun(run: StartRunOptions): Promise<string> {
+    return this.#runs.startRun(run);
   }
 
   /** Records what the run did to each account it covered. */
   async finishRun(id: string, outcomes: RunOutcome[]): Promise<void> {
-    const summary = summarizeRun(outcomes);
-    await this.db<RunRow>(RUNS)
-      .where({ id })
-      .update({
-        finished_at: new Date().toISOString(),
-        account_count: summary.accountCount,
-        error_count: summary.errorCount,
-        counts_by_status: JSON.stringify(summary.countsByStatus),
-        outcomes: JSON.stringify(outcomes),
-      });
+    return this.#runs.finishRun(id, outcomes);
   }
 
-  /**
-   * Recent runs; with `visible`, each run's figures are recomputed over the
-   * accounts it accepts (a run recorded before outcomes were kept then
-   * counts nothing rather than everything).
-   */
+  /** Recent runs, newest first (see `ScanRunStore.listRuns`). */
   async listRuns(
     limit: number,
     visible?: (accountId: string) => boolean,
+    options?: { requestId?: string },
   ): Promise<ScanRun[]> {
-    const rows = await this.db<RunRow>(RUNS)
-      .select('*')
-      .orderBy('started_at', 'desc')
-      .limit(limit);
-    return rows.map(row => {
-      const figures = visible
-        ? summarizeRun(
-            (row.outcomes
-              ? (JSON.parse(row.outcomes) as RunOutcome[])
-              : []
-            ).filter(([accountId]) => visible(accountId)),
-          )
-        : {
-            accountCount: row.account_count,
-            errorCount: row.error_count,
-            countsByStatus: {
-              ...emptyCounts(),
-              ...JSON.parse(row.counts_by_status),
-            },
-          };
-      return {
-        id: row.id,
-        trigger: row.trigger as ScanRun['trigger'],
-        shard: row.shard ?? undefined,
-        startedAt: row.started_at,
-        finishedAt: row.finished_at ?? undefined,
-        ...figures,
-      };
-    });
+    return this.#runs.listRuns(limit, visible, options);
   }
-}
-
-function summarizeRun(outcomes: RunOutcome[]) {
-  const countsByStatus = emptyCounts();
-  let errorCount = 0;
-  for (const [, status, scanStatus] of outcomes) {
-    if (status in countsByStatus) countsByStatus[status] += 1;
-    if (scanStatus === 'error') errorCount += 1;
-  }
-  return { accountCount: outcomes.length, errorCount, countsByStatus };
 }
 
 function worstFinding(report: AccountReport) {

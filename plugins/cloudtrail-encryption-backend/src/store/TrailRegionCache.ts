@@ -1,6 +1,7 @@
-import type {
-  AccountReport,
-  AccountSummary,
+import {
+  countDecryptReaders,
+  type AccountReport,
+  type AccountSummary,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 
 /** Where an account's trails keep their keys and logs, for the fleet list. */
@@ -27,7 +28,10 @@ export function trailRegionsOf(
  * the reports scanned since the last one.
  */
 export class TrailRegionCache {
-  readonly #byAccount = new Map<string, TrailRegions & { scannedAt: string }>();
+  readonly #byAccount = new Map<
+    string,
+    TrailRegions & { scannedAt: string; readersCount?: number }
+  >();
 
   /** Accounts whose Regions are unknown or older than their row's scan. */
   stale(rows: { accountId: string; scannedAt: string }[]): string[] {
@@ -42,7 +46,12 @@ export class TrailRegionCache {
 
   remember(accountId: string, scannedAt: string, reportJson: string): void {
     const report = JSON.parse(reportJson) as AccountReport;
-    this.#byAccount.set(accountId, { scannedAt, ...trailRegionsOf(report) });
+    this.#byAccount.set(accountId, {
+      scannedAt,
+      ...trailRegionsOf(report),
+      // The fleet list's readers column, from the same parse.
+      readersCount: countDecryptReaders(report.trails),
+    });
   }
 
   /** Adds the known Regions to a summary in place. */
@@ -51,6 +60,7 @@ export class TrailRegionCache {
     if (known) {
       summary.keyRegions = known.keyRegions;
       summary.bucketRegions = known.bucketRegions;
+      summary.readersCount = known.readersCount;
     }
   }
 }

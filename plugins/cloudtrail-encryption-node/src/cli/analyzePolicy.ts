@@ -1,6 +1,6 @@
 import { isAwsAccountId } from '@trailguard/plugin-cloudtrail-encryption-common';
 import { assessTrail, evaluateKeyPolicy } from '../analysis';
-import { parseArn } from '../arn';
+import { parseArn } from '../policy/arn';
 
 const TRAIL_ARN =
   /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[\w.-]{1,128}$/;

@@ -55,11 +55,7 @@ export async function scanFromConfig(
     // SDK's own way to point them at the same endpoint.
     process.env.AWS_ENDPOINT_URL_STS ??= endpoint;
   }
-  const {
-    engine,
-    clients,
-    estate: reader,
-  } = createScanEngineFromConfig(config);
+  const { engine, aws, estate: reader } = createScanEngineFromConfig(config);
   try {
     let estate: Estate;
     try {
@@ -104,6 +100,6 @@ export async function scanFromConfig(
       : [];
     return { estate, reports: [...reports, ...notScanned] };
   } finally {
-    clients.destroy();
+    aws.destroy();
   }
 }

@@ -12,7 +12,7 @@ import type {
   EstateAccountState,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import pLimit from 'p-limit';
-import type { AwsClientFactory } from '../aws/AwsClientFactory';
+import type { AwsAccess } from '../aws/AwsAccess';
 import { formatAwsError } from '../aws/errors';
 import type { EstateSettings } from './settings';
 
@@ -102,7 +102,7 @@ async function readOuPaths(
 }
 
 export interface EstateReaderOptions {
-  clients: AwsClientFactory;
+  aws: AwsAccess;
   settings: EstateSettings;
   /** Deadline of one Organizations call with its retries. */
   callTimeoutMs?: number;
@@ -115,12 +115,12 @@ export interface EstateReaderOptions {
  * only, without any Organizations call.
  */
 export class EstateReader {
-  readonly #clients: AwsClientFactory;
+  readonly #aws: AwsAccess;
   readonly #settings: EstateSettings;
   readonly #callTimeoutMs: number;
 
   constructor(options: EstateReaderOptions) {
-    this.#clients = options.clients;
+    this.#aws = options.aws;
     this.#settings = options.settings;
     this.#callTimeoutMs = options.callTimeoutMs ?? 60_000;
   }
@@ -169,44 +169,53 @@ export class EstateReader {
   }
 
   async #readOrganization(excluded: Set<string>) {
+    // As the management (or delegated administrator) account's scan role
+    // when configured, otherwise as the backend's own identity.
+    const managementAccountId = this.#settings.managementAccountId;
     try {
-      const client = await this.#clients.organizations(
-        this.#settings.managementAccountId,
-      );
-      const { Organization } = await client.send(
-        new DescribeOrganizationCommand({}),
-        { abortSignal: this.#signal() },
-      );
-      const organizationId = Organization?.Id;
-      const listed: Account[] = [];
-      for await (const page of paginateListAccounts({ client }, {})) {
-        listed.push(...(page.Accounts ?? []));
-      }
-      const wanted = listed.filter(a => a.Id && !excluded.has(a.Id));
-      const paths = await readOuPaths(client);
-      const accounts = wanted.map(
-        (a): EstateAccount => ({
-          accountId: a.Id!,
-          ...(a.Name ? { name: a.Name } : {}),
-          membership: {
-            source: 'organization',
-            state: stateOf(a),
-            ...(organizationId ? { organizationId } : {}),
-            ...(paths.has(a.Id!) ? { ouPath: paths.get(a.Id!) } : {}),
-          },
-        }),
-      );
-      return {
-        organizationId,
-        managementAccountId: Organization?.MasterAccountId,
-        accounts,
-      };
+      return await (managementAccountId
+        ? this.#aws.as(managementAccountId, () =>
+            this.#listOrganization(excluded),
+          )
+        : this.#aws.asMain(() => this.#listOrganization(excluded)));
     } catch (error) {
       throw new Error(
         `Could not read the AWS organization: ${formatAwsError(error)}`,
         { cause: error },
       );
     }
+  }
+
+  async #listOrganization(excluded: Set<string>) {
+    const client = this.#aws.organizations();
+    const { Organization } = await client.send(
+      new DescribeOrganizationCommand({}),
+      { abortSignal: this.#signal() },
+    );
+    const organizationId = Organization?.Id;
+    const listed: Account[] = [];
+    for await (const page of paginateListAccounts({ client }, {})) {
+      listed.push(...(page.Accounts ?? []));
+    }
+    const wanted = listed.filter(a => a.Id && !excluded.has(a.Id));
+    const paths = await readOuPaths(client);
+    const accounts = wanted.map(
+      (a): EstateAccount => ({
+        accountId: a.Id!,
+        ...(a.Name ? { name: a.Name } : {}),
+        membership: {
+          source: 'organization',
+          state: stateOf(a),
+          ...(organizationId ? { organizationId } : {}),
+          ...(paths.has(a.Id!) ? { ouPath: paths.get(a.Id!) } : {}),
+        },
+      }),
+    );
+    return {
+      organizationId,
+      managementAccountId: Organization?.MasterAccountId,
+      accounts,
+    };
   }
 
   #signal() {

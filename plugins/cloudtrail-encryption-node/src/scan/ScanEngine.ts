@@ -1,6 +1,6 @@
 import type { AccountReport } from '@trailguard/plugin-cloudtrail-encryption-common';
 import pLimit from 'p-limit';
-import type { AwsClientFactory } from '../aws/AwsClientFactory';
+import type { AwsAccess } from '../aws/AwsAccess';
 import { BucketReader } from '../aws/BucketReader';
 import { KeyReader } from '../aws/KeyReader';
 import { TrailReader } from '../aws/TrailReader';
@@ -17,7 +17,7 @@ export interface ScanProgress {
 }
 
 export interface ScanEngineOptions {
-  clients: AwsClientFactory;
+  aws: AwsAccess;
   /** Accounts scanned at the same time. */
   concurrency?: number;
   /** Region for the Region-agnostic calls (ListTrails, HeadBucket). */
@@ -63,7 +63,7 @@ export interface ScanOptions {
  * A failure is confined to the account it belongs to.
  */
 export class ScanEngine {
-  readonly #clients: AwsClientFactory;
+  readonly #aws: AwsAccess;
   readonly #trails: TrailReader;
   readonly #keys: KeyReader;
   readonly #buckets: BucketReader;
@@ -72,14 +72,14 @@ export class ScanEngine {
   constructor(options: ScanEngineOptions) {
     const defaultRegion = options.defaultRegion ?? 'us-east-1';
     const callTimeoutMs = options.callTimeoutMs ?? 60_000;
-    this.#clients = options.clients;
+    this.#aws = options.aws;
     this.#concurrency = Math.max(1, options.concurrency ?? 8);
-    this.#trails = new TrailReader(this.#clients, {
+    this.#trails = new TrailReader(this.#aws, {
       defaultRegion,
       callTimeoutMs,
     });
-    this.#keys = new KeyReader(this.#clients, { callTimeoutMs });
-    this.#buckets = new BucketReader(this.#clients, {
+    this.#keys = new KeyReader(this.#aws, { callTimeoutMs });
+    this.#buckets = new BucketReader(this.#aws, {
       defaultRegion,
       callTimeoutMs,
     });
@@ -101,7 +101,7 @@ export class ScanEngine {
           .map(a => a.accountId)
       : [];
     const run = new ScanRun(
-      this.#clients,
+      this.#aws,
       this.#trails,
       this.#keys,
       this.#buckets,
@@ -123,7 +123,7 @@ export class ScanEngine {
     try {
       await this.#scanAll(accounts, options, run, limit, reports, () => ++done);
     } finally {
-      this.#clients.forget(run.touchedAccounts());
+      this.#aws.forget(run.touchedAccounts());
     }
     const order = new Map(accounts.map((a, i) => [a.accountId, i]));
     return reports.sort(
@@ -143,7 +143,6 @@ export class ScanEngine {
       accounts.map(account =>
         limit(async () => {
           const report = await run.scanAccount(account);
-          this.#clients.release(account.accountId);
           const done = next();
           if (options.collect !== false) reports.push(report);
           await options.onProgress?.({

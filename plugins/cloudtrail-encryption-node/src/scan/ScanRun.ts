@@ -3,8 +3,8 @@ import type {
   AccountReport,
   RegionFailure,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
-import type { AwsClientFactory } from '../aws/AwsClientFactory';
-import { accountIdFromArn, regionFromArn } from '../arn';
+import type { AwsAccess } from '../aws/AwsAccess';
+import { accountIdFromArn, regionFromArn } from '../policy/arn';
 import type { BucketReader } from '../aws/BucketReader';
 import { describeAwsError, formatAwsError } from '../aws/errors';
 import type { KeyReader } from '../aws/KeyReader';
@@ -35,6 +35,9 @@ interface Described {
 /** The look-ups of one scan, shared by all its accounts. */
 export class ScanRun {
   readonly #targets: Set<string>;
+  /** Built once per scan: every report is judged against them. */
+  readonly #trusted: ReadonlySet<string>;
+  readonly #members: ReadonlySet<string>;
   readonly #ownedTrails = new ScanCache<Outcome<TrailRecord[]>>();
   readonly #foreignTrails = new ScanCache<Outcome<TrailRecord | undefined>>();
   readonly #statuses = new ScanCache<Outcome<TrailStatusRecord>>();
@@ -46,13 +49,15 @@ export class ScanRun {
   readonly #access = new ScanCache<Outcome<void>>();
 
   constructor(
-    private readonly clients: AwsClientFactory,
+    private readonly aws: AwsAccess,
     private readonly trails: TrailReader,
     private readonly keys: KeyReader,
     private readonly buckets: BucketReader,
     private readonly options: ScanRunOptions,
   ) {
     this.#targets = new Set(options.accountIds);
+    this.#trusted = new Set([...options.trustedAccountIds, ...this.#targets]);
+    this.#members = new Set(options.organizationAccountIds);
   }
 
   async scanAccount(account: ScanAccount): Promise<AccountReport> {
@@ -85,12 +90,9 @@ export class ScanRun {
         });
       }
       return buildAccountReport(account, scannedAt, facts, {
-        trustedAccountIds: [
-          ...this.options.trustedAccountIds,
-          ...this.#targets,
-        ],
+        trustedAccountIds: this.#trusted,
         organizationId: this.options.organizationId,
-        organizationAccountIds: this.options.organizationAccountIds,
+        organizationAccountIds: this.#members,
         unread,
         failedRegions: failures,
       });
@@ -214,7 +216,7 @@ export class ScanRun {
   /** One credentials check per account per scan, success or failure. */
   #verifyAccess(accountId: string): Promise<Outcome<void>> {
     return this.#access.get(accountId, () =>
-      settle(this.clients.verifyAccess(accountId)),
+      settle(this.aws.verifyAccess(accountId)),
     );
   }
 

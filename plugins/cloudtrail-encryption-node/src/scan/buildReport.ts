@@ -11,16 +11,16 @@ import {
   type TrailAssessmentInput,
   type TrailKeyInput,
 } from '../analysis';
-import { accountIdFromArn } from '../arn';
+import { accountIdFromArn } from '../policy/arn';
 import { describeAwsError, formatAwsError } from '../aws/errors';
 import type { Outcome } from './ScanCache';
 import type { KeyFacts, ScanAccount, TrailFacts, UnreadTrail } from './facts';
 
 /** What the account's report is judged against, besides what was read. */
 export interface ReportContext {
-  trustedAccountIds: string[];
+  trustedAccountIds: Iterable<string>;
   organizationId?: string;
-  organizationAccountIds?: string[];
+  organizationAccountIds?: Iterable<string>;
   /** Trails ListTrails named that could not be described. */
   unread?: UnreadTrail[];
   failedRegions?: RegionFailure[];
@@ -68,6 +68,7 @@ function keyInput(facts: KeyFacts): TrailKeyInput {
       keySpec: m.KeySpec,
       keyUsage: m.KeyUsage,
       multiRegion: m.MultiRegion,
+      ...multiRegionInfo(m),
       rotationEnabled: facts.rotation?.ok ? facts.rotation.value : undefined,
       deletionDate: m.DeletionDate?.toISOString(),
     },
@@ -76,11 +77,52 @@ function keyInput(facts: KeyFacts): TrailKeyInput {
   };
 }
 
+const ACCOUNT_ID = /\b\d{12}\b/g;
+
+/**
+ * Every account id the trail's facts name: the trail's and key's accounts
+ * and any account in the key policy or grants. The analysis asks only about
+ * these whether they are trusted or members of the organization.
+ */
+function mentionedAccounts(accountId: string, facts: TrailFacts): string[] {
+  const ids = new Set([accountId, facts.trail.ownerAccountId]);
+  const scan = (text: string | undefined) => {
+    if (!text) return;
+    for (const m of text.matchAll(ACCOUNT_ID)) ids.add(m[0]);
+  };
+  scan(facts.trail.trailArn);
+  const key = facts.key;
+  if (key) {
+    ids.add(key.accountId);
+    scan(key.keyArn);
+    if (key.metadata.ok) scan(key.metadata.value.AWSAccountId);
+    if (key.policy?.ok) scan(key.policy.value);
+    if (key.grants?.ok) {
+      for (const g of key.grants.value) {
+        scan(g.GranteePrincipal);
+        scan(g.RetiringPrincipal);
+      }
+    }
+  }
+  return [...ids];
+}
+
+/** A set view of a list, built once per scan rather than once per trail. */
+function asSet(ids: Iterable<string>): ReadonlySet<string> {
+  return ids instanceof Set ? ids : new Set(ids);
+}
+
 export function toAssessmentInput(
   accountId: string,
   facts: TrailFacts,
   context: ReportContext,
 ): TrailAssessmentInput {
+  // An organization of thousands of accounts is passed to the analysis as
+  // just the members this trail's facts name, so judging one trail does not
+  // cost a pass over the whole organization.
+  const mentioned = mentionedAccounts(accountId, facts);
+  const trusted = asSet(context.trustedAccountIds);
+  const members = asSet(context.organizationAccountIds ?? []);
   return {
     trail: facts.trail,
     scannedAccountId: accountId,
@@ -89,11 +131,11 @@ export function toAssessmentInput(
     status: facts.status.ok
       ? facts.status.value
       : { error: formatAwsError(facts.status.error, 'GetTrailStatus') },
-    trustedAccountIds: context.trustedAccountIds,
+    trustedAccountIds: mentioned.filter(id => trusted.has(id)),
     ...(context.organizationId
       ? {
           organizationId: context.organizationId,
-          organizationAccountIds: context.organizationAccountIds ?? [],
+          organizationAccountIds: mentioned.filter(id => members.has(id)),
         }
       : {}),
   };
@@ -205,5 +247,23 @@ export function buildErrorReport(
     status: 'unknown',
     trails: [],
     findings: [],
+  };
+}
+
+/** The multi-Region set of a key, from DescribeKey's MultiRegionConfiguration. */
+function multiRegionInfo(m: KeyMetadata) {
+  const mrc = m.MultiRegionConfiguration;
+  if (!m.MultiRegion || !mrc) return {};
+  const type = mrc.MultiRegionKeyType;
+  const primary = mrc.PrimaryKey?.Arn;
+  const all = [primary, ...(mrc.ReplicaKeys ?? []).map(r => r.Arn)];
+  return {
+    ...(type === 'PRIMARY' || type === 'REPLICA'
+      ? { multiRegionKeyType: type as 'PRIMARY' | 'REPLICA' }
+      : {}),
+    ...(primary ? { primaryKeyArn: primary } : {}),
+    replicaKeyArns: all.filter(
+      (arn): arn is string => !!arn && arn !== primary && arn !== m.Arn,
+    ),
   };
 }

@@ -4,16 +4,14 @@ import {
   type Config,
 } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
-import {
-  AwsClientFactory,
-  DEFAULT_AWS_CLIENT_OPTIONS,
-  type CredentialsResolver,
-  type MainCredentialsResolver,
-} from '../aws/AwsClientFactory';
+import { AwsAccess } from '../aws/AwsAccess';
+import { DEFAULT_AWS_CLIENT_OPTIONS } from '../aws/clientPool';
 import {
   credentialsResolverFromConfig,
   mainCredentialsResolverFromConfig,
-} from '../aws/credentials';
+  type CredentialsResolver,
+  type MainCredentialsResolver,
+} from '../aws/credentialsProvider';
 import { EstateReader } from '../estate/EstateReader';
 import { readEstateSettings, type EstateSettings } from '../estate/settings';
 import { ScanEngine } from './ScanEngine';
@@ -68,7 +66,10 @@ export function readScanSettings(root: Config): ScanSettings {
   };
 }
 
-/** Builds the engine, its clients and the estate reader from app-config. */
+/**
+ * Builds the engine, its AWS access layer and the estate reader from
+ * app-config. `clients` is the same AwsAccess as `aws`; the owner destroys it.
+ */
 export function createScanEngineFromConfig(
   config: Config,
   options: {
@@ -77,34 +78,34 @@ export function createScanEngineFromConfig(
   } = {},
 ): {
   engine: ScanEngine;
-  clients: AwsClientFactory;
+  aws: AwsAccess;
+  clients: AwsAccess;
   settings: ScanSettings;
   estate: EstateReader;
   estateSettings: EstateSettings;
 } {
   const settings = readScanSettings(config);
   const estateSettings = readEstateSettings(config);
-  const clients = new AwsClientFactory(
-    options.credentials ?? credentialsResolverFromConfig(config),
-    {
-      endpoint: settings.endpoint,
-      maxAttempts: settings.maxAttempts,
-      requestTimeoutMs: settings.requestTimeoutMs,
-      maxSockets: Math.max(16, settings.maxInFlight),
-      maxInFlight: settings.maxInFlight,
-    },
-    options.mainCredentials ?? mainCredentialsResolverFromConfig(config),
-  );
+  const aws = new AwsAccess({
+    credentials: options.credentials ?? credentialsResolverFromConfig(config),
+    mainCredentials:
+      options.mainCredentials ?? mainCredentialsResolverFromConfig(config),
+    endpoint: settings.endpoint,
+    maxAttempts: settings.maxAttempts,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    maxSockets: Math.max(16, settings.maxInFlight),
+    maxInFlight: settings.maxInFlight,
+  });
   const engine = new ScanEngine({
-    clients,
+    aws,
     concurrency: settings.concurrency,
     defaultRegion: settings.defaultRegion,
     callTimeoutMs: settings.callTimeoutMs,
   });
   const estate = new EstateReader({
-    clients,
+    aws,
     settings: estateSettings,
     callTimeoutMs: settings.callTimeoutMs,
   });
-  return { engine, clients, settings, estate, estateSettings };
+  return { engine, aws, clients: aws, settings, estate, estateSettings };
 }

@@ -38,6 +38,7 @@ export function mockCloudTrailEncryptionApi(
     getEntityReport: jest.fn(),
     rescanAccount: jest.fn(),
     listScanRuns: jest.fn(),
+    canTriggerFullScan: jest.fn().mockResolvedValue(false),
     // A page that does not care about the estate still asks for it.
     getEstate: jest.fn(() => new Promise(() => {})),
     ...overrides,

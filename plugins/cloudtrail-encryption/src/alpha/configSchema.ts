@@ -1,41 +1,29 @@
-import type { StandardSchemaV1 } from '@backstage/frontend-plugin-api';
+import { z } from 'zod';
+
+/** The type named in validation messages: `null` is not an "object" here. */
+function receivedType(value: unknown): string {
+  return value === null ? 'null' : typeof value;
+}
 
 /**
- * An optional string config field. Hand-written to the Standard Schema and
- * Standard JSON Schema interfaces so that two string fields do not pull a
- * schema library into the plugin.
+ * An optional string config field, with the validation message the card's
+ * configuration has always reported ("Expected a string, but received
+ * number").
  */
-export const optionalString: StandardSchemaV1<
-  string | undefined,
-  string | undefined
-> & {
-  '~standard': {
-    jsonSchema: {
-      input(options: unknown): Record<string, unknown>;
-      output(options: unknown): Record<string, unknown>;
-    };
-  };
-} = {
-  '~standard': {
-    version: 1,
-    vendor: 'trailguard',
-    validate(value: unknown) {
-      if (value === undefined || typeof value === 'string') {
-        return { value };
-      }
-      return {
-        issues: [
-          {
-            message: `Expected a string, but received ${
-              value === null ? 'null' : typeof value
-            }`,
-          },
-        ],
-      };
-    },
-    jsonSchema: {
-      input: () => ({ type: 'string' }),
-      output: () => ({ type: 'string' }),
-    },
-  },
+export const optionalString = () =>
+  z
+    .string({
+      error: issue =>
+        `Expected a string, but received ${receivedType(issue.input)}`,
+    })
+    .optional();
+
+/**
+ * The entity card's extension config: `templateNamespace` and `templateName`
+ * select the Scaffolder template behind Remediate; both default to the
+ * plugin's own template (`default/cloudtrail-sse-kms`) when left out.
+ */
+export const entityCardConfigSchema = {
+  templateNamespace: optionalString(),
+  templateName: optionalString(),
 };

@@ -8,4 +8,12 @@ export {
   cloudtrailEncryptionApi,
   cloudtrailEncryptionEntityCard,
   cloudtrailEncryptionPage,
+  cloudtrailEncryptionRemediationPreviewField,
 } from './plugin';
+export {
+  CatalogTableColumnBlueprint,
+  catalogTableColumnDataRef,
+  cloudtrailEncryptionCatalogColumn,
+  type CatalogTableColumnRow,
+} from './catalogColumn';
+export { entityCardConfigSchema } from './configSchema';

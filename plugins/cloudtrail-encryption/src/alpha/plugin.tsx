@@ -11,6 +11,7 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import LockIcon from '@material-ui/icons/Lock';
 import { CloudTrailEncryptionClient, cloudtrailEncryptionApiRef } from '../api';
 import { isCloudTrailEncryptionAvailable } from '../conditions';
@@ -19,7 +20,8 @@ import {
   remediationTemplateRouteRef,
   rootRouteRef,
 } from '../routes';
-import { optionalString } from './configSchema';
+import { cloudtrailEncryptionCatalogColumn } from './catalogColumn';
+import { entityCardConfigSchema } from './configSchema';
 
 const TITLE = 'CloudTrail encryption';
 
@@ -51,10 +53,7 @@ function isAwsAccountResource(entity: Entity): boolean {
  */
 export const cloudtrailEncryptionEntityCard =
   EntityCardBlueprint.makeWithOverrides({
-    configSchema: {
-      templateNamespace: optionalString,
-      templateName: optionalString,
-    },
+    configSchema: entityCardConfigSchema,
     factory(originalFactory, { config }) {
       const remediationTemplate = {
         namespace:
@@ -72,6 +71,24 @@ export const cloudtrailEncryptionEntityCard =
             ),
           ),
       });
+    },
+  });
+
+/**
+ * The remediation template's review page (`ui:field:
+ * TrailGuardRemediationPreview`): the planned changes from a dry run, and
+ * the confirmation the run needs.
+ *
+ * @alpha
+ */
+export const cloudtrailEncryptionRemediationPreviewField =
+  FormFieldBlueprint.make({
+    name: 'remediation-preview',
+    params: {
+      field: () =>
+        import('../components/remediation/formField').then(
+          m => m.remediationPreviewFormField,
+        ),
     },
   });
 
@@ -107,5 +124,7 @@ export default createFrontendPlugin({
     cloudtrailEncryptionApi,
     cloudtrailEncryptionEntityCard,
     cloudtrailEncryptionPage,
+    cloudtrailEncryptionCatalogColumn,
+    cloudtrailEncryptionRemediationPreviewField,
   ],
 });

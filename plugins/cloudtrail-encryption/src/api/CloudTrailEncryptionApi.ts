@@ -4,8 +4,10 @@ import type {
   AccountListResponse,
   AccountReport,
   AccountStatus,
+  AccountSummary,
   EstateSummary,
   FindingCode,
+  FullScanResponse,
   ScanRunListResponse,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 
@@ -16,6 +18,7 @@ export const ACCOUNT_SORT_KEYS = [
   'status',
   'worstSeverity',
   'trailCount',
+  'readersCount',
   'scannedAt',
 ] as const;
 export type AccountSortKey = (typeof ACCOUNT_SORT_KEYS)[number];
@@ -46,6 +49,11 @@ export interface AccountExport {
 /** Client of the `cloudtrail-encryption` backend. */
 export interface CloudTrailEncryptionApi {
   listAccounts(request?: ListAccountsRequest): Promise<AccountListResponse>;
+  /**
+   * The fleet-list summaries of the given accounts, in one request. Accounts
+   * never scanned, outside the estate or not visible to the user are left out.
+   */
+  lookupAccounts(accountIds: string[]): Promise<AccountSummary[]>;
   /** Every account matching the filters (all pages), as CSV or JSON. */
   exportAccounts(
     format: 'csv' | 'json',
@@ -63,10 +71,18 @@ export interface CloudTrailEncryptionApi {
   getEntityReport(entityRef: CompoundEntityRef): Promise<AccountReport>;
   /** Scans the account now and resolves to the fresh report. */
   rescanAccount(accountId: string): Promise<AccountReport>;
-  /** Makes the full scan due now; needs `scan.trigger` on every account. */
-  triggerFullScan(): Promise<{ triggered: boolean }>;
-  /** Scan runs, newest first. */
-  listScanRuns(options?: { limit?: number }): Promise<ScanRunListResponse>;
+  /**
+   * Makes the full scan due now; needs `scan.trigger` on every account.
+   * Follow it with `listScanRuns({ requestId })`.
+   */
+  triggerFullScan(): Promise<FullScanResponse>;
+  /** Whether the user may start a full scan (`scan.trigger` on every account). */
+  canTriggerFullScan(): Promise<boolean>;
+  /** Scan runs, newest first; with `requestId`, those of one on-demand full scan. */
+  listScanRuns(options?: {
+    limit?: number;
+    requestId?: string;
+  }): Promise<ScanRunListResponse>;
   /** How the scanned estate is defined (AWS Organization or explicit list) and its size. */
   getEstate(): Promise<EstateSummary>;
 }

@@ -157,6 +157,22 @@ describe('CloudTrailEncryptionClient', () => {
     expect(fetch.mock.calls[0][0]).toBe(`${BASE_URL}/scans?limit=20`);
   });
 
+  it('lists the runs of one on-demand scan', async () => {
+    const { client, fetch } = setup(jsonResponse(200, scanRuns));
+    await client.listScanRuns({ limit: 50, requestId: 'req-1' });
+    expect(fetch.mock.calls[0][0]).toBe(
+      `${BASE_URL}/scans?limit=50&requestId=req-1`,
+    );
+  });
+
+  it('asks the backend whether a full scan may be started', async () => {
+    const { client, fetch } = setup(
+      jsonResponse(200, { triggerFullScan: true }),
+    );
+    await expect(client.canTriggerFullScan()).resolves.toBe(true);
+    expect(fetch.mock.calls[0][0]).toBe(`${BASE_URL}/scans/permissions`);
+  });
+
   it('reads the estate', async () => {
     const { client, fetch } = setup(jsonResponse(200, organizationEstate));
     await expect(client.getEstate()).resolves.toEqual(organizationEstate);

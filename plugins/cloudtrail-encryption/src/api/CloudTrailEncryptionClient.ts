@@ -4,7 +4,9 @@ import { ResponseError } from '@backstage/errors';
 import type {
   AccountListResponse,
   AccountReport,
+  AccountSummary,
   EstateSummary,
+  FullScanResponse,
   ScanRunListResponse,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import type {
@@ -37,6 +39,19 @@ export class CloudTrailEncryptionClient implements CloudTrailEncryptionApi {
     return this.request('GET', '/accounts', withFilters(query, request));
   }
 
+  async lookupAccounts(accountIds: string[]): Promise<AccountSummary[]> {
+    const ids = [...new Set(accountIds)];
+    if (ids.length === 0) return [];
+    const query = new URLSearchParams();
+    for (const id of ids) query.append('accountId', id);
+    const body = await this.request<{ items: AccountSummary[] }>(
+      'GET',
+      '/accounts',
+      query,
+    );
+    return body.items;
+  }
+
   async exportAccounts(
     format: 'csv' | 'json',
     filters: AccountFilters = {},
@@ -50,8 +65,16 @@ export class CloudTrailEncryptionClient implements CloudTrailEncryptionApi {
     return { blob: await response.blob(), filename };
   }
 
-  async triggerFullScan(): Promise<{ triggered: boolean }> {
+  async triggerFullScan(): Promise<FullScanResponse> {
     return this.request('POST', '/scans');
+  }
+
+  async canTriggerFullScan(): Promise<boolean> {
+    const body = await this.request<{ triggerFullScan: boolean }>(
+      'GET',
+      '/scans/permissions',
+    );
+    return body.triggerFullScan === true;
   }
 
   async getAccountReport(accountId: string): Promise<AccountReport> {
@@ -73,10 +96,11 @@ export class CloudTrailEncryptionClient implements CloudTrailEncryptionApi {
   }
 
   async listScanRuns(
-    options: { limit?: number } = {},
+    options: { limit?: number; requestId?: string } = {},
   ): Promise<ScanRunListResponse> {
     const query = new URLSearchParams();
     if (options.limit !== undefined) query.set('limit', String(options.limit));
+    if (options.requestId) query.set('requestId', options.requestId);
     return this.request('GET', '/scans', query);
   }
 

@@ -9,7 +9,12 @@ import {
 import { NavContentBlueprint } from '@backstage/plugin-app-react';
 import { SidebarLogo } from './SidebarLogo';
 import MenuIcon from '@material-ui/icons/Menu';
+import CloudIcon from '@material-ui/icons/Cloud';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
+
+/** The catalog (mounted at /) filtered to the AWS account Resources. */
+const AWS_ACCOUNTS_CATALOG =
+  '/?filters%5Bkind%5D=resource&filters%5Btype%5D=cloud-account&filters%5Buser%5D=all';
 
 export const SidebarContent = NavContentBlueprint.make({
   params: {
@@ -24,6 +29,11 @@ export const SidebarContent = NavContentBlueprint.make({
           <SidebarDivider />
           <SidebarGroup label="Menu" icon={<MenuIcon />}>
             {nav.take('page:catalog')}
+            <SidebarItem
+              icon={CloudIcon}
+              to={AWS_ACCOUNTS_CATALOG}
+              text="AWS accounts"
+            />
             {nav.take('page:cloudtrail-encryption')}
             {nav.take('page:scaffolder')}
             <SidebarDivider />

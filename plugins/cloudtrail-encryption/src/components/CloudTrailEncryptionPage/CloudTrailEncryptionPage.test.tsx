@@ -140,11 +140,11 @@ describe('CloudTrailEncryptionPage', () => {
   it('charts the trend of scheduled scans, oldest first', async () => {
     await renderPage(setup());
     const chart = await screen.findByRole('img', {
-      name: 'Account status over the last 3 scheduled scans',
+      name: 'Compliant share of accounts over the last 3 scans',
     });
-    const runs = Array.from(chart.querySelectorAll('g')).map(g =>
-      g.getAttribute('data-testid'),
-    );
+    const runs = Array.from(
+      chart.querySelectorAll('[data-testid^="scan-run-"]'),
+    ).map(g => g.getAttribute('data-testid'));
     expect(runs).toEqual([
       'scan-run-run-1',
       'scan-run-run-2',
@@ -153,7 +153,7 @@ describe('CloudTrailEncryptionPage', () => {
     expect(
       within(chart).getByTestId('scan-run-run-3').querySelector('title'),
     ).toHaveTextContent(
-      '2026-11-29 08:00:00 UTC (schedule): 31 compliant, 7 non-compliant, 2 no trails, 3 unknown, 3 scan errors',
+      '2026-11-29 08:04:10 UTC — Scheduled: 72% compliant (31 of 43 accounts); this run scanned 43, 3 scan errors',
     );
   });
 

@@ -1,14 +1,11 @@
-import { useApi, useApiHolder } from '@backstage/core-plugin-api';
-import {
-  permissionApiRef,
-  type PermissionApi,
-} from '@backstage/plugin-permission-react';
+import { useApi } from '@backstage/core-plugin-api';
 import Button from '@material-ui/core/Button';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import {
-  cloudTrailEncryptionScanTriggerPermission,
+  ACCOUNT_STATUSES,
+  type AccountStatus,
   type ScanRun,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import { useEffect, useState } from 'react';
@@ -25,7 +22,7 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(1),
     marginLeft: 'auto',
   },
-  progress: { minWidth: 160 },
+  progress: { minWidth: 220, display: 'inline-block' },
   nowrap: { whiteSpace: 'nowrap' },
 }));
 
@@ -89,59 +86,151 @@ export function ExportButtons(props: { filters: AccountFilters }) {
 }
 
 /**
- * "Scan all", for those allowed to trigger scans on every account. Progress
- * is the scan history: the scan is done once a run that was not there
- * before the click has finished.
+ * "Scan all", for those allowed to trigger scans on every account. Follows
+ * the runs of this request (one per shard) until all have finished, then
+ * says what changed and reloads the page's data.
  */
 export function ScanAllButton(props: { onFinished: () => void }) {
-  // Without a permission API nothing can say who may scan everything.
-  const permissions = useApiHolder().get(permissionApiRef);
-  return permissions ? (
-    <GatedScanAllButton {...props} permissions={permissions} />
-  ) : null;
+  const api = useApi(cloudtrailEncryptionApiRef);
+  // The backend decides: only an unconditional ALLOW covers every account,
+  // and the frontend's permission API cannot ask about a resource
+  // permission without naming one resource.
+  const decision = useAsync(async () => api.canTriggerFullScan(), [api]);
+  return decision.value === true ? <ScanAll {...props} /> : null;
 }
 
-function GatedScanAllButton(props: {
-  onFinished: () => void;
-  permissions: PermissionApi;
-}) {
+type Counts = Record<AccountStatus, number>;
+
+interface Following {
+  requestId: string;
+  /** Shards triggered: the runs to wait for. */
+  expected: number;
+  before: Counts;
+}
+
+interface Progress {
+  done: number;
+  planned?: number;
+  failed: number;
+  shardsDone: number;
+  shards: number;
+}
+
+interface Outcome {
+  accounts: number;
+  failed: number;
+  before: Counts;
+  after: Counts;
+}
+
+function progressOf(runs: ScanRun[], expected: number): Progress {
+  const started = runs.length;
+  const planned = runs.reduce((n, r) => n + (r.plannedCount ?? 0), 0);
+  return {
+    done: runs.reduce((n, r) => n + r.accountCount, 0),
+    // Unknown until every shard has started and said how many it has.
+    planned: started >= expected && planned > 0 ? planned : undefined,
+    failed: runs.reduce((n, r) => n + r.errorCount, 0),
+    shardsDone: runs.filter(r => r.finishedAt).length,
+    shards: Math.max(expected, started),
+  };
+}
+
+function total(counts: Counts): number {
+  return ACCOUNT_STATUSES.reduce((n, s) => n + (counts[s] ?? 0), 0);
+}
+
+function ScanAllProgress(props: { progress?: Progress }) {
+  const classes = useStyles();
+  const p = props.progress;
+  const share = p?.planned ? Math.min(100, (p.done / p.planned) * 100) : 0;
+  return (
+    <span
+      className={classes.progress}
+      aria-label="Scanning all accounts"
+      role="status"
+      data-testid="scan-all-progress"
+    >
+      <Typography variant="body2" className={classes.nowrap}>
+        {p
+          ? `Scanning: ${p.done}${p.planned ? ` / ${p.planned}` : ''} accounts${
+              p.failed ? `, ${p.failed} failed` : ''
+            }${
+              p.shards > 1
+                ? ` (${p.shardsDone} of ${p.shards} shards done)`
+                : ''
+            }`
+          : 'Starting the scan…'}
+      </Typography>
+      <LinearProgress
+        variant={p?.planned ? 'determinate' : 'indeterminate'}
+        value={share}
+        aria-label="Scan progress"
+      />
+    </span>
+  );
+}
+
+function ScanAllOutcome(props: { outcome: Outcome }) {
+  const classes = useStyles();
+  const { accounts, failed, before, after } = props.outcome;
+  return (
+    <span role="status" data-testid="scan-all-outcome">
+      <Typography variant="body2" className={classes.nowrap}>
+        Scanned {accounts} accounts{failed ? `, ${failed} failed` : ''}
+      </Typography>
+      <Typography variant="caption" color="textSecondary" component="p">
+        Compliant: {before.compliant} of {total(before)} → {after.compliant} of{' '}
+        {total(after)}
+      </Typography>
+    </span>
+  );
+}
+
+function ScanAll(props: { onFinished: () => void }) {
   const api = useApi(cloudtrailEncryptionApiRef);
   const classes = useStyles();
-  // Asked without a resource: only an unconditional ALLOW covers every
-  // account, as the backend demands (usePermission would deny outright).
-  const { permissions } = props;
-  const decision = useAsync(
-    () =>
-      permissions.authorize({
-        permission: cloudTrailEncryptionScanTriggerPermission,
-      }),
-    [permissions],
-  );
-  const allowed = decision.value?.result === 'ALLOW';
-  const [before, setBefore] = useState<ReadonlySet<string>>();
-  const [done, setDone] = useState<ScanRun>();
+  const [following, setFollowing] = useState<Following>();
+  const [progress, setProgress] = useState<Progress>();
+  const [outcome, setOutcome] = useState<Outcome>();
+  const [notice, setNotice] = useState<string>();
   const [error, setError] = useState<string>();
   const { onFinished } = props;
 
   useEffect(() => {
-    if (!before) return undefined;
+    if (!following) return undefined;
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async () => {
       try {
-        const { items } = await api.listScanRuns({ limit: 5 });
-        const run = items.find(r => !before.has(r.id) && r.finishedAt);
+        const { items } = await api.listScanRuns({
+          requestId: following.requestId,
+          limit: 100,
+        });
         if (stopped) return;
-        if (run) {
-          setBefore(undefined);
-          setDone(run);
+        const now = progressOf(items, following.expected);
+        setProgress(now);
+        if (
+          items.length >= following.expected &&
+          now.shardsDone === items.length
+        ) {
+          const after = (await api.listAccounts({ pageSize: 1 }))
+            .countsByStatus;
+          if (stopped) return;
+          setFollowing(undefined);
+          setOutcome({
+            accounts: now.done,
+            failed: now.failed,
+            before: following.before,
+            after,
+          });
           onFinished();
           return;
         }
       } catch (e) {
         if (stopped) return;
         setError(`Could not follow the scan: ${(e as Error).message}`);
-        setBefore(undefined);
+        setFollowing(undefined);
         return;
       }
       timer = setTimeout(poll, SCAN_POLL_MS);
@@ -151,17 +240,23 @@ function GatedScanAllButton(props: {
       stopped = true;
       clearTimeout(timer);
     };
-  }, [api, before, onFinished]);
-
-  if (!allowed) return null;
+  }, [api, following, onFinished]);
 
   const start = async () => {
     setError(undefined);
-    setDone(undefined);
+    setOutcome(undefined);
+    setNotice(undefined);
+    setProgress(undefined);
     try {
-      const { items } = await api.listScanRuns({ limit: 5 });
-      await api.triggerFullScan();
-      setBefore(new Set(items.map(r => r.id)));
+      const before = (await api.listAccounts({ pageSize: 1 })).countsByStatus;
+      const { requestId, triggered } = await api.triggerFullScan();
+      if (!requestId || triggered.length === 0) {
+        setNotice(
+          'A full scan is already running; the page shows its results once it has finished.',
+        );
+        return;
+      }
+      setFollowing({ requestId, expected: triggered.length, before });
     } catch (e) {
       setError(`Scan not started: ${(e as Error).message}`);
     }
@@ -174,20 +269,16 @@ function GatedScanAllButton(props: {
         color="primary"
         size="small"
         className={classes.nowrap}
-        disabled={before !== undefined}
+        disabled={following !== undefined}
         onClick={start}
       >
         Scan all
       </Button>
-      {before && (
-        <span className={classes.progress} aria-label="Scanning all accounts">
-          <LinearProgress />
-        </span>
-      )}
-      {done && (
-        <Typography variant="body2" className={classes.nowrap}>
-          Scanned {done.accountCount} accounts
-          {done.errorCount ? `, ${done.errorCount} failed` : ''}
+      {following && <ScanAllProgress progress={progress} />}
+      {outcome && <ScanAllOutcome outcome={outcome} />}
+      {notice && (
+        <Typography variant="body2" role="status">
+          {notice}
         </Typography>
       )}
       {error && (

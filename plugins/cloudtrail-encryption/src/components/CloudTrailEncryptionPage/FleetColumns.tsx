@@ -116,6 +116,7 @@ const SORT_BY_FIELD: Record<string, AccountSortKey> = {
   status: 'status',
   worstFinding: 'worstSeverity',
   trailCount: 'trailCount',
+  readersCount: 'readersCount',
   scannedAt: 'scannedAt',
 };
 
@@ -225,6 +226,19 @@ export function useColumns(
         ),
     },
     { title: 'Trails', field: 'trailCount', type: 'numeric', width: '80px' },
+    {
+      title: (
+        <Tooltip title="Distinct principals that may decrypt the trails' log files (key policy, IAM delegation and grants)">
+          <span>Readers</span>
+        </Tooltip>
+      ),
+      field: 'readersCount',
+      type: 'numeric',
+      width: '90px',
+      render: row => (
+        <span data-testid="readers-count">{row.readersCount ?? '—'}</span>
+      ),
+    },
     {
       title: 'Key / bucket Region',
       field: 'keyRegions',

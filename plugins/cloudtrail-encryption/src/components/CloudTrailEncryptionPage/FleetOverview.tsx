@@ -28,7 +28,7 @@ import { ExportButtons, ScanAllButton } from './FleetActions';
 import { sortKeyOf, useColumns } from './FleetColumns';
 import { filtersOf, PAGE_SIZES, useFleetSearch } from './useFleetSearch';
 
-const TREND_RUNS = 20;
+const TREND_RUNS = 50;
 
 const useStyles = makeStyles(theme => ({
   filters: {
@@ -89,7 +89,10 @@ export function FleetOverview() {
       reloads,
     ],
   );
-  const runs = useAsync(() => api.listScanRuns({ limit: TREND_RUNS }), [api]);
+  const runs = useAsync(
+    () => api.listScanRuns({ limit: TREND_RUNS }),
+    [api, reloads],
+  );
   const estate = useAsync(() => api.getEstate(), [api]);
 
   const filtered = Boolean(status || finding || q);
@@ -132,7 +135,7 @@ export function FleetOverview() {
           </InfoCard>
         </Grid>
         <Grid item xs={12} md={6}>
-          <InfoCard title="Trend over recent scans">
+          <InfoCard title="Compliant share over time">
             {runs.error && (
               <Typography variant="body2" color="error">
                 Could not load the scan history: {runs.error.message}

@@ -3,7 +3,10 @@ import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { AccountListResponse } from '@trailguard/plugin-cloudtrail-encryption-common';
+import type {
+  AccountListResponse,
+  ScanRunListResponse,
+} from '@trailguard/plugin-cloudtrail-encryption-common';
 import { useLocation } from 'react-router-dom';
 import { accountList, scanRuns } from '../../__testUtils__/reports';
 import {
@@ -49,6 +52,7 @@ async function renderPage(
   const api = mockCloudTrailEncryptionApi({
     listAccounts: jest.fn().mockResolvedValue(list),
     listScanRuns: jest.fn().mockResolvedValue(scanRuns),
+    canTriggerFullScan: jest.fn().mockResolvedValue(options.canScan ?? false),
     ...options.api,
   });
   await renderInTestApp(
@@ -242,16 +246,28 @@ describe('the fleet worklist', () => {
       ...scanRuns.items[0],
       id: 'run-new',
       trigger: 'manual' as const,
+      requestId: 'req-1',
       finishedAt: '2026-12-02T04:00:00Z',
+      plannedCount: 14,
       accountCount: 14,
       errorCount: 1,
     };
-    const listScanRuns = jest
-      .fn()
-      .mockResolvedValueOnce(scanRuns) // the trend chart
-      .mockResolvedValueOnce(scanRuns) // the runs before the click
-      .mockResolvedValue({ items: [finished, ...scanRuns.items] });
-    const triggerFullScan = jest.fn().mockResolvedValue({ triggered: true });
+    const running = { ...finished, finishedAt: undefined, accountCount: 5 };
+    const listScanRuns: jest.Mock = jest.fn(
+      async (options?: {
+        requestId?: string;
+      }): Promise<ScanRunListResponse> => {
+        if (!options?.requestId) return scanRuns; // the trend chart
+        expect(options.requestId).toBe('req-1');
+        return {
+          items: [listScanRuns.mock.calls.length <= 3 ? running : finished],
+        };
+      },
+    );
+    const triggerFullScan = jest.fn().mockResolvedValue({
+      triggered: ['cloudtrail-encryption-scan'],
+      requestId: 'req-1',
+    });
     const api = await renderPage({
       canScan: true,
       api: { listScanRuns, triggerFullScan },
@@ -263,10 +279,22 @@ describe('the fleet worklist', () => {
     expect(triggerFullScan).toHaveBeenCalledTimes(1);
     expect(screen.getByLabelText('Scanning all accounts')).toBeInTheDocument();
     expect(
+      await screen.findByText(
+        'Scanning: 5 / 14 accounts, 1 failed',
+        undefined,
+        {
+          timeout: 5000,
+        },
+      ),
+    ).toBeInTheDocument();
+    expect(
       await screen.findByText('Scanned 14 accounts, 1 failed', undefined, {
         timeout: 5000,
       }),
     ).toBeInTheDocument();
+    expect(screen.getByTestId('scan-all-outcome')).toHaveTextContent(
+      /Compliant: \d+ of \d+ → \d+ of \d+/,
+    );
     // The list is reloaded with the fresh results.
     expect(api.listAccounts.mock.calls.length).toBeGreaterThan(calls);
   });

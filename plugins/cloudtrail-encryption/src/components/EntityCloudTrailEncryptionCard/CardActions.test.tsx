@@ -40,8 +40,39 @@ describe('EntityCloudTrailEncryptionCard actions', () => {
     });
   });
 
-  it('offers to reuse a usable key', async () => {
+  it('offers to narrow the Decrypt statements of a key open to everyone', async () => {
     await renderCard(withReport(publicDecryptReport));
+    const trail = await screen.findByTestId('trail-org-trail');
+    expect(
+      formDataOf(within(trail).getByRole('button', { name: 'Remediate' })),
+    ).toMatchObject({
+      existingKeyArn: ORG_KEY_ARN,
+      keyMode: 'narrow-decrypt',
+    });
+  });
+
+  it('offers to reuse a usable key whose policy lacks CloudTrail statements', async () => {
+    const [orgTrail] = publicDecryptReport.trails;
+    const report: AccountReport = {
+      ...publicDecryptReport,
+      trails: [
+        {
+          ...orgTrail,
+          decryptPrincipals: [],
+          findings: [
+            {
+              code: 'CLOUDTRAIL_CANNOT_ENCRYPT',
+              severity: 'critical',
+              message: 'CloudTrail cannot encrypt.',
+              remediation: 'Add the statement.',
+              trailArn: orgTrail.trailArn,
+            },
+          ],
+        },
+      ],
+    };
+    report.findings = report.trails[0].findings;
+    await renderCard(withReport(report));
     const trail = await screen.findByTestId('trail-org-trail');
     expect(
       formDataOf(within(trail).getByRole('button', { name: 'Remediate' })),
@@ -68,7 +99,9 @@ describe('EntityCloudTrailEncryptionCard actions', () => {
         within(trail).getByRole('button', { name: 'Remediate' }),
       );
       expect(formData).toMatchObject({ keyMode: 'create' });
-      expect(formData).not.toHaveProperty('existingKeyArn');
+      // Never the key to use: only the trail's own key, which the form's
+      // "re-enable" alternative works on.
+      expect(formData.existingKeyArn).toBe(orgTrail.kmsKey!.arn);
     },
   );
 

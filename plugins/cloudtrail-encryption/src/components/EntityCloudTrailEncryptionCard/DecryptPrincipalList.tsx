@@ -1,8 +1,12 @@
 import Chip from '@material-ui/core/Chip';
+import Link from '@material-ui/core/Link';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import type { DecryptPrincipal } from '@trailguard/plugin-cloudtrail-encryption-common';
+import {
+  consoleLinks,
+  type DecryptPrincipal,
+} from '@trailguard/plugin-cloudtrail-encryption-common';
 import { describePrincipal, formatCondition } from './describe';
 
 const useStyles = makeStyles(theme => ({
@@ -78,6 +82,11 @@ export function DecryptPrincipalList(props: {
     <ul className={classes.list} aria-label="Decrypt principals">
       {principals.map((principal, index) => {
         const description = describePrincipal(principal, accountId);
+        // An IAM role links to its page in its own partition's console.
+        const roleUrl =
+          principal.kind === 'iam-role'
+            ? consoleLinks.role(principal.principal)
+            : undefined;
         return (
           <li key={`${principal.principal}-${principal.source ?? index}`}>
             <span className={classes.item}>
@@ -88,7 +97,18 @@ export function DecryptPrincipalList(props: {
                   className={description.isPublic ? classes.public : undefined}
                   data-public={description.isPublic || undefined}
                 >
-                  {description.label}
+                  {roleUrl ? (
+                    <Link
+                      href={roleUrl}
+                      target="_blank"
+                      rel="noopener noreferrer"
+                      data-console-link="role"
+                    >
+                      {description.label}
+                    </Link>
+                  ) : (
+                    description.label
+                  )}
                 </Typography>
               </Tooltip>
               {principal.via === 'grant' && (

@@ -110,7 +110,7 @@ describe('EntityCloudTrailEncryptionCard', () => {
     });
     expect(keyLink).toHaveAttribute(
       'href',
-      'https://console.aws.amazon.com/kms/home?region=us-east-1#/kms/keys/1234abcd-12ab-34cd-56ef-1234567890ab',
+      'https://us-east-1.console.aws.amazon.com/kms/home?region=us-east-1#/kms/keys/1234abcd-12ab-34cd-56ef-1234567890ab',
     );
     expect(
       within(trail).getByText(
@@ -178,7 +178,7 @@ describe('EntityCloudTrailEncryptionCard', () => {
       within(trail).getByRole('link', { name: 'mrk-5f1c0e2d9a8b4c7d' }),
     ).toHaveAttribute(
       'href',
-      'https://console.aws.amazon.com/kms/home?region=us-east-1#/kms/keys/mrk-5f1c0e2d9a8b4c7d',
+      'https://us-east-1.console.aws.amazon.com/kms/home?region=us-east-1#/kms/keys/mrk-5f1c0e2d9a8b4c7d',
     );
   });
 

@@ -22,6 +22,7 @@ import Alert from '@material-ui/lab/Alert';
 import {
   AWS_ACCOUNT_ID_ANNOTATION,
   getAwsAccountIdFromAnnotations,
+  isAssumeRoleFailure,
   ROADIE_AWS_ACCOUNT_ID_ANNOTATION,
   type AccountReport,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
@@ -49,7 +50,8 @@ import {
   remediationFormData,
   type RemediationTemplate,
 } from './remediation';
-import { RescanButton } from './RescanButton';
+import { RescanButton, RescanFeedback } from './RescanButton';
+import { RoleNotAssumable } from './RoleNotAssumable';
 import { TrailList } from './TrailList';
 import { useRescan, type RescanState } from './useRescan';
 
@@ -76,14 +78,7 @@ const useStyles = makeStyles(theme => ({
 }));
 
 function RescanError(props: { rescan: RescanState }) {
-  const classes = useStyles();
-  const { error, dismissError } = props.rescan;
-  if (!error) return null;
-  return (
-    <Alert severity="error" className={classes.alert} onClose={dismissError}>
-      Rescan failed: {error}
-    </Alert>
-  );
+  return <RescanFeedback rescan={props.rescan} />;
 }
 
 function ReportView(props: {
@@ -136,19 +131,26 @@ function ReportView(props: {
       {!suspended && report.scanStatus === 'partial' && (
         <PartialScanNotice report={report} />
       )}
-      {!suspended && report.scanStatus === 'error' && (
-        <Alert severity="warning" className={classes.alert}>
-          The last scan failed: {report.error ?? 'unknown error'}.{' '}
-          {report.lastSuccessAt ? (
-            <>
-              The trails shown are from the last successful scan,{' '}
-              <RelativeTime iso={report.lastSuccessAt} />.
-            </>
-          ) : (
-            'The account has never been scanned successfully.'
-          )}
-        </Alert>
-      )}
+      {!suspended &&
+        report.scanStatus === 'error' &&
+        isAssumeRoleFailure(report.error) && (
+          <RoleNotAssumable report={report} />
+        )}
+      {!suspended &&
+        report.scanStatus === 'error' &&
+        !isAssumeRoleFailure(report.error) && (
+          <Alert severity="warning" className={classes.alert}>
+            The last scan failed: {report.error ?? 'unknown error'}.{' '}
+            {report.lastSuccessAt ? (
+              <>
+                The trails shown are from the last successful scan,{' '}
+                <RelativeTime iso={report.lastSuccessAt} />.
+              </>
+            ) : (
+              'The account has never been scanned successfully.'
+            )}
+          </Alert>
+        )}
       {report.scanStatus === 'pending' && state === 'not-scanned' && (
         <Alert severity="info" className={classes.alert}>
           The first scan of this account has not finished yet.
@@ -177,7 +179,7 @@ function ReportView(props: {
           <Typography variant="subtitle2" component="h3" gutterBottom>
             Findings
           </Typography>
-          <FindingList findings={report.findings} />
+          <FindingList findings={report.findings} report={report} />
         </section>
       )}
     </>
@@ -201,7 +203,11 @@ function ReportCard(props: {
     [api, entityRef],
   );
   const report = rescanned ?? value;
-  const rescan = useRescan(report?.accountId ?? accountId, setRescanned);
+  const rescan = useRescan(
+    report?.accountId ?? accountId,
+    setRescanned,
+    report,
+  );
 
   const notInEstate = !report && isNotInEstateError(error);
 

@@ -3,11 +3,19 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import {
   compareSeverity,
+  filledRemediationText,
+  remediationSteps,
+  type AccountReport,
   type Finding,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { FindingName } from '../shared/findings';
 import { SeverityChip } from '../shared/status';
+import { RemediationStepList } from './RemediationStepList';
+import { NotFixableHere } from './remediation';
+
+/** What the steps are built from: the report's trails and account. */
+type StepSource = Pick<AccountReport, 'accountId' | 'membership' | 'trails'>;
 
 const useStyles = makeStyles(theme => ({
   list: {
@@ -34,12 +42,33 @@ const useStyles = makeStyles(theme => ({
   remediation: {
     marginLeft: theme.spacing(7),
     whiteSpace: 'pre-line',
+    [theme.breakpoints.down('xs')]: { marginLeft: 0 },
   },
 }));
 
-function FindingItem(props: { finding: Finding }) {
+function FindingSteps(props: { finding: Finding; source: StepSource }) {
   const classes = useStyles();
-  const { finding } = props;
+  const { finding, source } = props;
+  const steps = useMemo(
+    () => remediationSteps(finding, source),
+    [finding, source],
+  );
+  const summary = filledRemediationText(finding, source);
+  // A step list that only repeats the catalogue text adds nothing to it.
+  const repeats = steps.length === 1 && steps[0].text === finding.remediation;
+  return (
+    <div className={classes.remediation} data-testid="finding-steps">
+      <Typography variant="body2" color="textSecondary">
+        {summary}
+      </Typography>
+      {!repeats && <RemediationStepList steps={steps} />}
+    </div>
+  );
+}
+
+function FindingItem(props: { finding: Finding; source?: StepSource }) {
+  const classes = useStyles();
+  const { finding, source } = props;
   const [open, setOpen] = useState(false);
   return (
     <li className={classes.item} data-finding-code={finding.code}>
@@ -55,6 +84,7 @@ function FindingItem(props: { finding: Finding }) {
             {finding.message}
           </Typography>
         </div>
+        <NotFixableHere finding={finding} report={source} />
         <Button
           size="small"
           aria-expanded={open}
@@ -63,7 +93,8 @@ function FindingItem(props: { finding: Finding }) {
           {open ? 'Hide fix' : 'How to fix'}
         </Button>
       </div>
-      {open && (
+      {open && source && <FindingSteps finding={finding} source={source} />}
+      {open && !source && (
         <Typography
           variant="body2"
           color="textSecondary"
@@ -76,8 +107,14 @@ function FindingItem(props: { finding: Finding }) {
   );
 }
 
-/** Findings, most severe first. */
-export function FindingList(props: { findings: Finding[] }) {
+/**
+ * Findings, most severe first. With the report, "How to fix" shows the
+ * concrete steps for its trails; without it, the catalogue text.
+ */
+export function FindingList(props: {
+  findings: Finding[];
+  report?: StepSource;
+}) {
   const classes = useStyles();
   if (props.findings.length === 0) {
     return (
@@ -96,6 +133,7 @@ export function FindingList(props: { findings: Finding[] }) {
         <FindingItem
           key={`${finding.code}-${finding.trailArn ?? ''}-${index}`}
           finding={finding}
+          source={props.report}
         />
       ))}
     </ul>

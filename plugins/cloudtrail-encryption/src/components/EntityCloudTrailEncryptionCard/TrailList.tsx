@@ -4,19 +4,21 @@ import Link from '@material-ui/core/Link';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
-import type {
-  KmsKeyInfo,
-  TrailReport,
+import {
+  consoleLinks,
+  partitionOf,
+  partitionOfRegion,
+  type KmsKeyInfo,
+  type TrailReport,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import type { ReactNode } from 'react';
 import { RelativeTime } from '../shared/time';
 import { DecryptPrincipalList } from './DecryptPrincipalList';
 import { EncryptionChip } from './EncryptionChip';
-import { kmsConsoleUrl, kmsKeyLabel } from './describe';
+import { kmsKeyId, kmsKeyLabel } from './describe';
 import {
   needsRemediation,
-  RemediateButton,
-  remediationFormData,
+  TrailRemediation,
   type RemediationTemplate,
 } from './remediation';
 
@@ -55,7 +57,76 @@ const useStyles = makeStyles(theme => ({
     color: theme.palette.getContrastText(theme.palette.grey[300]),
   },
   mismatch: { margin: theme.spacing(1, 0) },
+  links: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    columnGap: theme.spacing(2),
+    rowGap: theme.spacing(0.5),
+  },
 }));
+
+/**
+ * The key's console page (it opens on the key policy), in the key's own
+ * partition; a key known by alias is linked through its id.
+ */
+function keyConsoleUrl(key: KmsKeyInfo): string | undefined {
+  const direct = consoleLinks.key(key.arn);
+  if (direct) return direct;
+  const id = kmsKeyId(key);
+  if (!id || !key.region || !key.accountId) return undefined;
+  const partition = partitionOf(key.arn) ?? partitionOfRegion(key.region);
+  return consoleLinks.key(
+    `arn:${partition}:kms:${key.region}:${key.accountId}:key/${id}`,
+  );
+}
+
+function ConsoleLink(props: { href?: string; label: string; what: string }) {
+  if (!props.href) return null;
+  return (
+    <Link
+      href={props.href}
+      target="_blank"
+      rel="noopener noreferrer"
+      aria-label={`${props.label}: ${props.what} in the AWS console`}
+      data-console-link={props.label.toLowerCase()}
+    >
+      {props.label}
+    </Link>
+  );
+}
+
+/** Deep links to the trail, its bucket and its key, in the trail's partition. */
+function ConsoleLinks(props: { trail: TrailReport }) {
+  const classes = useStyles();
+  const { trail } = props;
+  const partition =
+    partitionOf(trail.trailArn) ?? partitionOfRegion(trail.homeRegion);
+  return (
+    <span className={classes.links} data-testid="trail-console-links">
+      <ConsoleLink
+        label="Trail"
+        what={trail.name}
+        href={consoleLinks.trail(trail.trailArn)}
+      />
+      <ConsoleLink
+        label="Bucket"
+        what={trail.s3BucketName}
+        href={consoleLinks.bucket(
+          trail.s3BucketName,
+          trail.bucketRegion,
+          partition,
+        )}
+      />
+      {trail.kmsKey && (
+        <ConsoleLink
+          label="Key policy"
+          what={kmsKeyLabel(trail.kmsKey)}
+          href={keyConsoleUrl(trail.kmsKey)}
+        />
+      )}
+    </span>
+  );
+}
 
 /** ✓ / ✗ / ? with an accessible name, for facts the scan may not have settled. */
 function YesNo(props: { value: boolean | undefined }) {
@@ -94,7 +165,7 @@ function Fact(props: { label: string; children: ReactNode }) {
 function KeyFacts(props: { keyInfo: KmsKeyInfo }) {
   const classes = useStyles();
   const { keyInfo } = props;
-  const url = kmsConsoleUrl(keyInfo);
+  const url = keyConsoleUrl(keyInfo);
   const label = kmsKeyLabel(keyInfo);
   let rotation = 'rotation unknown';
   if (keyInfo.rotationEnabled === true) rotation = 'rotation on';
@@ -181,9 +252,11 @@ function TrailItem(props: {
         <EncryptionChip trail={trail} />
         <span className={classes.spacer} />
         {template && needsRemediation(trail) && (
-          <RemediateButton
+          <TrailRemediation
             template={template}
-            formData={remediationFormData(entity, accountId, trail)}
+            entity={entity}
+            accountId={accountId}
+            trail={trail}
           />
         )}
       </TrailHeader>
@@ -237,6 +310,9 @@ function TrailItem(props: {
               — last error: {trail.delivery.latestDeliveryError}
             </span>
           )}
+        </Fact>
+        <Fact label="Console">
+          <ConsoleLinks trail={trail} />
         </Fact>
         {key && (
           <Fact label="Can decrypt">

@@ -23,6 +23,55 @@ export function findingDocsHref(docsUrl: string, code: FindingCode): string {
   return `${docsUrl.replace(/#.*$/, '')}#${findingDocsAnchor(code)}`;
 }
 
+/**
+ * Another page of the docs folder `docsUrl` points into (docs/findings.md),
+ * e.g. `iam-policies.md`; undefined when `docsUrl` is not a URL.
+ */
+export function docsPageHref(
+  docsUrl: string,
+  page: string,
+  anchor?: string,
+): string | undefined {
+  try {
+    const url = new URL(page, docsUrl.replace(/#.*$/, ''));
+    if (anchor) url.hash = anchor;
+    return url.toString();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A page of docs/ as a link where the docs are published
+ * (`cloudtrailEncryption.docsUrl`), else its path in the repository as text.
+ */
+export function DocsPageLink(props: {
+  page: string;
+  anchor?: string;
+  children?: string;
+}) {
+  const docsUrl = useFindingsDocsUrl();
+  const href = docsUrl && docsPageHref(docsUrl, props.page, props.anchor);
+  const path = `docs/${props.page}`;
+  if (!href) {
+    return (
+      <code data-docs-path={path}>
+        {props.children ? `${props.children} (${path})` : path}
+      </code>
+    );
+  }
+  return (
+    <Link
+      href={href}
+      target="_blank"
+      rel="noopener noreferrer"
+      data-docs-path={path}
+    >
+      {props.children ?? path}
+    </Link>
+  );
+}
+
 /** Unknown codes (a newer backend) still show, under their code. */
 export function findingTitleOf(code: FindingCode): string {
   return FINDING_TITLES[code]?.title ?? code;

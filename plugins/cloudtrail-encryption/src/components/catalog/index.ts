@@ -1,0 +1,6 @@
+export {
+  accountIdOfEntity,
+  CloudTrailEncryptionStatusCell,
+  createCloudTrailEncryptionStatusColumn,
+} from './CloudTrailEncryptionStatusColumn';
+export { AccountStatusLoader, MAX_LOOKUP_BATCH } from './accountStatusLoader';

@@ -185,14 +185,30 @@ export function createEnableSseKmsAction(options: RemediationActionOptions) {
               const assumedPolicy = ctx.isDryRun
                 ? input.dryRunKeyPolicy
                 : undefined;
-              if (placeholder) {
+              // In a dry run, a key an earlier dry-run step would create (a
+              // replica, say) does not exist yet either.
+              const { region: keyRegion } = arnParts(keyRef);
+              const existing = placeholder
+                ? undefined
+                : await keyOps.describeKey(keyRegion, keyRef).catch(error => {
+                    if (
+                      ctx.isDryRun &&
+                      assumedPolicy !== undefined &&
+                      /NotFound|does not exist/i.test(
+                        String(error?.message ?? error),
+                      )
+                    ) {
+                      return undefined;
+                    }
+                    throw error;
+                  });
+              if (!existing) {
                 problems.push(...regionProblems(keyRef, bucket, bucketRegion));
                 ctx.logger.info(
                   'Dry run: the key does not exist yet; its state is left to the real run',
                 );
               } else {
-                const { region } = arnParts(keyRef);
-                const metadata = await keyOps.describeKey(region, keyRef);
+                const metadata = existing;
                 keyArn = metadata.Arn!;
                 target.keyArn = keyArn;
                 if (metadata.KeyManager === 'AWS') {
@@ -202,7 +218,7 @@ export function createEnableSseKmsAction(options: RemediationActionOptions) {
                 }
                 problems.push(...keyProblems(metadata, bucket, bucketRegion));
                 if (assumedPolicy === undefined) {
-                  const stored = await keyOps.getKeyPolicy(region, keyArn);
+                  const stored = await keyOps.getKeyPolicy(keyRegion, keyArn);
                   problems.push(...policyProblems(stored, trailArn, keyArn));
                 }
               }

@@ -18,6 +18,10 @@ import {
 } from '../../api';
 import { CloudTrailEncryptionPage } from './CloudTrailEncryptionPage';
 
+// Rendering the whole page in jsdom takes seconds on a loaded 2-core runner;
+// this bounds a hung test, it does not time the page.
+jest.setTimeout(30_000);
+
 function setup(overrides: Partial<CloudTrailEncryptionApi> = {}) {
   return mockCloudTrailEncryptionApi({
     listAccounts: jest.fn().mockResolvedValue(estateAccountList),

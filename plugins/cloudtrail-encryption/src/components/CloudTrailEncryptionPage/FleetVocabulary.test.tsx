@@ -7,6 +7,10 @@ import { mockCloudTrailEncryptionApi } from '../../__testUtils__/testing';
 import { cloudtrailEncryptionApiRef } from '../../api';
 import { CloudTrailEncryptionPage } from './CloudTrailEncryptionPage';
 
+// Rendering the whole page in jsdom takes seconds on a loaded 2-core runner;
+// this bounds a hung test, it does not time the page.
+jest.setTimeout(30_000);
+
 const list: AccountListResponse = {
   ...accountList,
   items: accountList.items.map(item =>

@@ -19,6 +19,10 @@ import {
 } from '../../api';
 import { CloudTrailEncryptionPage } from './CloudTrailEncryptionPage';
 
+// Rendering the whole page in jsdom takes seconds on a loaded 2-core runner;
+// this bounds a hung test, it does not time the page.
+jest.setTimeout(30_000);
+
 const list: AccountListResponse = {
   ...accountList,
   items: accountList.items.map(item =>

@@ -3,6 +3,10 @@ import { screen, within } from '@testing-library/react';
 import type { ScanRun } from '@trailguard/plugin-cloudtrail-encryption-common';
 import { ScanTrend, trendPoints } from './ComplianceCharts';
 
+// Rendering the whole page in jsdom takes seconds on a loaded 2-core runner;
+// this bounds a hung test, it does not time the page.
+jest.setTimeout(30_000);
+
 const counts = {
   compliant: 0,
   'non-compliant': 0,

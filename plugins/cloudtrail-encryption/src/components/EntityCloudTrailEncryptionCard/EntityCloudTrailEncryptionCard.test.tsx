@@ -19,6 +19,10 @@ import {
   responseError,
 } from '../../__testUtils__/testing';
 
+// Rendering the whole page in jsdom takes seconds on a loaded 2-core runner;
+// this bounds a hung test, it does not time the page.
+jest.setTimeout(30_000);
+
 describe('EntityCloudTrailEncryptionCard', () => {
   it('shows progress while the report loads', async () => {
     const api = mockCloudTrailEncryptionApi({

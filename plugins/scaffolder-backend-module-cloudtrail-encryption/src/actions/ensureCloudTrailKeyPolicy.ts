@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { RemediationError } from '../aws/errors';
+import { replaceKeyPolicy } from './keyPolicyWrite';
 import { RemediationOperations } from '../aws/operations';
 import { cloudTrailEncryptionRemediatePermission } from '@trailguard/plugin-cloudtrail-encryption-common';
 import { KmsOperations } from '../kmsOperations';
@@ -185,23 +186,16 @@ export function createEnsureCloudTrailKeyPolicyAction(
                 `Dry run: would add to the key policy of ${keyArn}: ${summary}\n${changes()}`,
               );
             } else {
-              // KMS has no conditional write; reading again narrows the window in
-              // which someone else's edit could be overwritten to a moment.
-              if ((await ops.getKeyPolicy(key.region, keyArn)) !== current) {
-                throw new RemediationError(
-                  `The key policy of ${keyArn} changed while it was being edited; nothing was written, run the step again`,
-                );
-              }
-              await access.write(
-                'kms:PutKeyPolicy',
+              await replaceKeyPolicy({
+                access,
+                ops,
                 initiator,
-                {
-                  ...target,
-                  policyBefore: current,
-                  policyAfter: merge.policyText,
-                },
-                () => ops.putKeyPolicy(key.region, keyArn, merge.policyText),
-              );
+                target,
+                region: key.region,
+                keyArn,
+                before: current,
+                after: merge.policyText,
+              });
               ctx.logger.info(
                 `Updated the key policy of ${keyArn}: ${summary}\n${changes()}`,
               );

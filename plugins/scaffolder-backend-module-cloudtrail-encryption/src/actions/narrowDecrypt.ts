@@ -8,6 +8,7 @@ import {
   type PolicyJsonMap,
 } from '@trailguard/plugin-cloudtrail-encryption-node';
 import { RemediationError } from '../aws/errors';
+import { replaceKeyPolicy } from './keyPolicyWrite';
 import { RemediationOperations } from '../aws/operations';
 import { KmsOperations } from '../kmsOperations';
 import { assertSafeKeyPolicyChange } from '../policy/policyGuard';
@@ -208,22 +209,16 @@ export function createNarrowCloudTrailDecryptAction(
                 `Dry run: would narrow the key policy of ${keyArn}: ${summary}\n${diff}`,
               );
             } else {
-              if ((await ops.getKeyPolicy(key.region, keyArn)) !== current) {
-                throw new RemediationError(
-                  `The key policy of ${keyArn} changed while it was being edited; nothing was written, run the step again`,
-                );
-              }
-              await access.write(
-                'kms:PutKeyPolicy',
+              await replaceKeyPolicy({
+                access,
+                ops,
                 initiator,
-                {
-                  accountId,
-                  keyArn,
-                  policyBefore: current,
-                  policyAfter: policyText,
-                },
-                () => ops.putKeyPolicy(key.region, keyArn, policyText),
-              );
+                target: { accountId, keyArn },
+                region: key.region,
+                keyArn,
+                before: current,
+                after: policyText,
+              });
               ctx.logger.info(
                 `Narrowed the key policy of ${keyArn}: ${summary}\n${diff}`,
               );

@@ -5,7 +5,7 @@ import { startSandbox } from './sandbox';
 
 const USAGE = `Usage: aws-sandbox [options]
 
-Local AWS endpoint (STS, Organizations, CloudTrail, KMS, S3) for TrailGuard.
+Local AWS endpoint (STS, IAM, Organizations, CloudTrail, KMS, S3) for TrailGuard.
 
 Options:
   --scenario <name|file>  bundled scenario name or YAML file (default: demo)

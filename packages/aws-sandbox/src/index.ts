@@ -1,6 +1,6 @@
 /**
- * A local AWS endpoint speaking the real STS, Organizations, CloudTrail, KMS
- * and S3 wire protocols, driven by YAML scenarios, with fault injection.
+ * A local AWS endpoint speaking the real STS, IAM, Organizations, CloudTrail,
+ * KMS and S3 wire protocols, driven by YAML scenarios, with fault injection.
  *
  * @packageDocumentation
  */
@@ -52,6 +52,19 @@ export type {
 } from './faults';
 export type { SandboxMutations } from './state/mutations';
 export { SandboxState } from './state/state';
+export { ssoRoleName, ssoSamlProviderArn } from './state/iam';
+export type {
+  AccountIamRecord,
+  IamGroupRecord,
+  IamRoleRecord,
+  IamUserRecord,
+  ManagedPolicyRecord,
+} from './state/iam';
+export {
+  AWS_MANAGED_POLICIES,
+  awsManagedPolicy,
+} from './iam/awsManagedPolicies';
+export type { AwsManagedPolicy } from './iam/awsManagedPolicies';
 export {
   POLICY_CASES,
   casePolicyRequest,

@@ -6,6 +6,8 @@ import {
 import type {
   AccountSpec,
   BucketSpec,
+  IamRoleSpec,
+  IdentityCenterSpec,
   KeySpec,
   Scenario,
   TrailSpec,
@@ -42,6 +44,59 @@ const ROLES = [
   { name: 'TrailGuardReadOnly', readOnly: true },
   { name: 'TrailGuardRemediation' },
 ];
+/**
+ * Every generated account gets the two Identity Center roles, so with the
+ * scanner's two roles each account's IAM holds four roles to read.
+ */
+const GENERATED_IDENTITY_CENTER: IdentityCenterSpec = {
+  permissionSets: [
+    {
+      name: 'AdministratorAccess',
+      managedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+      accounts: 'all',
+    },
+    {
+      name: 'ReadOnlyAccess',
+      managedPolicies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+      accounts: 'all',
+    },
+  ],
+};
+
+/** The role the organization trail key's policy names as its log reader. */
+function logArchiveReader(archive: string, region: string): IamRoleSpec {
+  return {
+    name: 'LogArchiveReader',
+    trustPolicy: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${archive}:root` },
+          Action: 'sts:AssumeRole',
+        },
+      ],
+    },
+    managedPolicies: ['arn:aws:iam::aws:policy/SecurityAudit'],
+    inlinePolicies: [
+      {
+        name: 'ReadOrganizationTrailLogs',
+        document: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 's3:GetObject',
+              Resource: `arn:aws:s3:::org-cloudtrail-logs-${archive}/AWSLogs/*`,
+            },
+          ],
+        },
+      },
+    ],
+    lastUsed: { date: '-1h', region },
+  };
+}
+
 export const GENERATED_MANAGEMENT = '900000000000';
 export const GENERATED_LOG_ARCHIVE = '900000000001';
 
@@ -92,7 +147,13 @@ export function generateOrganization(options: GenerateOptions): Scenario {
 
   const accounts: AccountSpec[] = [
     { id: mgmt, name: 'management', roles: ROLES },
-    { id: archive, name: 'log-archive', ou: 'Security', roles: ROLES },
+    {
+      id: archive,
+      name: 'log-archive',
+      ou: 'Security',
+      roles: ROLES,
+      iam: { roles: [logArchiveReader(archive, home)] },
+    },
   ];
   const keys: KeySpec[] = [
     {
@@ -215,6 +276,7 @@ export function generateOrganization(options: GenerateOptions): Scenario {
       keys,
       buckets,
       trails,
+      identityCenter: GENERATED_IDENTITY_CENTER,
     },
     'generated organization',
   );

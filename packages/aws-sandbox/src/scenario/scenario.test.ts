@@ -39,7 +39,7 @@ describe('demo scenario', () => {
   it('is bundled and has exactly the catalog accounts', () => {
     expect(listBundledScenarios()).toContain('demo');
     expect(demo.accounts.map(a => [a.id, a.name])).toEqual(DEMO_ACCOUNTS);
-    expect(demo.organization).toEqual({
+    expect(demo.organization).toMatchObject({
       id: 'o-tgdemo12345',
       managementAccount: '111111111111',
     });
@@ -273,22 +273,54 @@ describe('generated organizations', () => {
 
 describe('call plans', () => {
   it('counts the minimal calls for the demo organization', () => {
+    const trailsAndKeys = {
+      'organizations:ListAccounts': 1,
+      'sts:AssumeRole': 14,
+      'cloudtrail:ListTrails': 13,
+      'cloudtrail:DescribeTrails': 12,
+      'cloudtrail:GetTrailStatus': 12,
+      'kms:DescribeKey': 11,
+      'kms:GetKeyPolicy': 11,
+      'kms:GetKeyRotationStatus': 11,
+      'kms:ListGrants': 11,
+      's3:HeadBucket': 12,
+    };
+    // Readers: 11 trails with a readable key policy, one bucket each; the
+    // central bucket is tried as the management account first (refused),
+    // then as log-archive. public-web's key lets "*" decrypt, so every
+    // reachable account's IAM is read (13; acquired-co refuses the role).
+    const readers = {
+      's3:GetBucketPolicy': 12,
+      's3:GetPublicAccessBlock': 11,
+      'iam:GetAccountAuthorizationDetails': 13,
+    };
+    // FullAWSAccess and RCPFullAWSAccess sit on the root, 6 OUs and 14
+    // accounts (21 targets: 2 pages of 20 each), plus the one custom SCP;
+    // ListParents for the 13 members and the 6 OUs above them.
+    const guardrails = {
+      'organizations:ListPolicies': 2,
+      'organizations:DescribePolicy': 3,
+      'organizations:ListTargetsForPolicy': 5,
+      'organizations:ListParents': 19,
+    };
     expect(computeMinimalCallPlan(loadScenario('demo'))).toEqual({
       accounts: 14,
-      total: 108,
-      byApi: {
-        'organizations:ListAccounts': 1,
-        'sts:AssumeRole': 14,
-        'cloudtrail:ListTrails': 13,
-        'cloudtrail:DescribeTrails': 12,
-        'cloudtrail:GetTrailStatus': 12,
-        'kms:DescribeKey': 11,
-        'kms:GetKeyPolicy': 11,
-        'kms:GetKeyRotationStatus': 11,
-        'kms:ListGrants': 11,
-        's3:HeadBucket': 12,
-      },
+      total: 108 + 36 + 29,
+      byApi: { ...trailsAndKeys, ...readers, ...guardrails },
     });
+    const { ['organizations:ListParents']: _parents, ...walked } = guardrails;
+    expect(
+      computeMinimalCallPlan(loadScenario('demo'), { parentsKnown: true }),
+    ).toEqual({
+      accounts: 14,
+      total: 108 + 36 + 10,
+      byApi: { ...trailsAndKeys, ...readers, ...walked },
+    });
+    expect(
+      computeMinimalCallPlan(loadScenario('demo'), {
+        organizationPolicies: false,
+      }).byApi,
+    ).toEqual({ ...trailsAndKeys, ...readers });
   });
 
   it('shows how much a per-Region sweep repeats', () => {

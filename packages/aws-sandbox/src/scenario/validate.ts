@@ -1,5 +1,11 @@
 import { parsePolicy } from '../policy';
 import type { Scenario } from './types';
+import {
+  documentProblem,
+  validateAccountIam,
+  validateIdentityCenter,
+  validateOrganizationPolicies,
+} from './validateIam';
 
 /** Thrown with every problem found, so a scenario author can fix them in one pass. */
 export class ScenarioValidationError extends Error {
@@ -32,6 +38,13 @@ const KEY_STATES = ['Enabled', 'Disabled', 'PendingDeletion'];
 // OU names: 1-128 characters, no slash (the path separator here).
 const OU_PATH_RE = /^[^/\s][^/]{0,127}(\/[^/\s][^/]{0,127})*$/;
 const ACCOUNT_STATE_RE = /^(ACTIVE|SUSPENDED|PENDING_CLOSURE|CLOSED)$/;
+
+const PUBLIC_ACCESS_BLOCK_FIELDS = [
+  'blockPublicAcls',
+  'ignorePublicAcls',
+  'blockPublicPolicy',
+  'restrictPublicBuckets',
+];
 
 type Obj = Record<string, unknown>;
 
@@ -116,6 +129,8 @@ export function validateScenario(input: unknown, source: string): Scenario {
       });
     }
   });
+  accounts.forEach((a, i) => validateAccountIam(a, `accounts[${i}]`, fail));
+  validateIdentityCenter(input.identityCenter, accountIds, fail);
   const known = (path: string, id: string | undefined) => {
     if (id && ACCOUNT_RE.test(id) && !accountIds.has(id)) {
       fail(path, `unknown account ${id}`);
@@ -135,6 +150,7 @@ export function validateScenario(input: unknown, source: string): Scenario {
           ACCOUNT_RE,
         ),
       );
+      validateOrganizationPolicies(input.organization, accounts, fail);
     }
   }
 
@@ -215,10 +231,31 @@ export function validateScenario(input: unknown, source: string): Scenario {
     if (b.readers !== undefined && !Array.isArray(b.readers)) {
       fail(`${p}.readers`, 'must be a list of account ids');
     }
-    if (b.policy !== undefined && b.policy !== null) {
+    if (isObj(b.policy)) {
+      const problem = documentProblem(b.policy);
+      if (problem) fail(`${p}.policy`, problem);
+    } else if (b.policy !== undefined && b.policy !== null) {
       if (typeof b.policy !== 'string' || !parsePolicy(b.policy)) {
         fail(`${p}.policy`, 'must be a JSON policy document with a Statement');
       }
+    }
+    const pab = b.publicAccessBlock;
+    if (isObj(pab)) {
+      for (const [k, v] of Object.entries(pab)) {
+        if (!PUBLIC_ACCESS_BLOCK_FIELDS.includes(k)) {
+          fail(
+            `${p}.publicAccessBlock.${k}`,
+            `unknown setting (one of ${PUBLIC_ACCESS_BLOCK_FIELDS.join(', ')})`,
+          );
+        } else if (typeof v !== 'boolean') {
+          fail(`${p}.publicAccessBlock.${k}`, 'must be true or false');
+        }
+      }
+    } else if (pab !== undefined && typeof pab !== 'boolean') {
+      fail(
+        `${p}.publicAccessBlock`,
+        'must be true, false or a mapping of the four settings',
+      );
     }
     if (b.encryption !== undefined) {
       if (!isObj(b.encryption)) fail(`${p}.encryption`, 'must be a mapping');

@@ -7,14 +7,17 @@ import { SessionStore } from './identity';
 import type { Handler } from './context';
 import type { ServiceName } from './protocol';
 import { stsHandlers } from '../services/sts';
+import { iamHandlers } from '../services/iam';
 import { organizationsHandlers } from '../services/organizations';
+import { organizationPolicyHandlers } from '../services/organizationPolicies';
 import { cloudtrailHandlers } from '../services/cloudtrail';
 import { kmsHandlers } from '../services/kms';
 import { s3Handlers } from '../services/s3';
 
 export const HANDLERS: Record<ServiceName, Record<string, Handler>> = {
   sts: stsHandlers,
-  organizations: organizationsHandlers,
+  iam: iamHandlers,
+  organizations: { ...organizationsHandlers, ...organizationPolicyHandlers },
   cloudtrail: cloudtrailHandlers,
   kms: kmsHandlers,
   s3: s3Handlers,

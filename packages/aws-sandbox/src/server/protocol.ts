@@ -1,6 +1,17 @@
 import { randomBytes } from 'node:crypto';
 
-export type ServiceName = 'sts' | 'organizations' | 'cloudtrail' | 'kms' | 's3';
+export type ServiceName =
+  | 'sts'
+  | 'iam'
+  | 'organizations'
+  | 'cloudtrail'
+  | 'kms'
+  | 's3';
+
+/** STS and IAM speak awsQuery: form-encoded requests, XML responses. */
+export function isQueryService(service: ServiceName): boolean {
+  return service === 'sts' || service === 'iam';
+}
 
 /** An error in AWS's terms; each protocol renders it its own way. */
 export class AwsError extends Error {
@@ -99,31 +110,39 @@ export function jsonError(err: AwsError, service: ServiceName): HttpResult {
   };
 }
 
-const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+const QUERY_NS: Record<string, string> = {
+  sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
+  iam: 'https://iam.amazonaws.com/doc/2010-05-08/',
+};
 
 export function queryResult(
   action: string,
   inner: string,
   requestId: string,
+  service: ServiceName = 'sts',
 ): HttpResult {
   return {
     status: 200,
     headers: { 'content-type': 'text/xml' },
     body:
-      `<${action}Response xmlns="${STS_NS}">\n` +
+      `<${action}Response xmlns="${QUERY_NS[service]}">\n` +
       `  <${action}Result>${inner}</${action}Result>\n` +
       `  <ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>\n` +
       `</${action}Response>\n`,
   };
 }
 
-export function queryError(err: AwsError, requestId: string): HttpResult {
+export function queryError(
+  err: AwsError,
+  requestId: string,
+  service: ServiceName = 'sts',
+): HttpResult {
   const type = err.extra.type ?? (err.status >= 500 ? 'Receiver' : 'Sender');
   return {
     status: err.status,
     headers: { 'content-type': 'text/xml', ...err.extra.headers },
     body:
-      `<ErrorResponse xmlns="${STS_NS}">\n` +
+      `<ErrorResponse xmlns="${QUERY_NS[service]}">\n` +
       `  <Error>\n    <Type>${type}</Type>\n    <Code>${esc(
         err.code,
       )}</Code>\n` +
@@ -193,6 +212,29 @@ export const SERVICE_ERRORS: Record<
         'ExpiredToken',
         'The security token included in the request is expired',
         400,
+      ),
+  },
+  iam: {
+    throttle: () => new AwsError('Throttling', 'Rate exceeded', 400),
+    internal: () =>
+      new AwsError(
+        'ServiceFailure',
+        'The request processing has failed because of an unknown error, exception or failure.',
+        500,
+        { type: 'Receiver' },
+      ),
+    accessDenied: m => new AwsError('AccessDenied', m, 403),
+    invalidToken: () =>
+      new AwsError(
+        'InvalidClientTokenId',
+        'The security token included in the request is invalid.',
+        403,
+      ),
+    expiredToken: () =>
+      new AwsError(
+        'ExpiredToken',
+        'The security token included in the request is expired',
+        403,
       ),
   },
   organizations: jsonServiceErrors(

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { S3Request } from './context';
-import { AwsError, ServiceName } from './protocol';
+import { AwsError, isQueryService, ServiceName } from './protocol';
 import { s3Operation } from '../services/s3';
 
 export interface AuthInfo {
@@ -37,6 +37,14 @@ export function parseAuth(
   };
 }
 
+const IAM_VERSION = '2010-05-08';
+
+function queryVersion(url: URL, body: string): string | null {
+  return (
+    new URLSearchParams(body).get('Version') ?? url.searchParams.get('Version')
+  );
+}
+
 /** X-Amz-Target prefixes each JSON service accepts. */
 const TARGET_PREFIXES: Record<string, ServiceName> = {
   TrentService: 'kms',
@@ -47,6 +55,7 @@ const TARGET_PREFIXES: Record<string, ServiceName> = {
 
 const SERVICES: ServiceName[] = [
   'sts',
+  'iam',
   'organizations',
   'cloudtrail',
   'kms',
@@ -70,6 +79,7 @@ export function resolveService(
   headers: IncomingHttpHeaders,
   method: string,
   url: URL,
+  body = '',
 ): ServiceName | undefined {
   if (auth && !SERVICES.includes(auth.service as ServiceName)) return undefined;
   const target = splitTarget(headers['x-amz-target'] as string | undefined);
@@ -77,7 +87,10 @@ export function resolveService(
   const form = String(headers['content-type'] ?? '').includes(
     'x-www-form-urlencoded',
   );
-  if (method === 'POST' && url.pathname === '/' && form) return 'sts';
+  if (method === 'POST' && url.pathname === '/' && form) {
+    // STS and IAM share the awsQuery protocol; the API version tells them apart.
+    return queryVersion(url, body) === IAM_VERSION ? 'iam' : 'sts';
+  }
   return 's3';
 }
 
@@ -122,7 +135,7 @@ export function parseOperation(
     // Only PutBucketPolicy reads a body (the policy document, as is).
     return { operation, params: body ? { Body: body } : {}, s3 };
   }
-  if (service === 'sts') {
+  if (isQueryService(service)) {
     const form = new URLSearchParams(body);
     for (const [k, v] of url.searchParams) if (!form.has(k)) form.set(k, v);
     const action = form.get('Action');
@@ -172,7 +185,7 @@ export function parseOperation(
 }
 
 export function missingAuth(service: ServiceName): AwsError {
-  if (service === 'sts') {
+  if (isQueryService(service)) {
     return new AwsError(
       'MissingAuthenticationToken',
       'Request is missing Authentication Token',

@@ -8,6 +8,7 @@ import { HANDLERS, SandboxCore } from './core';
 import {
   AwsError,
   HttpResult,
+  isQueryService,
   jsonError,
   jsonResult,
   queryError,
@@ -82,12 +83,12 @@ function render(
 ): HttpResult {
   if (outcome instanceof AwsError) {
     if (service === 's3') return s3Error(outcome, requestId, hostId);
-    if (service === 'sts') return queryError(outcome, requestId);
+    if (isQueryService(service)) return queryError(outcome, requestId, service);
     return jsonError(outcome, service);
   }
   if (service === 's3') return outcome as HttpResult;
-  if (service === 'sts')
-    return queryResult(operation, String(outcome), requestId);
+  if (isQueryService(service))
+    return queryResult(operation, String(outcome), requestId, service);
   return jsonResult(outcome);
 }
 
@@ -148,7 +149,7 @@ async function serveAws(
   const hostId = s3HostId();
   const auth = parseAuth(req.headers, url);
   const method = req.method ?? 'GET';
-  const service = resolveService(auth, req.headers, method, url);
+  const service = resolveService(auth, req.headers, method, url, body);
   const baseHeaders: Record<string, string> = { 'x-amzn-requestid': requestId };
   if (!service) {
     send(

@@ -226,6 +226,22 @@ describe('SigV4 verification', () => {
     );
     expect(sts.status).toBe(403);
     expect(sts.body).toContain('<Code>SignatureDoesNotMatch</Code>');
+    // IAM shares STS's protocol and endpoint here; its API version routes it.
+    const iam = await signedRaw(
+      sandbox().endpoint,
+      { service: 'sts' },
+      {
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'Action=GetAccountAuthorizationDetails&Version=2010-05-08',
+      },
+    );
+    expect(iam.status).toBe(403);
+    expect(iam.body).toContain(
+      '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">',
+    );
+    expect(iam.body).toContain(
+      'Credential should be scoped to correct service: &apos;iam&apos;.',
+    );
     const s3 = await signedRaw(
       sandbox().endpoint,
       { service: 'sts' },

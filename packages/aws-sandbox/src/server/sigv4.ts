@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { AwsError, isoSeconds, ServiceName } from './protocol';
+import { AwsError, isoSeconds, isQueryService, ServiceName } from './protocol';
 
 /** AWS refuses requests whose signing time is further than this from its clock. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
@@ -159,7 +159,7 @@ function refuse(
 ): AwsError {
   if (service === 's3')
     return new AwsError(s3Code, message, s3Status, { fields });
-  if (service === 'sts')
+  if (isQueryService(service))
     return new AwsError('SignatureDoesNotMatch', message, 403);
   return new AwsError('InvalidSignatureException', message, 400);
 }
@@ -172,8 +172,9 @@ export function malformedAuthorization(service: ServiceName): AwsError {
       400,
     );
   }
-  const code =
-    service === 'sts' ? 'IncompleteSignature' : 'IncompleteSignatureException';
+  const code = isQueryService(service)
+    ? 'IncompleteSignature'
+    : 'IncompleteSignatureException';
   return new AwsError(
     code,
     "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters.",
@@ -210,6 +211,13 @@ export function checkScope(
     throw refuse(
       service,
       `Credential should be scoped to correct service: '${service}'. `,
+    );
+  }
+  // IAM is global: its one endpoint accepts signatures for us-east-1 only.
+  if (service === 'iam' && auth.region !== 'us-east-1') {
+    throw refuse(
+      service,
+      `Credential should be scoped to a valid region, not '${auth.region}'. `,
     );
   }
   const raw = headerValue(headers['x-amz-date']);

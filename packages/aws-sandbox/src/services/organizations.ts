@@ -24,7 +24,7 @@ function org(ctx: RequestContext) {
 }
 
 /** Listing the organization's structure is for its management account only. */
-function managementOnly(ctx: RequestContext) {
+export function managementOnly(ctx: RequestContext) {
   const o = org(ctx);
   if (ctx.caller.accountId !== o.managementAccount) {
     throw new AwsError(
@@ -35,12 +35,12 @@ function managementOnly(ctx: RequestContext) {
   return o;
 }
 
-function invalidInput(message: string) {
+export function invalidInput(message: string) {
   return new AwsError('InvalidInputException', message);
 }
 
 /** One page of `all` as AWS pages its List* calls (MaxResults 1..20). */
-function page<T>(
+export function page<T>(
   ctx: RequestContext,
   all: T[],
   salt: string,
@@ -60,10 +60,16 @@ function page<T>(
   };
 }
 
-const rootArn = (o: OrganizationRecord) =>
+/** The policy types enabled in every scenario organization. */
+const ENABLED_POLICY_TYPES = [
+  { Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' },
+  { Type: 'RESOURCE_CONTROL_POLICY', Status: 'ENABLED' },
+];
+
+export const rootArn = (o: OrganizationRecord) =>
   `arn:aws:organizations::${o.managementAccount}:root/${o.id}/${o.rootId}`;
 
-const ouArn = (o: OrganizationRecord, id: string) =>
+export const ouArn = (o: OrganizationRecord, id: string) =>
   `arn:aws:organizations::${o.managementAccount}:ou/${o.id}/${id}`;
 
 function describeOrganization(ctx: RequestContext) {
@@ -77,9 +83,7 @@ function describeOrganization(ctx: RequestContext) {
       MasterAccountArn: `arn:aws:organizations::${o.managementAccount}:account/${o.id}/${o.managementAccount}`,
       MasterAccountId: o.managementAccount,
       MasterAccountEmail: mgmt?.email,
-      AvailablePolicyTypes: [
-        { Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' },
-      ],
+      AvailablePolicyTypes: ENABLED_POLICY_TYPES,
     },
   };
 }
@@ -126,7 +130,7 @@ function listRoots(ctx: RequestContext) {
       Id: r.rootId,
       Arn: rootArn(r),
       Name: 'Root',
-      PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }],
+      PolicyTypes: ENABLED_POLICY_TYPES,
     })),
     NextToken: next,
   };

@@ -26,6 +26,9 @@ export function s3Operation(req: S3Request): string | undefined {
   if (req.method === 'HEAD') return 'HeadBucket';
   if (req.method === 'GET' && q.has('location')) return 'GetBucketLocation';
   if (req.method === 'GET' && q.has('encryption')) return 'GetBucketEncryption';
+  if (req.method === 'GET' && q.has('publicAccessBlock')) {
+    return 'GetPublicAccessBlock';
+  }
   if (q.has('policy')) {
     if (req.method === 'GET') return 'GetBucketPolicy';
     if (req.method === 'PUT') return 'PutBucketPolicy';
@@ -127,12 +130,24 @@ function getBucketEncryption(ctx: RequestContext): HttpResult {
 }
 
 /**
- * GetBucketPolicy answers the bucket owner and the accounts the scenario
- * lets read the bucket's configuration; a bucket without a policy answers
- * `NoSuchBucketPolicy`. S3 returns the document as stored.
+ * S3 answers GetBucketPolicy and GetPublicAccessBlock to the bucket owner's
+ * account only, whatever the bucket policy grants: other accounts get
+ * AccessDenied (after the Region redirect).
+ */
+function ownerOnly(ctx: RequestContext): BucketRecord {
+  const b = bucketFor(ctx);
+  if (b.account !== ctx.caller.accountId) {
+    throw new AwsError('AccessDenied', 'Access Denied', 403);
+  }
+  return b;
+}
+
+/**
+ * A bucket without a policy answers `NoSuchBucketPolicy`. S3 returns the
+ * document as stored.
  */
 function getBucketPolicy(ctx: RequestContext): HttpResult {
-  const b = bucketFor(ctx);
+  const b = ownerOnly(ctx);
   if (!b.policy) {
     throw new AwsError(
       'NoSuchBucketPolicy',
@@ -148,12 +163,30 @@ function getBucketPolicy(ctx: RequestContext): HttpResult {
   };
 }
 
+function getPublicAccessBlock(ctx: RequestContext): HttpResult {
+  const b = ownerOnly(ctx);
+  const c = b.publicAccessBlock;
+  if (!c) {
+    throw new AwsError(
+      'NoSuchPublicAccessBlockConfiguration',
+      'The public access block configuration was not found',
+      404,
+      { fields: { BucketName: b.name } },
+    );
+  }
+  return s3Result(
+    `<PublicAccessBlockConfiguration xmlns="${S3_NS}">${[
+      el('BlockPublicAcls', c.blockPublicAcls),
+      el('IgnorePublicAcls', c.ignorePublicAcls),
+      el('BlockPublicPolicy', c.blockPublicPolicy),
+      el('RestrictPublicBuckets', c.restrictPublicBuckets),
+    ].join('')}</PublicAccessBlockConfiguration>`,
+  );
+}
+
 /** Only the bucket's own account may change its policy. */
 function ownBucketForWrite(ctx: RequestContext): BucketRecord {
-  const b = bucketFor(ctx);
-  if (b.account !== ctx.caller.accountId) {
-    throw new AwsError('AccessDenied', 'Access Denied', 403);
-  }
+  const b = ownerOnly(ctx);
   requireWrite(ctx, `arn:aws:s3:::${b.name}`);
   return b;
 }
@@ -208,6 +241,7 @@ export const s3Handlers: Record<string, Handler> = {
   GetBucketEncryption: getBucketEncryption,
   ListBuckets: listBuckets,
   GetBucketPolicy: getBucketPolicy,
+  GetPublicAccessBlock: getPublicAccessBlock,
   PutBucketPolicy: putBucketPolicy,
   DeleteBucketPolicy: deleteBucketPolicy,
 };

@@ -26,6 +26,10 @@ export interface SandboxMutations {
       latestDeliveryTime?: Date;
     },
   ): void;
+  /** Lets or stops the account's principals (not its root) read its IAM. */
+  setIamReadable(account: string, readable: boolean): void;
+  /** Replaces a bucket's policy (JSON text), or removes it with undefined. */
+  setBucketPolicy(bucket: string, policy: string | undefined): void;
 }
 
 export function createMutations(
@@ -104,6 +108,17 @@ export function createMutations(
       // A planted status is what GetTrailStatus reports until the next write.
       t.deliveryDirty = false;
       t.latestDeliveryAttemptTime = undefined;
+    },
+    setIamReadable(account, readable) {
+      const iam = getState().iamOf(account);
+      if (!iam) throw new Error(`No such account in the sandbox: ${account}`);
+      iam.readable = readable;
+    },
+    setBucketPolicy(name, policy) {
+      const b = getState().buckets.get(name);
+      if (!b) throw new Error(`No such bucket in the sandbox: ${name}`);
+      b.policy = policy;
+      getState().touchDelivery(t => t.bucket === name);
     },
   };
 }

@@ -1,4 +1,8 @@
-import type { AccountStateName, KeyStateName } from '../scenario/types';
+import type {
+  AccountStateName,
+  KeyStateName,
+  OrganizationPolicyType,
+} from '../scenario/types';
 
 export interface RoleRecord {
   name: string;
@@ -85,6 +89,13 @@ export interface BucketRecord {
   creationDate: Date;
   /** The bucket policy document; undefined when the bucket has none. */
   policy?: string;
+  /** S3 Block Public Access; undefined when none is configured. */
+  publicAccessBlock?: {
+    blockPublicAcls: boolean;
+    ignorePublicAcls: boolean;
+    blockPublicPolicy: boolean;
+    restrictPublicBuckets: boolean;
+  };
 }
 
 export interface TrailRecord {
@@ -125,6 +136,19 @@ export interface OrganizationRecord {
   managementAccount: string;
   /** `r-…`, derived from the organization id. */
   rootId: string;
+}
+
+/** An SCP or RCP and the ids of the roots, OUs and accounts it is attached to. */
+export interface OrganizationPolicyRecord {
+  id: string;
+  arn: string;
+  name: string;
+  description: string;
+  type: OrganizationPolicyType;
+  awsManaged: boolean;
+  /** JSON text, as DescribePolicy returns it. */
+  content: string;
+  targets: Set<string>;
 }
 
 export const keyArn = (region: string, account: string, id: string) =>

@@ -1,7 +1,11 @@
-import { createHash } from 'node:crypto';
+import { stableHex } from './stableHex';
 import { defaultKeyPolicy } from '../policy';
 import { consoleBucketPolicy } from '../services/s3BucketPolicy';
-import type { KeySpec, Scenario } from '../scenario/types';
+import type { BucketSpec, KeySpec, Scenario } from '../scenario/types';
+import { AccountIamRecord, buildAccountIam } from './iam';
+import { buildOrganizationPolicies } from './organizationPolicies';
+
+export { stableHex };
 import {
   AccountRecord,
   AliasRecord,
@@ -10,6 +14,7 @@ import {
   GrantRecord,
   KeyRecord,
   OrganizationalUnitRecord,
+  OrganizationPolicyRecord,
   OrganizationRecord,
   TrailRecord,
   keyArn,
@@ -35,13 +40,28 @@ export function resolveDate(
   return new Date(value);
 }
 
-/** Stable pseudo-random hex for ids derived from scenario content. */
-export function stableHex(seed: string, length: number): string {
-  let out = '';
-  for (let i = 0; out.length < length; i++) {
-    out += createHash('sha256').update(`${seed}#${i}`).digest('hex');
-  }
-  return out.slice(0, length);
+function publicAccessBlock(
+  spec: BucketSpec['publicAccessBlock'],
+): BucketRecord['publicAccessBlock'] {
+  if (spec === undefined || spec === false) return undefined;
+  const all = spec === true;
+  const o = spec === true ? {} : spec;
+  return {
+    blockPublicAcls: all || o.blockPublicAcls === true,
+    ignorePublicAcls: all || o.ignorePublicAcls === true,
+    blockPublicPolicy: all || o.blockPublicPolicy === true,
+    restrictPublicBuckets: all || o.restrictPublicBuckets === true,
+  };
+}
+
+function bucketPolicyText(
+  b: BucketSpec,
+  writers: TrailRecord[],
+  organizationId?: string,
+): string | undefined {
+  if (b.policy === null) return undefined;
+  if (typeof b.policy === 'object') return JSON.stringify(b.policy, null, 2);
+  return b.policy ?? consoleBucketPolicy(b.name, writers, organizationId);
 }
 
 function policyText(account: string, policy: KeySpec['policy']): string {
@@ -59,6 +79,11 @@ export class SandboxState {
   readonly aliases: AliasRecord[] = [];
   readonly buckets = new Map<string, BucketRecord>();
   readonly trails = new Map<string, TrailRecord>();
+  /** IAM per account, built on first use: large generated estates rarely read it all. */
+  readonly #iamSpecs = new Map<string, () => AccountIamRecord>();
+  readonly #iam = new Map<string, AccountIamRecord>();
+  /** SCPs and RCPs by policy id. */
+  readonly organizationPolicies = new Map<string, OrganizationPolicyRecord>();
   listTrailsPageSize = 50;
 
   constructor(readonly scenarioName: string) {}
@@ -99,6 +124,24 @@ export class SandboxState {
         state: a.state ?? 'ACTIVE',
         parentId: inOrganization ? st.ouPath(a.ou) : undefined,
       });
+    }
+    const trusted =
+      s.organization?.managementAccount ??
+      s.credentials?.[0]?.accountId ??
+      s.accounts[0]?.id;
+    const permissionSets = s.identityCenter?.permissionSets ?? [];
+    for (const a of s.accounts) {
+      st.#iamSpecs.set(a.id, () =>
+        buildAccountIam(
+          a,
+          trusted,
+          created,
+          v => resolveDate(v, now)!,
+          permissionSets.filter(
+            ps => ps.accounts === 'all' || ps.accounts.includes(a.id),
+          ),
+        ),
+      );
     }
     for (const c of s.credentials ?? [])
       st.credentials.set(c.accessKeyId, { ...c });
@@ -206,6 +249,9 @@ export class SandboxState {
         includeGlobalServiceEvents: t.includeGlobalServiceEvents !== false,
       });
     }
+    if (st.organization) {
+      buildOrganizationPolicies(st, s.organization?.policies ?? []);
+    }
     // Buckets get the policy the CloudTrail console writes for the trails
     // that deliver to them, unless the scenario gives one (or null: none).
     const writers = new Map<string, TrailRecord[]>();
@@ -214,17 +260,26 @@ export class SandboxState {
     }
     for (const b of s.buckets ?? []) {
       const record = st.buckets.get(b.name)!;
-      record.policy =
-        b.policy === null
-          ? undefined
-          : b.policy ??
-            consoleBucketPolicy(
-              b.name,
-              writers.get(b.name) ?? [],
-              st.organization?.id,
-            );
+      record.policy = bucketPolicyText(
+        b,
+        writers.get(b.name) ?? [],
+        st.organization?.id,
+      );
+      record.publicAccessBlock = publicAccessBlock(b.publicAccessBlock);
     }
     return st;
+  }
+
+  /** The account's IAM, or undefined for an account outside the scenario. */
+  iamOf(account: string): AccountIamRecord | undefined {
+    let iam = this.#iam.get(account);
+    if (!iam) {
+      const build = this.#iamSpecs.get(account);
+      if (!build) return undefined;
+      iam = build();
+      this.#iam.set(account, iam);
+    }
+    return iam;
   }
 
   /** Marks the trails a write may have repaired or broken for delivery. */
@@ -303,6 +358,10 @@ export class SandboxState {
       aliases: this.aliases,
       buckets: [...this.buckets.values()],
       trails: [...this.trails.values()],
+      organizationPolicies: [...this.organizationPolicies.values()].map(p => ({
+        ...p,
+        targets: [...p.targets],
+      })),
     };
   }
 }

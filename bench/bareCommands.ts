@@ -17,7 +17,23 @@ import {
   ListGrantsCommand,
   type KMSClient,
 } from '@aws-sdk/client-kms';
-import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetAccountAuthorizationDetailsCommand,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
+import {
+  DescribePolicyCommand,
+  ListParentsCommand,
+  ListPoliciesCommand,
+  ListTargetsForPolicyCommand,
+  type OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import {
+  GetBucketPolicyCommand,
+  GetPublicAccessBlockCommand,
+  HeadBucketCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { Scenario } from '@trailguard/aws-sandbox';
 
@@ -26,7 +42,21 @@ export interface BareClients {
   kms: KMSClient;
   s3: S3Client;
   sts: STSClient;
+  iam: IAMClient;
+  /** Signed as the management account, as the engine reads the guardrails. */
+  organizations: OrganizationsClient;
 }
+
+/** AWS's own SCP, attached everywhere: there in every organization. */
+const FULL_ACCESS_POLICY = 'p-FullAWSAccess';
+
+/** Errors that are answers, as the engine takes them (no policy, no block). */
+const answered =
+  (...codes: string[]) =>
+  (error: any) => {
+    if (codes.includes(error?.name)) return error;
+    throw error;
+  };
 
 type Factory = (
   clients: BareClients,
@@ -93,6 +123,57 @@ export const BARE_COMMANDS: Record<string, Factory> = {
     const { keyArn } = targets(s);
     return () =>
       c.kms.send(new ListGrantsCommand({ KeyId: keyArn, Limit: 100 }));
+  },
+  'iam:GetAccountAuthorizationDetails': c => () =>
+    c.iam.send(new GetAccountAuthorizationDetailsCommand({ MaxItems: 1000 })),
+  's3:GetBucketPolicy': (c, s) => {
+    const { account, bucket } = targets(s);
+    return () =>
+      c.s3
+        .send(
+          new GetBucketPolicyCommand({
+            Bucket: bucket,
+            ExpectedBucketOwner: account,
+          }),
+        )
+        .catch(answered('NoSuchBucketPolicy'));
+  },
+  's3:GetPublicAccessBlock': (c, s) => {
+    const { account, bucket } = targets(s);
+    return () =>
+      c.s3
+        .send(
+          new GetPublicAccessBlockCommand({
+            Bucket: bucket,
+            ExpectedBucketOwner: account,
+          }),
+        )
+        .catch(answered('NoSuchPublicAccessBlockConfiguration'));
+  },
+  'organizations:ListPolicies': c => () =>
+    c.organizations.send(
+      new ListPoliciesCommand({
+        Filter: 'SERVICE_CONTROL_POLICY',
+        MaxResults: 20,
+      }),
+    ),
+  'organizations:ListTargetsForPolicy': c => () =>
+    c.organizations.send(
+      new ListTargetsForPolicyCommand({
+        PolicyId: FULL_ACCESS_POLICY,
+        MaxResults: 20,
+      }),
+    ),
+  'organizations:DescribePolicy': c => () =>
+    c.organizations.send(
+      new DescribePolicyCommand({ PolicyId: FULL_ACCESS_POLICY }),
+    ),
+  'organizations:ListParents': (c, s) => {
+    const { account } = targets(s);
+    return () =>
+      c.organizations.send(
+        new ListParentsCommand({ ChildId: account, MaxResults: 20 }),
+      );
   },
   's3:HeadBucket': (c, s) => {
     const { bucket } = targets(s);

@@ -15,7 +15,9 @@
  * not the sandbox's or an earlier run's); the sandbox runs in another.
  */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ConfigReader } from '@backstage/config';
@@ -57,6 +59,10 @@ interface Result {
   /** Wall time of the bare loop: what this machine and sandbox allow. */
   bareWallMs: number;
   byApi: Record<string, number>;
+  /** Accounts whose IAM the scan read, and the scan's accounts. */
+  iamAccounts: number;
+  /** IAM reads in the minimal plan. */
+  iamPlanned: number;
 }
 
 async function startSandboxProcess(
@@ -117,6 +123,9 @@ function quotaBoundMs(byAccountApi: Record<string, Record<string, number>>) {
 /** What the engine's child needs of the scenario, computed by the parent. */
 interface Plan {
   accountIds: string[];
+  organizationId?: string;
+  managementAccountId?: string;
+  iamPlanned: number;
   minimal: number;
   sweep: number;
 }
@@ -124,12 +133,15 @@ interface Plan {
 /** The scenario stays in the parent, so the child's peak RSS is the engine's. */
 function planFor(accounts: number): Plan {
   const scenario = generateOrganization({ accounts, seed: SEED });
-  const plan = computeMinimalCallPlan(scenario);
+  const plan = computeMinimalCallPlan(scenario, { parentsKnown: true });
   const sweepPlan = computeRegionSweepCallPlan(scenario);
   return {
     accountIds: scenario.accounts
       .filter(a => a.inOrganization !== false)
       .map(a => a.id),
+    organizationId: scenario.organization?.id,
+    managementAccountId: scenario.organization?.managementAccount,
+    iamPlanned: plan.byApi['iam:GetAccountAuthorizationDetails'] ?? 0,
     minimal: plan.total - (plan.byApi['organizations:ListAccounts'] ?? 0),
     sweep:
       sweepPlan.total - (sweepPlan.byApi['organizations:ListAccounts'] ?? 0),
@@ -140,7 +152,14 @@ async function runOne(
   accounts: number,
   concurrency: number,
   latency: number,
-  { accountIds, minimal, sweep }: Plan,
+  {
+    accountIds,
+    minimal,
+    sweep,
+    organizationId,
+    managementAccountId,
+    iamPlanned,
+  }: Plan,
 ): Promise<Result> {
   const { endpoint, child, admin } = await startSandboxProcess(
     accounts,
@@ -163,10 +182,21 @@ async function runOne(
       cloudtrailEncryption: {
         aws: { endpoint, maxInFlight: concurrency },
         scan: { concurrency },
+        // The guardrails are read as the management account, as configured
+        // in production.
+        ...(managementAccountId ? { estate: { managementAccountId } } : {}),
       },
     });
-    const { engine, clients } = createScanEngineFromConfig(config);
-    const ids = accountIds.map(accountId => ({ accountId }));
+    const { engine, clients, estate } = createScanEngineFromConfig(config);
+    // As the backend does: the estate read walks the OU tree, so the scan
+    // gets every account's parents and needs no ListParents. Outside the
+    // measurement, like the backend's estate refresh.
+    const wanted = new Set(accountIds);
+    const ids = (await estate.read()).accounts.filter(a =>
+      wanted.has(a.accountId),
+    );
+    // The plan counts one AssumeRole per account in the scan itself.
+    if (managementAccountId) clients.forget([managementAccountId]);
     // Warm-up, outside the measurement as for the bare loop: the SDK loads
     // parts of itself on first use. Scans share nothing, so the measured
     // scan still starts cold (credentials, look-ups).
@@ -181,6 +211,8 @@ async function runOne(
     const started = performance.now();
     await engine.scan(ids, {
       collect: false,
+      organizationId,
+      organizationAccountIds: accountIds,
       onProgress: ({ report, done, total }) => {
         if (report.scanStatus === 'error') scanErrors += 1;
         if (process.env.BENCH_HEAP && done === Math.floor(total / 2)) {
@@ -231,6 +263,10 @@ async function runOne(
       bareErrors: 0,
       bareWallMs: 0,
       byApi: counters.byApi,
+      iamAccounts: Object.values(
+        counters.byAccountApi as Record<string, Record<string, number>>,
+      ).filter(apis => apis['iam:GetAccountAuthorizationDetails']).length,
+      iamPlanned,
     };
   } finally {
     clearInterval(sampler);
@@ -291,11 +327,30 @@ async function runBare(
         sessionToken: assumed!.SessionToken,
       },
     };
+    // The guardrails are read as the management account, as the engine does.
+    const management = scenario.organization?.managementAccount;
+    const { Credentials: manager } = management
+      ? await sts.send(
+          new AssumeRoleCommand({
+            RoleArn: `arn:aws:iam::${management}:role/TrailGuardReadOnly`,
+            RoleSessionName: 'bench',
+          }),
+        )
+      : { Credentials: assumed };
     const clients: BareClients = {
       cloudtrail: new CloudTrailClient(base),
       kms: new KMSClient(base),
       s3: new S3Client({ ...base, forcePathStyle: true }),
       sts,
+      iam: new IAMClient(base),
+      organizations: new OrganizationsClient({
+        ...base,
+        credentials: {
+          accessKeyId: manager!.AccessKeyId!,
+          secretAccessKey: manager!.SecretAccessKey!,
+          sessionToken: manager!.SessionToken,
+        },
+      }),
     };
     const work: [string, () => Promise<unknown>][] = [];
     for (const [api, n] of Object.entries(byApi)) {
@@ -432,6 +487,17 @@ function table(rows: Result[], concurrency: number, latency: number) {
   );
   console.log(line(head));
   for (const row of body) console.log(line(row));
+  for (const r of rows) {
+    console.log(
+      `readers at ${r.accounts} accounts: IAM read in ${
+        r.iamAccounts
+      } accounts (plan: ${r.iamPlanned}); ${
+        r.byApi['s3:GetBucketPolicy'] ?? 0
+      } GetBucketPolicy, ${Object.entries(r.byApi)
+        .filter(([api]) => api.startsWith('organizations:'))
+        .reduce((n, [, c]) => n + c, 0)} Organizations calls`,
+    );
+  }
   for (const r of rows) {
     if (r.bareErrors) {
       console.log(

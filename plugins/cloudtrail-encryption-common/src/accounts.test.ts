@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { getAwsAccountIdFromAnnotations, isAwsAccountId } from './accounts';
 import { FINDING_CODES, isFindingCode } from './findings';
 import { compareSeverity } from './severity';
@@ -30,7 +32,15 @@ describe('account annotations', () => {
 
 describe('findings', () => {
   it('knows every documented code and nothing else', () => {
-    expect(FINDING_CODES).toHaveLength(14);
+    // The codes are the headings of docs/findings.md, in the same order.
+    const documented = [
+      ...readFileSync(
+        join(__dirname, '../../../docs/findings.md'),
+        'utf8',
+      ).matchAll(/^### ([A-Z_]+)$/gm),
+    ].map(m => m[1]);
+    expect(FINDING_CODES).toEqual(documented);
+    expect(FINDING_CODES).toHaveLength(18);
     expect(isFindingCode('KMS_KEY_REGION_MISMATCH')).toBe(true);
     expect(isFindingCode('kms_key_region_mismatch')).toBe(false);
   });

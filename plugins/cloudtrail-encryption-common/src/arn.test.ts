@@ -83,3 +83,41 @@ describe('consoleLinks', () => {
     ).toBeUndefined();
   });
 });
+
+describe('consoleLinks.iamPrincipal', () => {
+  it('links a role or a user to its IAM page in its own partition', () => {
+    expect(
+      consoleLinks.iamPrincipal(
+        'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0123456789abcdef',
+      ),
+    ).toBe(
+      'https://console.aws.amazon.com/iam/home#/roles/details/AWSReservedSSO_AdministratorAccess_0123456789abcdef',
+    );
+    expect(
+      consoleLinks.iamPrincipal('arn:aws:iam::123456789012:user/ops/alice'),
+    ).toBe('https://console.aws.amazon.com/iam/home#/users/details/alice');
+    expect(
+      consoleLinks.iamPrincipal('arn:aws-cn:iam::123456789012:user/bob'),
+    ).toBe('https://console.amazonaws.cn/iam/home#/users/details/bob');
+    expect(
+      consoleLinks.iamPrincipal(
+        'arn:aws-us-gov:iam::123456789012:role/Auditor',
+      ),
+    ).toBe(
+      'https://console.amazonaws-us-gov.com/iam/home#/roles/details/Auditor',
+    );
+  });
+
+  it('gives no link for sessions, groups, other services or unknown partitions', () => {
+    for (const arn of [
+      'arn:aws:sts::123456789012:assumed-role/Auditor/session',
+      'arn:aws:iam::123456789012:group/Admins',
+      'arn:aws:iam::123456789012:root',
+      'arn:aws:kms:us-east-1:123456789012:key/abc',
+      'arn:aws-iso:iam::123456789012:role/Auditor',
+      '123456789012',
+    ]) {
+      expect(consoleLinks.iamPrincipal(arn)).toBeUndefined();
+    }
+  });
+});

@@ -168,4 +168,22 @@ export const consoleLinks = {
         : consoleBase(partition);
     return `${base}/iam/home#/roles/details/${q(name)}`;
   },
+
+  /**
+   * An IAM role's or user's page, whichever the ARN names; undefined for
+   * other ARNs (an assumed-role session has no page of its own).
+   */
+  iamPrincipal(principalArn: string): string | undefined {
+    const arn = parseArn(principalArn);
+    const partition = partitionOf(principalArn);
+    const match = arn?.resource.match(/^(role|user)\/(?:.*\/)?([^/]+)$/);
+    if (!arn || !partition || arn.service !== 'iam' || !match) {
+      return undefined;
+    }
+    const base =
+      partition === 'aws'
+        ? `https://${CONSOLE_HOSTS.aws}`
+        : consoleBase(partition);
+    return `${base}/iam/home#/${match[1]}s/details/${q(match[2])}`;
+  },
 };

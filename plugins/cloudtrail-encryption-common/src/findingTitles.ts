@@ -70,6 +70,22 @@ export const FINDING_TITLES: Record<FindingCode, FindingTitle> = {
     title: 'Log delivery failing',
     severity: 'high',
   },
+  READER_OUTSIDE_ORGANIZATION: {
+    title: 'Logs readable from outside the organization',
+    severity: 'high',
+  },
+  READER_ROLE_ASSUMABLE_BY_ANY: {
+    title: 'Reader role assumable by anyone or any account',
+    severity: 'high',
+  },
+  READERS_UNRESOLVED: {
+    title: 'Readers could not be resolved',
+    severity: 'medium',
+  },
+  READERS_VIA_BROAD_POLICY: {
+    title: 'Readers through broad policies',
+    severity: 'info',
+  },
 };
 
 /**

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './report';
+export * from './policyCondition';
 export * from './findings';
 export * from './findingTitles';
 export * from './severity';
@@ -16,3 +17,5 @@ export * from './reportDiff';
 export * from './remediationSteps';
 export * from './scanAccess';
 export * from './readers';
+export * from './effectiveReaders';
+export * from './signals';

@@ -13,6 +13,7 @@ import {
   type CloudTrailTrailsOptions,
   type PolicyJsonMap,
 } from './keyPolicyStatements';
+import type { EffectiveReader } from './effectiveReaders';
 import type {
   AccountReport,
   DecryptPrincipal,
@@ -281,6 +282,132 @@ type StepBuilder = (
   ctx: TrailContext,
   finding: Finding,
 ) => RemediationStep[] | undefined;
+
+const roleName = (arn: string) => arn.split('/').pop() ?? arn;
+
+/** The key and bucket statements that let a reader in, in words. */
+function readerPath(reader: EffectiveReader): string {
+  const steps = reader.via.map(step =>
+    step.layer === 'key-policy' || step.layer === 'bucket-policy'
+      ? `${step.policy} statement ${step.statement}`
+      : `${step.policy} (${step.layer.replace('-', ' ')})`,
+  );
+  return steps.length ? steps.join(', ') : 'its IAM policies';
+}
+
+function trustPolicySteps(
+  reader: EffectiveReader,
+  why: string,
+): RemediationStep[] {
+  const name = roleName(reader.principal);
+  return [
+    {
+      text: `Role ${reader.principal} can read the log files and ${why}. Save its trust policy, restrict its Principal (or add an aws:PrincipalOrgID condition), then write it back.`,
+      accountId: reader.accountId,
+      command: `${awsCommand('iam', 'get-role', [
+        ['role-name', sh(name)],
+        ['query', 'Role.AssumeRolePolicyDocument'],
+      ])} > trust-policy.json`,
+    },
+    {
+      text: 'Put the restricted trust policy back.',
+      accountId: reader.accountId,
+      command: awsCommand('iam', 'update-assume-role-policy', [
+        ['role-name', sh(name)],
+        ['policy-document', 'file://trust-policy.json'],
+      ]),
+    },
+  ];
+}
+
+const READER_BUILDERS: Pick<
+  Record<Finding['code'], StepBuilder>,
+  | 'READER_OUTSIDE_ORGANIZATION'
+  | 'READER_ROLE_ASSUMABLE_BY_ANY'
+  | 'READERS_UNRESOLVED'
+  | 'READERS_VIA_BROAD_POLICY'
+> = {
+  READER_OUTSIDE_ORGANIZATION: ctx => {
+    const readers = ctx.trail.readers?.readers ?? [];
+    const steps: RemediationStep[] = [];
+    for (const reader of readers.filter(r => r.outsideOrganization)) {
+      steps.push({
+        text: `${reader.principal} (account ${
+          reader.accountId
+        }, outside the organization) reads the logs through ${readerPath(
+          reader,
+        )}: remove its account from those statements, or add it to cloudtrailEncryption.trustedAccountIds if it is trusted.`,
+      });
+    }
+    for (const reader of readers) {
+      const outside = (reader.trustedBy ?? []).filter(
+        t => t.kind !== 'any' && t.outsideOrganization,
+      );
+      if (!outside.length) continue;
+      steps.push(
+        ...trustPolicySteps(
+          reader,
+          `trusts ${outside
+            .map(t => t.principal)
+            .join(', ')} outside the organization`,
+        ),
+      );
+    }
+    return steps.length ? steps : undefined;
+  },
+
+  READER_ROLE_ASSUMABLE_BY_ANY: ctx => {
+    const open = (ctx.trail.readers?.readers ?? []).filter(r =>
+      (r.trustedBy ?? []).some(t => t.kind === 'any' && t.outsideOrganization),
+    );
+    const steps = open.flatMap(reader =>
+      trustPolicySteps(reader, 'its trust policy lets any principal assume it'),
+    );
+    if (steps.length && ctx.organizationId) {
+      steps.splice(1, 0, {
+        text: 'For example, add this condition to the trust statement:',
+        json: {
+          value: {
+            StringEquals: { 'aws:PrincipalOrgID': ctx.organizationId },
+          },
+        },
+      });
+    }
+    return steps.length ? steps : undefined;
+  },
+
+  READERS_UNRESOLVED: ctx => {
+    const unresolved = ctx.trail.readers?.unresolved ?? [];
+    const steps: RemediationStep[] = unresolved.map(account =>
+      account.missingPermission
+        ? {
+            text: `Allow the scan role of account ${account.accountId} ${account.missingPermission} (AWS's SecurityAudit managed policy includes it), then rescan. This check, run as the scan role, must succeed:`,
+            accountId: account.accountId,
+            command: awsCommand('iam', 'get-account-authorization-details', [
+              ['max-items', '1'],
+            ]),
+          }
+        : {
+            text: `Account ${account.accountId}: ${account.reason}. Add it to the scanned estate to name its readers, or remove it from the key and bucket policies.`,
+          },
+    );
+    return steps.length ? steps : undefined;
+  },
+
+  READERS_VIA_BROAD_POLICY: ctx => {
+    const broad = (ctx.trail.readers?.readers ?? []).filter(r => r.broad);
+    if (!broad.length) return undefined;
+    return [
+      {
+        text: `Review these readers, which read the logs only through broad policies (all actions, or all KMS or S3 actions, on every resource): ${broad
+          .map(r => r.principal)
+          .join(
+            ', ',
+          )}. Scope their policies to what they need, or grant log access through a dedicated reader role.`,
+      },
+    ];
+  },
+};
 
 const BUILDERS: Record<Finding['code'], StepBuilder> = {
   TRAIL_NOT_KMS_ENCRYPTED: ctx =>
@@ -563,6 +690,13 @@ const BUILDERS: Record<Finding['code'], StepBuilder> = {
     const key = ctx.trail.kmsKey;
     if (!key) return missingKey(ctx, finding);
     const ref = keyRef(key, ctx.partition);
+    // The policy was read but KMS would refuse it as written: more access
+    // does not help, the document must change.
+    if (/PutKeyPolicy/.test(finding.remediation)) {
+      return keyPolicyEditSteps(ctx, key, {
+        text: `Correct ${KEY_POLICY_FILE} where the finding says (${finding.message}); kms:PutKeyPolicy refuses the document otherwise. Then rescan.`,
+      });
+    }
     const elsewhere = key.accountId !== ctx.accountId;
     return [
       {
@@ -611,6 +745,8 @@ const BUILDERS: Record<Finding['code'], StepBuilder> = {
       ]),
     },
   ],
+
+  ...READER_BUILDERS,
 
   TRAIL_DELIVERY_FAILING: ctx => {
     const { trail } = ctx;

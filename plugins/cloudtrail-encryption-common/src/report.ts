@@ -1,4 +1,6 @@
+import type { TrailReaders } from './effectiveReaders';
 import type { FindingCode } from './findings';
+import type { PolicyCondition } from './policyCondition';
 import type { ScanAccess } from './scanAccess';
 import type { Severity } from './severity';
 
@@ -93,15 +95,6 @@ export type PrincipalKind =
 
 /** How a principal obtains kms:Decrypt on the key. */
 export type PrincipalVia = 'key-policy' | 'iam-delegation' | 'grant';
-
-/** A condition that still restricts a principal after evaluation ("allowed only when …"). */
-export interface PolicyCondition {
-  /** The operator as written in the policy, e.g. `StringEquals`, `ForAnyValue:StringLike`. */
-  operator: string;
-  /** The condition key, e.g. `aws:PrincipalOrgID`. */
-  key: string;
-  values: string[];
-}
 
 /** A principal that may decrypt the trail's log files. */
 export interface DecryptPrincipal {
@@ -206,6 +199,12 @@ export interface TrailReport {
   cloudTrailCanEncrypt?: boolean;
   cloudTrailCanDescribe?: boolean;
   decryptPrincipals: DecryptPrincipal[];
+  /**
+   * Who can read the log files (kms:Decrypt through S3 and s3:GetObject),
+   * by name; undefined when not analysed (SSE-S3, key policy unreadable, or
+   * a report from before reader analysis).
+   */
+  readers?: TrailReaders;
   delivery: TrailDelivery;
   findings: Finding[];
   /**
@@ -264,6 +263,8 @@ export interface AccountSummary {
    * `countDecryptReaders`); undefined when the account has no trails.
    */
   readersCount?: number;
+  /** Effective readers outside the estate's organization (from `TrailReport.readers`). */
+  outsideReadersCount?: number;
 }
 
 export interface AccountListResponse {
@@ -307,7 +308,11 @@ export interface ScanRun {
    * every account (the run covers accounts others may not see).
    */
   plannedCount?: number;
-  /** How many accounts the run covered (so far, while it runs). */
+  /**
+   * How many accounts the run covered: while it runs, the accounts read so
+   * far (reports are stored once every account is read, as a trail's readers
+   * may depend on other accounts' IAM); once finished, the accounts reported.
+   */
   accountCount: number;
   /** Accounts whose scan failed in this run. */
   errorCount: number;

@@ -14,6 +14,7 @@ export {
 } from './estate/EstateReader';
 export { readEstateSettings, type EstateSettings } from './estate/settings';
 export * from './policy';
+export * from './readers';
 export {
   ScanEngine,
   type ScanAccount,

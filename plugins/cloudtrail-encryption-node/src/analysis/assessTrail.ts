@@ -8,7 +8,10 @@ import {
   TrailDelivery,
   TrailReport,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
-import { FINDING_CATALOGUE } from './catalogue';
+import {
+  FINDING_CATALOGUE,
+  KEY_POLICY_DOCUMENT_REMEDIATION,
+} from './catalogue';
 import { dedupePrincipals } from './candidates';
 import { evaluateKeyPolicy, PolicyDecision } from './evaluateKeyPolicy';
 import { parseArn } from '../policy/arn';
@@ -26,6 +29,7 @@ type AddFinding = (
   code: FindingCode,
   message: string,
   severity?: Severity,
+  remediation?: string,
 ) => void;
 
 /** Most severe first; equal severities keep the order they were found in. */
@@ -217,11 +221,15 @@ function policyOutcome(key: DescribedKeyInput, input: TrailAssessmentInput) {
     trailOwnerAccountId: input.trail.ownerAccountId,
     keyArn: key.info.arn,
     keyAccountId: key.info.accountId,
+    bucketName: input.trail.s3BucketName,
+    s3KeyPrefix: input.trail.s3KeyPrefix,
+    bucketRegion: input.bucketRegion,
+    isOrganizationTrail: input.trail.isOrganizationTrail,
     ...organizationOf(input),
   });
   return evaluation.readable
     ? ({ evaluation } as const)
-    : ({ reason: evaluation.reason } as const);
+    : ({ reason: evaluation.reason, document: true } as const);
 }
 
 function assessDescribedKey(
@@ -243,6 +251,8 @@ function assessDescribedKey(
       `${trailName(input)}: the key policy of ${keyName(
         info,
       )} could not be read: ${outcome.reason}.`,
+      undefined,
+      'document' in outcome ? KEY_POLICY_DOCUMENT_REMEDIATION : undefined,
     );
   } else {
     const { evaluation } = outcome;
@@ -382,12 +392,12 @@ function checkDelivery(
 export function assessTrail(input: TrailAssessmentInput): TrailReport {
   const { trail, key } = input;
   const findings: Finding[] = [];
-  const add: AddFinding = (code, message, severity) =>
+  const add: AddFinding = (code, message, severity, remediation) =>
     findings.push({
       code,
       severity: severity ?? FINDING_CATALOGUE[code].severity,
       message,
-      remediation: FINDING_CATALOGUE[code].remediation,
+      remediation: remediation ?? FINDING_CATALOGUE[code].remediation,
       trailArn: trail.trailArn,
     });
   const encrypted = !!trail.kmsKeyId || !!key;

@@ -108,4 +108,39 @@ export const FINDING_CATALOGUE: Record<FindingCode, FindingCatalogueEntry> = {
     remediation:
       'Fix the cause named in the error (key state, key policy, bucket policy or bucket existence), then check that LatestDeliveryTime advances.',
   },
+  READER_OUTSIDE_ORGANIZATION: {
+    ...FINDING_TITLES.READER_OUTSIDE_ORGANIZATION,
+    description:
+      'An IAM role or user of an account outside the organization can read the log files: it has both s3:GetObject on the log objects and kms:Decrypt through S3, or can assume a role that has both.',
+    remediation:
+      "Remove the outside principal from the key policy, the bucket policy or the reader role's trust policy (see the reader's path on the card), or add its account to cloudtrailEncryption.trustedAccountIds if it is trusted; then rescan.",
+  },
+  READER_ROLE_ASSUMABLE_BY_ANY: {
+    ...FINDING_TITLES.READER_ROLE_ASSUMABLE_BY_ANY,
+    description:
+      'A role that can read the log files trusts any principal or every account (a trust policy without a principal, account or organization restriction), so anyone who can call sts:AssumeRole reads the logs.',
+    remediation:
+      "Restrict the role's trust policy to named principals (or add an aws:PrincipalOrgID condition), or remove its log-read permissions; then rescan.",
+  },
+  READERS_UNRESOLVED: {
+    ...FINDING_TITLES.READERS_UNRESOLVED,
+    description:
+      "The key or bucket policy lets principals of an account in, but that account's IAM could not be read, so its readers are not named.",
+    remediation:
+      "Allow the TrailGuard scan role iam:GetAccountAuthorizationDetails in the named account (AWS's SecurityAudit managed policy includes it), then rescan.",
+  },
+  READERS_VIA_BROAD_POLICY: {
+    ...FINDING_TITLES.READERS_VIA_BROAD_POLICY,
+    description:
+      'Three or more readers hold log access only through broad policies (all actions, or all KMS or S3 actions, on every resource) rather than a grant meant for the logs; one administrator role alone is expected and not reported.',
+    remediation:
+      'Review those principals; scope their policies to the actions and resources they need.',
+  },
 };
+
+/**
+ * KEY_POLICY_UNREADABLE when the policy was read but is not a document KMS
+ * would accept as written: more access does not help, the text must change.
+ */
+export const KEY_POLICY_DOCUMENT_REMEDIATION =
+  'The key policy was read but is not a document KMS would accept (see the reason): correct it and write it back with kms:PutKeyPolicy (the remediation template validates it first), then rescan. Statements that KMS accepts but that have no effect, such as one without Resource, are ignored rather than reported here.';

@@ -1,6 +1,7 @@
 import type { PolicyCondition } from '@trailguard/plugin-cloudtrail-encryption-common';
 import { parseConditionOperator } from '../policy/conditionOperators';
 import type { ParsedCondition } from '../policy/document';
+import type { PatternRelation } from '../policy/patterns';
 import { arnMatch, globMatch } from '../policy/wildcard';
 
 /**
@@ -19,6 +20,12 @@ export interface PartialContextValue {
   /** Whether the request may lack the key altogether. */
   mayBeAbsent: boolean;
   excludes: (policyValue: string) => boolean;
+  /**
+   * For a single-valued key known as a pattern (the log object's ARN): how
+   * a policy value, with wildcards or literal, relates to every value the
+   * request may carry.
+   */
+  relate?: (policyValue: string, wildcards: boolean) => PatternRelation;
 }
 
 /**
@@ -109,10 +116,10 @@ function evaluatePartial(
   condition: ParsedCondition,
   value: PartialContextValue,
 ): Decision {
-  if (parsed.spec === 'null' || !parsed.spec.name.startsWith('String')) {
-    return 'undecided';
-  }
+  if (parsed.spec === 'null') return 'undecided';
   if (condition.values.some(v => v.includes('${'))) return 'undecided';
+  if (value.relate) return evaluatePattern(parsed.spec, condition, value);
+  if (!parsed.spec.name.startsWith('String')) return 'undecided';
   if (!condition.values.every(v => value.excludes(v))) return 'undecided';
   // No request value matches any policy value; an absent key still fails
   // ForAnyValue.
@@ -123,6 +130,28 @@ function evaluatePartial(
     return 'undecided';
   }
   return 'false';
+}
+
+/**
+ * A single-valued key known as a pattern: decided when some policy value
+ * covers every request value, or none can match any.
+ */
+function evaluatePattern(
+  spec: OperatorSpec,
+  condition: ParsedCondition,
+  value: PartialContextValue,
+): Decision {
+  const { name } = spec;
+  if (name.endsWith('IgnoreCase') || !/^(String|Arn)/.test(name)) {
+    return 'undecided';
+  }
+  const wildcards = name.startsWith('Arn') || name.endsWith('Like');
+  const relations = condition.values.map(v => value.relate!(v, wildcards));
+  let matches: Decision = 'undecided';
+  if (relations.includes('covers')) matches = 'true';
+  else if (relations.every(r => r === 'disjoint')) matches = 'false';
+  if (matches === 'undecided' || !spec.negated) return matches;
+  return matches === 'true' ? 'false' : 'true';
 }
 
 export function evaluateCondition(

@@ -48,7 +48,14 @@ describe('conditions on decrypt', () => {
     expect(
       withCondition({
         'ForAnyValue:StringEquals': {
-          'kms:EncryptionContextKeys': 'aws:s3:arn',
+          'kms:EncryptionContextKeys': 'purpose',
+        },
+      }),
+    ).toEqual([]);
+    expect(
+      withCondition({
+        'ForAllValues:StringEquals': {
+          'kms:EncryptionContextKeys': 'aws:cloudtrail:arn',
         },
       }),
     ).toEqual([]);
@@ -67,8 +74,12 @@ describe('conditions on decrypt', () => {
         'kms:CallerAccount': OWNER,
       },
       'ForAllValues:StringEquals': {
-        'kms:EncryptionContextKeys': ['aws:cloudtrail:arn'],
+        'kms:EncryptionContextKeys': ['aws:cloudtrail:arn', 'aws:s3:arn'],
       },
+      'ForAnyValue:StringEquals': {
+        'kms:EncryptionContextKeys': 'aws:s3:arn',
+      },
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::*' },
       ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${OWNER}:role/*` },
       Null: { 'aws:SourceArn': 'true' },
     });
@@ -232,5 +243,73 @@ describe('CloudTrail service access', () => {
       }),
     );
     expect(result.cloudTrailCanDescribe).toBe(false);
+  });
+});
+
+describe('the log file encryption context (aws:cloudtrail:arn and aws:s3:arn)', () => {
+  const LOGGED = {
+    ...CONTEXT,
+    bucketName: 'trail-logs',
+    bucketRegion: 'us-east-1',
+    isOrganizationTrail: false,
+  };
+  const encryptWhen = (condition: object) =>
+    evaluate(policyOf({ ...CLOUDTRAIL_ENCRYPT, Condition: condition }), LOGGED)
+      .cloudTrailCanEncrypt;
+
+  it('decides CloudTrail encrypt conditions on the object ARN where the pattern decides', () => {
+    expect(
+      encryptWhen({
+        StringLike: {
+          'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::trail-logs/*',
+        },
+      }),
+    ).toBe(true);
+    expect(
+      encryptWhen({
+        StringLike: {
+          'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::other/*',
+        },
+      }),
+    ).toBe(false);
+    expect(
+      encryptWhen({
+        StringLike: {
+          'kms:EncryptionContext:aws:s3:arn': `arn:aws:s3:::trail-logs/AWSLogs/${OWNER}/CloudTrail/eu-west-1/*`,
+        },
+      }),
+    ).toBe('unknown');
+    expect(
+      encryptWhen({
+        'ForAllValues:StringEquals': {
+          'kms:EncryptionContextKeys': ['aws:cloudtrail:arn', 'aws:s3:arn'],
+        },
+      }),
+    ).toBe(true);
+    expect(
+      encryptWhen({
+        'ForAllValues:StringEquals': {
+          'kms:EncryptionContextKeys': ['aws:cloudtrail:arn'],
+        },
+      }),
+    ).toBe(false);
+  });
+
+  it('decides kms:ViaService for readers once the bucket Region is known', () => {
+    const via = (service: string) =>
+      evaluateKeyPolicy(
+        policyOf(
+          decryptFor(
+            { AWS: ROLE },
+            { Condition: { StringEquals: { 'kms:ViaService': service } } },
+          ),
+        ),
+        LOGGED,
+      );
+    const s3 = via('s3.us-east-1.amazonaws.com');
+    expect(s3.readable && s3.decryptPrincipals[0].conditions).toEqual([]);
+    expect(s3.readable && s3.notes).toEqual([]);
+    const ec2 = via('ec2.us-east-1.amazonaws.com');
+    expect(ec2.readable && ec2.decryptPrincipals).toEqual([]);
   });
 });

@@ -128,6 +128,7 @@ function noteUnusual(
       );
     }
     if (
+      !context.bucketRegion &&
       statement.conditions.some(c => c.key.toLowerCase() === 'kms:viaservice')
     ) {
       notes.add(
@@ -148,8 +149,13 @@ export function evaluateKeyPolicy(
 ): KeyPolicyEvaluation {
   const parsed = parsePolicy(policy);
   if (!parsed.ok) return { readable: false, reason: parsed.reason };
-  const { statements } = parsed.policy;
+  const { statements, ineffective } = parsed.policy;
   const notes = new Set<string>();
+  for (const statement of ineffective) {
+    notes.add(
+      `${statement.label}: ${statement.reason}; KMS accepts it but it has no effect, so it is ignored.`,
+    );
+  }
   noteUnusual(statements, context, notes);
 
   const encrypt = serviceDecision(

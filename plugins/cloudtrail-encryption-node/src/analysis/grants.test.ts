@@ -107,12 +107,20 @@ describe('principalsFromGrants', () => {
       ).toBe(false);
     });
 
-    it('requires EncryptionContextEquals to be exactly the log-file context', () => {
+    it('never takes EncryptionContextEquals as the log-file context, which also names each object', () => {
       expect(
         accepts({
           EncryptionContextEquals: { 'aws:cloudtrail:arn': TRAIL_ARN },
         }),
-      ).toBe(true);
+      ).toBe(false);
+      expect(
+        accepts({
+          EncryptionContextEquals: {
+            'aws:cloudtrail:arn': TRAIL_ARN,
+            'aws:s3:arn': 'arn:aws:s3:::b/AWSLogs/1/CloudTrail/x.json.gz',
+          },
+        }),
+      ).toBe(false);
       expect(
         accepts({
           EncryptionContextEquals: {

@@ -30,7 +30,13 @@ function contains(context: EncryptionContext, required: EncryptionContext) {
   );
 }
 
-/** Whether a grant's constraints admit the encryption context of the trail's log files. */
+/**
+ * Whether a grant's constraints admit the encryption context of every log
+ * file of the trail. That context holds aws:cloudtrail:arn and aws:s3:arn,
+ * the object's ARN, which differs per file: a constraint pinning aws:s3:arn,
+ * and any EncryptionContextEquals (it would have to name that ARN), admit
+ * one object at most, not the trail's logs.
+ */
 export function grantAllowsLogContext(
   grant: KmsGrant,
   trailArn: string,
@@ -39,12 +45,7 @@ export function grantAllowsLogContext(
   const subset = grant.Constraints?.EncryptionContextSubset;
   const equals = grant.Constraints?.EncryptionContextEquals;
   if (subset && !contains(logContext, subset)) return false;
-  if (
-    equals &&
-    !(contains(logContext, equals) && contains(equals, logContext))
-  ) {
-    return false;
-  }
+  if (equals) return false;
   return true;
 }
 

@@ -1,5 +1,6 @@
 import type { ContextValue, RequestContext } from './conditions';
 import { CLOUDTRAIL_SERVICE_PRINCIPAL } from '../policy/cloudTrailStatements';
+import { relatePattern } from '../policy/patterns';
 import { hasWildcard } from '../policy/wildcard';
 
 /** What the evaluation is about. */
@@ -17,11 +18,79 @@ export interface KeyPolicyContext {
   organizationId?: string;
   /** Accounts known to be members of `organizationId`. */
   organizationAccountIds?: string[];
+  /**
+   * Where the log files are written, when known: they make the object ARN
+   * in the encryption context (`aws:s3:arn`) a known pattern instead of any
+   * object, and decide kms:ViaService (`s3.<bucketRegion>.amazonaws.com`).
+   */
+  bucketName?: string;
+  s3KeyPrefix?: string;
+  bucketRegion?: string;
+  isOrganizationTrail?: boolean;
 }
+
+const present = (...values: string[]): ContextValue => ({
+  present: true,
+  values,
+});
+const ABSENT: ContextValue = { present: false };
 
 /** CloudTrail's service principal (the same name in every partition). */
 export const CLOUDTRAIL_SERVICE = CLOUDTRAIL_SERVICE_PRINCIPAL;
 export const CLOUDTRAIL_CONTEXT_KEY = 'aws:cloudtrail:arn';
+
+/** The encryption-context key S3 adds: the object's ARN. */
+export const S3_CONTEXT_KEY = 'aws:s3:arn';
+
+/**
+ * The ARNs of the trail's log files as one pattern:
+ * `arn:aws:s3:::BUCKET/[PREFIX/]AWSLogs/ACCOUNT/CloudTrail/REGION/…`, or
+ * `AWSLogs/o-ORGID/ACCOUNT/…` for an organization trail. Unknown parts are
+ * `*`.
+ */
+export function logObjectArnPattern(context: {
+  trailArn: string;
+  trailOwnerAccountId: string;
+  bucketName?: string;
+  s3KeyPrefix?: string;
+  isOrganizationTrail?: boolean;
+  organizationId?: string;
+}): string {
+  const partition = context.trailArn.split(':')[1] || 'aws';
+  const prefix = context.s3KeyPrefix
+    ? `${context.s3KeyPrefix.replace(/^\/+|\/+$/g, '')}/`
+    : '';
+  let owner = context.trailOwnerAccountId;
+  if (context.isOrganizationTrail) {
+    owner = `${context.organizationId ?? '*'}/*`;
+  } else if (context.isOrganizationTrail === undefined && !context.bucketName) {
+    owner = '*';
+  }
+  const bucket = context.bucketName ?? '*';
+  return `arn:${partition}:s3:::${bucket}/${prefix}AWSLogs/${owner}/CloudTrail/*`;
+}
+
+/** `aws:s3:arn` of a log file: a pattern, decided where the pattern decides. */
+export function objectArnValue(pattern: string): ContextValue {
+  return {
+    present: 'partial',
+    mayBeAbsent: false,
+    excludes: policyValue =>
+      relatePattern(policyValue, pattern, true) === 'disjoint',
+    relate: (policyValue, wildcards) =>
+      relatePattern(policyValue, pattern, wildcards),
+  };
+}
+
+/** The encryption context of every log file: both pairs, the object as a pattern. */
+function logEncryptionContext(context: KeyPolicyContext) {
+  return {
+    [CLOUDTRAIL_CONTEXT_KEY]: present(context.trailArn),
+    [S3_CONTEXT_KEY]: objectArnValue(logObjectArnPattern(context)),
+  };
+}
+
+const logContextKeys = () => present(CLOUDTRAIL_CONTEXT_KEY, S3_CONTEXT_KEY);
 
 const ENCRYPTION_CONTEXT_PREFIX = 'kms:encryptioncontext:';
 
@@ -34,16 +103,10 @@ export interface PrincipalFacts {
   service?: string;
 }
 
-const present = (...values: string[]): ContextValue => ({
-  present: true,
-  values,
-});
-const ABSENT: ContextValue = { present: false };
-
-class KnownKeys implements RequestContext {
+export class KnownKeys implements RequestContext {
   constructor(
     private readonly known: Record<string, ContextValue | undefined>,
-    private readonly encryptionContext?: Record<string, string>,
+    private readonly encryptionContext?: Record<string, ContextValue>,
   ) {}
 
   lookup(key: string): ContextValue | undefined {
@@ -54,7 +117,7 @@ class KnownKeys implements RequestContext {
       const entry = Object.entries(this.encryptionContext ?? {}).find(
         ([name]) => name.toLowerCase() === contextKey,
       );
-      return entry ? present(entry[1]) : ABSENT;
+      return entry ? entry[1] : ABSENT;
     }
     return undefined;
   }
@@ -90,7 +153,8 @@ function pathsIn(organizationId: string | undefined): ContextValue | undefined {
 
 /**
  * The request CloudTrail makes for this trail: GenerateDataKey carries the
- * trail's encryption context, DescribeKey none. Both carry aws:SourceArn and
+ * log file's encryption context (aws:cloudtrail:arn and aws:s3:arn),
+ * DescribeKey none. Both carry aws:SourceArn and
  * aws:SourceAccount. A service principal belongs to no organization, so
  * organization keys are absent (which is what makes an unguarded
  * "deny outside my organization" statement lock CloudTrail out).
@@ -101,9 +165,7 @@ export function cloudTrailServiceContext(
   operation: 'encrypt' | 'describe',
 ): RequestContext {
   const encryptionContext =
-    operation === 'encrypt'
-      ? { [CLOUDTRAIL_CONTEXT_KEY]: context.trailArn }
-      : undefined;
+    operation === 'encrypt' ? logEncryptionContext(context) : undefined;
   return new KnownKeys(
     {
       'aws:sourcearn': present(context.trailArn),
@@ -116,7 +178,7 @@ export function cloudTrailServiceContext(
       ...organizationKeys(context, 'aws:resource', context.keyAccountId),
       ...organizationKeys(context, 'aws:source', context.trailOwnerAccountId),
       'kms:encryptioncontextkeys': encryptionContext
-        ? present(CLOUDTRAIL_CONTEXT_KEY)
+        ? logContextKeys()
         : ABSENT,
     },
     encryptionContext ?? {},
@@ -141,8 +203,9 @@ function organizationKeys(
 /**
  * A kms:Decrypt of one of the trail's log files by the given principal.
  * aws:SourceArn/aws:SourceAccount are only set on requests a service makes
- * as itself, so they are absent for IAM principals. kms:ViaService is left
- * undetermined: logs are read through Amazon S3, whose calls carry it.
+ * as itself, so they are absent for IAM principals. Logs are read through
+ * Amazon S3, whose calls carry kms:ViaService = s3.<bucket Region>.amazonaws.com:
+ * decided when the bucket's Region is known, undetermined otherwise.
  */
 export function decryptContext(
   context: KeyPolicyContext,
@@ -156,7 +219,10 @@ export function decryptContext(
   // services are known to lack organization keys.
   const absentFor = (known: boolean) => (known ? ABSENT : undefined);
   const known: Record<string, ContextValue | undefined> = {
-    'kms:encryptioncontextkeys': present(CLOUDTRAIL_CONTEXT_KEY),
+    'kms:encryptioncontextkeys': logContextKeys(),
+    'kms:viaservice': context.bucketRegion
+      ? present(s3ServiceName(context.bucketRegion))
+      : undefined,
     'aws:resourceaccount': present(context.keyAccountId),
     'aws:sourcearn': absentFor(isAws),
     'aws:sourceaccount': absentFor(isAws),
@@ -182,5 +248,12 @@ export function decryptContext(
       absentFor(isAws),
     ),
   };
-  return new KnownKeys(known, { [CLOUDTRAIL_CONTEXT_KEY]: context.trailArn });
+  return new KnownKeys(known, logEncryptionContext(context));
+}
+
+/** The kms:ViaService value of S3 in a Region (China Regions end in .com.cn). */
+export function s3ServiceName(region: string): string {
+  return region.startsWith('cn-')
+    ? `s3.${region}.amazonaws.com.cn`
+    : `s3.${region}.amazonaws.com`;
 }

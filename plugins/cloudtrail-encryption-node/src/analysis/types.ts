@@ -13,6 +13,8 @@ export interface TrailInfoInput {
   isOrganizationTrail: boolean;
   ownerAccountId: string;
   s3BucketName: string;
+  /** The trail's S3 key prefix, when it has one. */
+  s3KeyPrefix?: string;
   /** The KMS key ARN configured on the trail; absent means SSE-S3. */
   kmsKeyId?: string;
 }

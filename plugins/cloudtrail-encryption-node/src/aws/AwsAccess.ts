@@ -1,4 +1,5 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -10,8 +11,9 @@ import {
   type MainCredentialsResolver,
 } from './credentialsProvider';
 
-/** Organizations has one endpoint per partition, in us-east-1 for `aws`. */
+/** Organizations and IAM have one endpoint per partition, in us-east-1 for `aws`. */
 const ORGANIZATIONS_REGION = 'us-east-1';
+const IAM_REGION = 'us-east-1';
 const MAIN_IDENTITY = '*main';
 
 export interface AwsAccessOptions extends Partial<AwsClientOptions> {
@@ -76,6 +78,11 @@ export class AwsAccess {
   /** Organizations' endpoint (one per partition). */
   organizations(): OrganizationsClient {
     return this.#pool.get('organizations', ORGANIZATIONS_REGION);
+  }
+
+  /** IAM's endpoint (a global service). */
+  iam(): IAMClient {
+    return this.#pool.get('iam', IAM_REGION);
   }
 
   /** Runs `fn` with its AWS calls signed as the account's role. */

@@ -19,6 +19,8 @@ export interface TrailRecord extends TrailSummaryRecord {
   isMultiRegionTrail: boolean;
   isOrganizationTrail: boolean;
   s3BucketName: string;
+  /** The prefix CloudTrail writes under, before `AWSLogs/`. */
+  s3KeyPrefix?: string;
   /** The key ARN when the trail uses SSE-KMS. */
   kmsKeyId?: string;
 }
@@ -88,6 +90,7 @@ export class TrailReader {
           isMultiRegionTrail: Boolean(t.IsMultiRegionTrail),
           isOrganizationTrail: Boolean(t.IsOrganizationTrail),
           s3BucketName: t.S3BucketName ?? '',
+          ...(t.S3KeyPrefix ? { s3KeyPrefix: t.S3KeyPrefix } : {}),
           kmsKeyId: t.KmsKeyId || undefined,
         },
       ];

@@ -1,4 +1,5 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -40,15 +41,22 @@ export const DEFAULT_AWS_CLIENT_OPTIONS: AwsClientOptions = {
   maxInFlight: 32,
 };
 
-export type ServiceName = 'cloudtrail' | 'kms' | 's3' | 'organizations';
+export type ServiceName = 'cloudtrail' | 'kms' | 's3' | 'organizations' | 'iam';
 export type ClientOf<S extends ServiceName> = S extends 'cloudtrail'
   ? CloudTrailClient
   : S extends 'kms'
   ? KMSClient
   : S extends 'organizations'
   ? OrganizationsClient
+  : S extends 'iam'
+  ? IAMClient
   : S3Client;
-type AnyClient = CloudTrailClient | KMSClient | S3Client | OrganizationsClient;
+type AnyClient =
+  | CloudTrailClient
+  | KMSClient
+  | S3Client
+  | OrganizationsClient
+  | IAMClient;
 
 /** Whose credentials sign the calls made inside {@link ClientPool.run}. */
 export interface AwsScope {
@@ -170,6 +178,7 @@ export class ClientPool {
     else if (service === 'kms') client = new KMSClient(config);
     else if (service === 'organizations')
       client = new OrganizationsClient(config);
+    else if (service === 'iam') client = new IAMClient(config);
     else
       client = new S3Client({
         ...config,

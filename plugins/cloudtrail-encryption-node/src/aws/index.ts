@@ -21,3 +21,9 @@ export {
 export { AccountRateLimiter, AccountScopedRetryStrategy } from './rateLimiter';
 export { readBucketRegion } from './bucketRegion';
 export { describeAwsError, formatAwsError, type AwsErrorInfo } from './errors';
+export { IamReader, type AuthorizationDetailsRecord } from './IamReader';
+export { BucketPolicyReader } from './BucketPolicyReader';
+export {
+  OrganizationPolicyReader,
+  type OrganizationPolicyRecord,
+} from './OrganizationPolicyReader';

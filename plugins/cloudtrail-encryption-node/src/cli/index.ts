@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { analyzePolicy } from './analyzePolicy';
+import { registerAnalyzeReadersCommand } from './analyzeReaders';
 import { UsageError, userDir } from './appConfig';
 import { EXIT } from './exitCode';
 import { registerScanCommand } from './scanCommand';
@@ -10,7 +11,7 @@ export async function main(argv: string[]): Promise<void> {
   const program = new Command()
     .name('trailguard')
     .description(
-      'CloudTrail SSE-KMS encryption: scan accounts, analyze key policies',
+      'CloudTrail SSE-KMS encryption: scan accounts, analyze key policies and log readers',
     )
     .exitOverride()
     .configureOutput({ writeErr: s => process.stderr.write(s) });
@@ -52,6 +53,8 @@ export async function main(argv: string[]): Promise<void> {
       if ('usage' in result) throw new UsageError(result.usage);
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     });
+
+  registerAnalyzeReadersCommand(program);
 
   try {
     await program.parseAsync(argv);

@@ -82,7 +82,15 @@ describe('EstateReader', () => {
         organizationId: 'o-tgdemo12345',
         ouPath: 'Root',
       },
+      parentIds: [expect.stringMatching(/^r-/)],
     });
+    const payments = byId.get('100000000001')!.parentIds!;
+    expect(payments).toHaveLength(3);
+    expect(payments[0]).toBe(byId.get('111111111111')!.parentIds![0]);
+    expect(payments.slice(1)).toEqual([
+      expect.stringMatching(/^ou-/),
+      expect.stringMatching(/^ou-/),
+    ]);
     expect(byId.get('222222222222')?.membership.ouPath).toBe('Root/Security');
     expect(byId.get('100000000001')?.membership.ouPath).toBe(
       'Root/Workloads/Prod',

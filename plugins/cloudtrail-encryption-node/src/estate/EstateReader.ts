@@ -21,6 +21,11 @@ export interface EstateAccount {
   accountId: string;
   name?: string;
   membership: AccountMembership;
+  /**
+   * The account's parents, root first (`r-…`, then `ou-…`), as the walk of
+   * the tree saw them: the OU path by id, for the organization's policies.
+   */
+  parentIds?: string[];
 }
 
 /** The accounts scanned and trusted, as one read of AWS Organizations (or the configuration) saw them. */
@@ -63,10 +68,15 @@ const OU_LOOKUP_CONCURRENCY = 4;
  */
 async function readOuPaths(
   client: OrganizationsClient,
-): Promise<Map<string, string>> {
-  const paths = new Map<string, string>();
+): Promise<Map<string, { path: string; parentIds: string[] }>> {
+  const paths = new Map<string, { path: string; parentIds: string[] }>();
   const limit = pLimit(OU_LOOKUP_CONCURRENCY);
-  const visit = async (parentId: string, path: string): Promise<void> => {
+  const visit = async (
+    parentId: string,
+    path: string,
+    ancestors: string[],
+  ): Promise<void> => {
+    const parentIds = [...ancestors, parentId];
     const [ous] = await Promise.all([
       limit(async () => {
         const found: { id: string; name: string }[] = [];
@@ -86,18 +96,20 @@ async function readOuPaths(
           { ParentId: parentId },
         )) {
           for (const account of page.Accounts ?? []) {
-            if (account.Id) paths.set(account.Id, path);
+            if (account.Id) paths.set(account.Id, { path, parentIds });
           }
         }
       }),
     ]);
-    await Promise.all(ous.map(ou => visit(ou.id, `${path}/${ou.name}`)));
+    await Promise.all(
+      ous.map(ou => visit(ou.id, `${path}/${ou.name}`, parentIds)),
+    );
   };
   const roots: string[] = [];
   for await (const page of paginateListRoots({ client }, {})) {
     for (const root of page.Roots ?? []) if (root.Id) roots.push(root.Id);
   }
-  await Promise.all(roots.map(id => visit(id, 'Root')));
+  await Promise.all(roots.map(id => visit(id, 'Root', [])));
   return paths;
 }
 
@@ -199,18 +211,20 @@ export class EstateReader {
     }
     const wanted = listed.filter(a => a.Id && !excluded.has(a.Id));
     const paths = await readOuPaths(client);
-    const accounts = wanted.map(
-      (a): EstateAccount => ({
+    const accounts = wanted.map((a): EstateAccount => {
+      const place = paths.get(a.Id!);
+      return {
         accountId: a.Id!,
         ...(a.Name ? { name: a.Name } : {}),
         membership: {
           source: 'organization',
           state: stateOf(a),
           ...(organizationId ? { organizationId } : {}),
-          ...(paths.has(a.Id!) ? { ouPath: paths.get(a.Id!) } : {}),
+          ...(place ? { ouPath: place.path } : {}),
         },
-      }),
-    );
+        ...(place ? { parentIds: place.parentIds } : {}),
+      };
+    });
     return {
       organizationId,
       managementAccountId: Organization?.MasterAccountId,

@@ -61,8 +61,17 @@ export interface ParsedStatement {
   conditions: ParsedCondition[];
 }
 
+/** A statement AWS accepts but that has no effect, left out of `statements`. */
+export interface IneffectiveStatementInfo {
+  index: number;
+  label: string;
+  reason: string;
+}
+
 export interface ParsedPolicy {
   statements: ParsedStatement[];
+  /** Statements accepted as written but without effect (e.g. no Resource); never evaluated. */
+  ineffective: IneffectiveStatementInfo[];
   /** The document as written: every top-level member, in its order. */
   document: Record<string, unknown>;
   /** The statements as written, whether Statement was one object or a list. */
@@ -86,6 +95,15 @@ export interface PolicyTextFacts {
 export interface ParsePolicyOptions {
   /** Also apply the checks KMS makes at PutKeyPolicy (see above). */
   forPutKeyPolicy?: boolean;
+  /**
+   * `key` (the default): a KMS key policy. `resource`: another resource
+   * policy (a bucket policy, a trust policy), which may also name
+   * `CanonicalUser` principals (they match no IAM principal and are
+   * dropped). `identity`: an IAM identity policy, SCP or RCP, whose
+   * statements have no Principal. `trust`: a role's trust policy, whose
+   * statements have no Resource.
+   */
+  kind?: 'key' | 'resource' | 'identity' | 'trust';
 }
 
 export type PolicyParseResult =
@@ -93,6 +111,9 @@ export type PolicyParseResult =
   | { ok: false; reason: string };
 
 class PolicyFormatError extends Error {}
+
+/** A statement that AWS stores but that never matches a request. */
+class IneffectiveStatementError extends Error {}
 
 function fail(message: string): never {
   throw new PolicyFormatError(message);
@@ -117,7 +138,11 @@ const PRINCIPAL_TYPES: Record<string, keyof Omit<PrincipalSpec, 'wildcard'>> = {
   Federated: 'federated',
 };
 
-function parsePrincipal(value: unknown, where: string): PrincipalSpec {
+function parsePrincipal(
+  value: unknown,
+  where: string,
+  canonicalUsers = false,
+): PrincipalSpec {
   const spec: PrincipalSpec = {
     wildcard: false,
     aws: [],
@@ -135,6 +160,10 @@ function parsePrincipal(value: unknown, where: string): PrincipalSpec {
   if (entries.length === 0) fail(`${where} is empty`);
   for (const [type, raw] of entries) {
     const field = PRINCIPAL_TYPES[type];
+    if (!field && type === 'CanonicalUser' && canonicalUsers) {
+      stringList(raw, `${where}.${type}`);
+      continue;
+    }
     if (!field) {
       fail(`${where} has unsupported principal type "${type}"`);
     }
@@ -181,6 +210,7 @@ function parseStatement(
   value: unknown,
   index: number,
   strict: boolean,
+  kind: NonNullable<ParsePolicyOptions['kind']> = 'key',
 ): ParsedStatement {
   const where = `Statement[${index}]`;
   if (!isPlainObject(value)) fail(`${where} is not an object`);
@@ -212,8 +242,18 @@ function parseStatement(
     const has = value[positive] !== undefined;
     const hasNot = value[negative] !== undefined;
     if (has && hasNot) fail(`${where} has both ${positive} and ${negative}`);
-    if (!has && !hasNot)
-      fail(`${where} has neither ${positive} nor ${negative}`);
+    const optional =
+      (positive === 'Principal' && kind === 'identity') ||
+      (positive === 'Resource' && kind === 'trust');
+    if (!has && !hasNot && !optional) {
+      const message = `${where} has neither ${positive} nor ${negative}`;
+      // KMS and IAM store a statement without Resource, and it never
+      // matches: it is left out rather than making the document unreadable.
+      if (positive === 'Resource' && !strict) {
+        throw new IneffectiveStatementError(message);
+      }
+      fail(message);
+    }
   }
   const optionalList = (name: string) =>
     value[name] === undefined
@@ -226,11 +266,19 @@ function parseStatement(
     principal:
       value.Principal === undefined
         ? undefined
-        : parsePrincipal(value.Principal, `${where}.Principal`),
+        : parsePrincipal(
+            value.Principal,
+            `${where}.Principal`,
+            kind === 'resource' || kind === 'trust',
+          ),
     notPrincipal:
       value.NotPrincipal === undefined
         ? undefined
-        : parsePrincipal(value.NotPrincipal, `${where}.NotPrincipal`),
+        : parsePrincipal(
+            value.NotPrincipal,
+            `${where}.NotPrincipal`,
+            kind === 'resource' || kind === 'trust',
+          ),
     action: optionalList('Action'),
     notAction: optionalList('NotAction'),
     resource: optionalList('Resource'),
@@ -293,11 +341,29 @@ export function parsePolicy(
     else if (isPlainObject(raw)) list = [raw];
     else fail('Statement must be an object or a list of objects');
     if (list.length === 0) fail('the key policy has an empty Statement list');
-    const statements = list.map((s, i) => parseStatement(s, i, strict));
+    const statements: ParsedStatement[] = [];
+    const ineffective: IneffectiveStatementInfo[] = [];
+    list.forEach((s, i) => {
+      try {
+        statements.push(parseStatement(s, i, strict, options.kind));
+      } catch (error) {
+        if (!(error instanceof IneffectiveStatementError)) throw error;
+        const sid = isPlainObject(s) && typeof s.Sid === 'string' ? s.Sid : '';
+        ineffective.push({
+          index: i,
+          label: sid || `Statement[${i}]`,
+          reason: error.message,
+        });
+      }
+    });
+    // A document with no effective statement at all is one KMS would refuse
+    // (it locks everyone out), so it stays unreadable.
+    if (statements.length === 0) fail(ineffective[0].reason);
     return {
       ok: true,
       policy: {
         statements,
+        ineffective,
         document,
         rawStatements: list as Record<string, unknown>[],
         statementWasObject: !Array.isArray(raw),

@@ -21,6 +21,7 @@ export {
   type Effect,
   type ParsePolicyOptions,
   type ParsedCondition,
+  type IneffectiveStatementInfo,
   type ParsedPolicy,
   type ParsedStatement,
   type PolicyParseResult,

@@ -275,3 +275,73 @@ describe('ScanEngine with the estate organization', () => {
     expect(report.status).toBe('unknown');
   });
 });
+
+describe('ScanEngine reading the readers of a member account', () => {
+  it('says when neither the trail’s nor the key’s account owns the log bucket', async () => {
+    const scenario = threeRegions();
+    const east = scenario.buckets!.find(b => b.region === 'us-east-1')!;
+    east.account = MGMT;
+    const { report, byApi } = await scanMember(scenario);
+    const trail = report.trails.find(t => t.homeRegion === 'us-east-1')!;
+    expect(trail.readers?.bucketPolicyError).toMatch(
+      /owned by neither the trail's account nor the key's account \(500000000001\)/,
+    );
+    // One refused try for that bucket, one read per other bucket, and Block
+    // Public Access only where the owner answered.
+    expect(byApi['s3:GetBucketPolicy']).toBe(3);
+    expect(byApi['s3:GetPublicAccessBlock']).toBe(2);
+    const west = report.trails.find(t => t.homeRegion === 'eu-west-1')!;
+    expect(west.readers?.bucketPolicyError).toBeUndefined();
+  });
+
+  it('uses the OU path the estate read gave, without ListParents', async () => {
+    const sandbox = await startSandbox({ scenario: threeRegions() });
+    process.env.AWS_ENDPOINT_URL_STS = sandbox.endpoint;
+    const config = new ConfigReader({
+      aws: {
+        mainAccount: {
+          accessKeyId: sandbox.credentials.accessKeyId,
+          secretAccessKey: sandbox.credentials.secretAccessKey,
+          region: 'us-east-1',
+        },
+        accountDefaults: { roleName: 'TrailGuardReadOnly' },
+      },
+      cloudtrailEncryption: {
+        aws: { endpoint: sandbox.endpoint, maxAttempts: 2 },
+        estate: { managementAccountId: MGMT },
+      },
+    });
+    const { engine, clients } = createScanEngineFromConfig(config);
+    const scan = (parentIds?: string[]) =>
+      engine.scan(
+        [{ accountId: MEMBER, ...(parentIds ? { parentIds } : {}) }],
+        {
+          organizationId: 'o-tgpartial001',
+          organizationAccountIds: [MGMT, MEMBER],
+        },
+      );
+    try {
+      sandbox.resetCounters();
+      await scan();
+      const asked = sandbox.counters().byApi;
+      // Member → Prod → Workloads → root.
+      expect(asked['organizations:ListParents']).toBe(3);
+      expect(asked['organizations:ListPolicies']).toBe(2);
+
+      sandbox.resetCounters();
+      const [report] = await scan([
+        'r-tg01',
+        'ou-tg01-workload',
+        'ou-tg01-prod',
+      ]);
+      const given = sandbox.counters().byApi;
+      expect(given['organizations:ListParents']).toBeUndefined();
+      expect(given['organizations:ListPolicies']).toBe(2);
+      expect(report.trails.every(t => t.readers)).toBe(true);
+    } finally {
+      clients.destroy();
+      await sandbox.close();
+      delete process.env.AWS_ENDPOINT_URL_STS;
+    }
+  });
+});

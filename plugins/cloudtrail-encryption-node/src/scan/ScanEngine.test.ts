@@ -56,6 +56,8 @@ describe('ScanEngine against the sandbox demo organization', () => {
   let sandbox: Sandbox;
   let reports: Map<string, AccountReport>;
   const progress: number[] = [];
+  /** `read:<n>` as each account is read, `report:<n>` as reports follow. */
+  const events: string[] = [];
 
   beforeAll(async () => {
     sandbox = await startSandbox({ scenario: 'demo' });
@@ -65,7 +67,13 @@ describe('ScanEngine against the sandbox demo organization', () => {
     try {
       const result = await engine.scan(
         DEMO_ACCOUNTS.map(accountId => ({ accountId })),
-        { onProgress: p => void progress.push(p.done) },
+        {
+          onProgress: p => {
+            progress.push(p.done);
+            events.push(`report:${p.done}`);
+          },
+          onAccountRead: p => void events.push(`read:${p.done}`),
+        },
       );
       reports = new Map(result.map(r => [r.accountId, r]));
     } finally {
@@ -81,6 +89,18 @@ describe('ScanEngine against the sandbox demo organization', () => {
   it('returns one report per account, in the order asked, with progress', () => {
     expect([...reports.keys()]).toEqual(DEMO_ACCOUNTS);
     expect(progress).toEqual(DEMO_ACCOUNTS.map((_, i) => i + 1));
+    // Every account is read (and counted) before the reports, which need
+    // every account's IAM, are built.
+    const reads = events.filter(e => e.startsWith('read:'));
+    expect(reads).toEqual(DEMO_ACCOUNTS.map((_, i) => `read:${i + 1}`));
+    const lastRead = events.lastIndexOf(reads.at(-1)!);
+    const reportsAfter = events
+      .slice(lastRead + 1)
+      .filter(e => e.startsWith('report:'));
+    // An account that cannot be read at all is reported at once.
+    expect(reportsAfter.length).toBeGreaterThanOrEqual(
+      DEMO_ACCOUNTS.length - 1,
+    );
   });
 
   it.each([
@@ -172,18 +192,35 @@ describe('ScanEngine against the sandbox demo organization', () => {
 });
 
 describe('ScanEngine call plan', () => {
-  it('makes exactly the minimal plan of calls: no Region sweep, one look-up per key and bucket', async () => {
+  it('makes exactly the minimal plan of calls: no Region sweep, one look-up per key, bucket and reader account', async () => {
     const sandbox = await startSandbox({ scenario: 'demo' });
     process.env.AWS_ENDPOINT_URL_STS = sandbox.endpoint;
-    const { engine, clients } = createScanEngineFromConfig(configFor(sandbox));
+    const { engine, clients } = createScanEngineFromConfig(
+      configFor(sandbox, { estate: { managementAccountId: '111111111111' } }),
+    );
     try {
       sandbox.resetCounters();
-      await engine.scan(DEMO_ACCOUNTS.map(accountId => ({ accountId })));
+      await engine.scan(
+        DEMO_ACCOUNTS.map(accountId => ({ accountId })),
+        {
+          organizationId: 'o-tgdemo12345',
+          organizationAccountIds: DEMO_ACCOUNTS,
+        },
+      );
       const counters = sandbox.counters();
       const plan = computeMinimalCallPlan(sandbox.scenario);
       const { ['organizations:ListAccounts']: _ignored, ...expected } =
         plan.byApi;
       expect(counters.byApi).toEqual(expected);
+      // The readers' share of the plan: IAM once per admitted account, the
+      // bucket policies once per bucket, the guardrails once.
+      expect(expected['iam:GetAccountAuthorizationDetails']).toBeGreaterThan(1);
+      expect(expected['s3:GetPublicAccessBlock']).toBeGreaterThan(1);
+      expect(expected['organizations:ListPolicies']).toBe(2);
+      for (const [accountId, apis] of Object.entries(counters.byAccountApi)) {
+        const iam = apis['iam:GetAccountAuthorizationDetails'] ?? 0;
+        expect({ accountId, iam }).toEqual({ accountId, iam: iam ? 1 : 0 });
+      }
     } finally {
       clients.destroy();
       await sandbox.close();

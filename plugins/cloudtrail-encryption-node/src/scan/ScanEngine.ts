@@ -1,11 +1,15 @@
 import type { AccountReport } from '@trailguard/plugin-cloudtrail-encryption-common';
 import pLimit from 'p-limit';
 import type { AwsAccess } from '../aws/AwsAccess';
+import { BucketPolicyReader } from '../aws/BucketPolicyReader';
 import { BucketReader } from '../aws/BucketReader';
+import { IamReader } from '../aws/IamReader';
 import { KeyReader } from '../aws/KeyReader';
+import { OrganizationPolicyReader } from '../aws/OrganizationPolicyReader';
 import { TrailReader } from '../aws/TrailReader';
 import type { ScanAccount } from './facts';
-import { ScanRun } from './ScanRun';
+import { ReaderScan } from './ReaderScan';
+import { ScanRun, type CollectedAccount } from './ScanRun';
 
 export type { KeyFacts, ScanAccount, TrailFacts } from './facts';
 
@@ -24,10 +28,27 @@ export interface ScanEngineOptions {
   defaultRegion?: string;
   /** Deadline of one AWS call including its retries, in milliseconds. */
   callTimeoutMs?: number;
+  /**
+   * The organization's management (or delegated administrator) account,
+   * whose scan role reads the SCPs and RCPs; without it (and without
+   * {@link ScanOptions.managementAccountId}) guardrails are not read.
+   */
+  managementAccountId?: string;
 }
 
 export interface ScanOptions {
   onProgress?: (progress: ScanProgress) => void | Promise<void>;
+  /**
+   * Called as each account's trails, keys and buckets have been read. Reports
+   * (`onProgress`) only follow once every account is read, because who can
+   * read a trail's logs may depend on other accounts' IAM; this is the
+   * progress people watching a long scan see in the meantime.
+   */
+  onAccountRead?: (progress: {
+    done: number;
+    total: number;
+    accountId: string;
+  }) => void;
   /** Keep reports in the returned array (default true). */
   collect?: boolean;
   /**
@@ -53,6 +74,8 @@ export interface ScanOptions {
    * accounts are scanned (a rescan of one account).
    */
   knownAccountIds?: string[];
+  /** Overrides {@link ScanEngineOptions.managementAccountId} (the estate read names it). */
+  managementAccountId?: string;
 }
 
 /**
@@ -60,14 +83,25 @@ export interface ScanOptions {
  * account (it names the trails of every Region), DescribeTrails once per home
  * Region an account owns trails in, GetTrailStatus once per trail, and the
  * KMS and S3 look-ups once per distinct key and bucket across the whole scan.
- * A failure is confined to the account it belongs to.
+ * Then the readers: IAM once per account a key or bucket policy lets in, and
+ * the organization's guardrails once. A failure is confined to the account
+ * it belongs to.
+ *
+ * Reports are built once every account's trails are read, because a trail's
+ * readers may live in any account (an organization trail whose key admits
+ * the organization); until then only the compact facts are kept.
  */
 export class ScanEngine {
   readonly #aws: AwsAccess;
   readonly #trails: TrailReader;
   readonly #keys: KeyReader;
   readonly #buckets: BucketReader;
+  readonly #iam: IamReader;
+  readonly #bucketPolicies: BucketPolicyReader;
+  readonly #orgPolicies: OrganizationPolicyReader;
   readonly #concurrency: number;
+  readonly #defaultRegion: string;
+  readonly #managementAccountId?: string;
 
   constructor(options: ScanEngineOptions) {
     const defaultRegion = options.defaultRegion ?? 'us-east-1';
@@ -83,6 +117,13 @@ export class ScanEngine {
       defaultRegion,
       callTimeoutMs,
     });
+    this.#iam = new IamReader(this.#aws, { callTimeoutMs });
+    this.#bucketPolicies = new BucketPolicyReader(this.#aws, { callTimeoutMs });
+    this.#orgPolicies = new OrganizationPolicyReader(this.#aws, {
+      callTimeoutMs,
+    });
+    this.#defaultRegion = defaultRegion;
+    this.#managementAccountId = options.managementAccountId;
   }
 
   async scan(
@@ -100,28 +141,92 @@ export class ScanEngine {
           )
           .map(a => a.accountId)
       : [];
+    const scanned = accounts.map(a => a.accountId);
+    const known = [
+      ...new Set([...scanned, ...(options.knownAccountIds ?? [])]),
+    ];
+    const organizationAccountIds = [
+      ...new Set([...members, ...(options.organizationAccountIds ?? [])]),
+    ];
+    const trustedAccountIds = options.trustedAccountIds ?? [];
+    // The run and the reader scan refer to each other: the readers sign as
+    // the accounts whose credentials the run resolved.
+    const link: { run?: ScanRun } = {};
+    const readers = new ReaderScan(
+      this.#iam,
+      this.#bucketPolicies,
+      this.#orgPolicies,
+      {
+        canUse: id => link.run!.canUse(id),
+        unusableReason: id => link.run!.unusableReason(id),
+        scannedAccountIds: scanned,
+        accountNames: new Map(
+          accounts.flatMap(a => (a.name ? [[a.accountId, a.name]] : [])),
+        ),
+        trustedAccountIds: [...new Set([...trustedAccountIds, ...known])],
+        organizationId,
+        organizationAccountIds,
+        managementAccountId:
+          options.managementAccountId ?? this.#managementAccountId,
+        knownParents: new Map(
+          accounts.flatMap(a =>
+            a.parentIds?.length ? [[a.accountId, a.parentIds]] : [],
+          ),
+        ),
+        defaultRegion: this.#defaultRegion,
+        // As many as may be in flight: the reads are small and the limiter
+        // on requests bounds the rest.
+        iamConcurrency: this.#aws.options.maxInFlight,
+      },
+    );
     const run = new ScanRun(
       this.#aws,
       this.#trails,
       this.#keys,
       this.#buckets,
       {
-        accountIds: [
-          ...accounts.map(a => a.accountId),
-          ...(options.knownAccountIds ?? []),
-        ],
-        trustedAccountIds: options.trustedAccountIds ?? [],
+        accountIds: known,
+        trustedAccountIds,
         organizationId,
-        organizationAccountIds: [
-          ...new Set([...members, ...(options.organizationAccountIds ?? [])]),
-        ],
+        organizationAccountIds,
       },
+      readers,
     );
+    link.run = run;
     const limit = pLimit(this.#concurrency);
     const reports: AccountReport[] = [];
     let done = 0;
+    const emit = async (report: AccountReport) => {
+      const count = ++done;
+      if (options.collect !== false) reports.push(report);
+      await options.onProgress?.({
+        done: count,
+        total: accounts.length,
+        accountId: report.accountId,
+        report,
+      });
+    };
     try {
-      await this.#scanAll(accounts, options, run, limit, reports, () => ++done);
+      readers.start();
+      let read = 0;
+      const collected = await this.#collectAll(
+        accounts,
+        run,
+        limit,
+        emit,
+        accountId =>
+          options.onAccountRead?.({
+            done: ++read,
+            total: accounts.length,
+            accountId,
+          }),
+      );
+      // Readers are an addition: should their reads fail as a whole, the
+      // reports go out with what the trails and keys said.
+      const analysed = await readers
+        .analyse(collected.flatMap(c => c.facts))
+        .catch(() => undefined);
+      for (const c of collected) await emit(run.report(c, analysed));
     } finally {
       this.#aws.forget(run.touchedAccounts());
     }
@@ -131,28 +236,25 @@ export class ScanEngine {
     );
   }
 
-  async #scanAll(
+  /** Reads every account; an account that cannot be read is reported at once. */
+  async #collectAll(
     accounts: ScanAccount[],
-    options: ScanOptions,
     run: ScanRun,
     limit: ReturnType<typeof pLimit>,
-    reports: AccountReport[],
-    next: () => number,
-  ): Promise<void> {
+    emit: (report: AccountReport) => Promise<void>,
+    read: (accountId: string) => void,
+  ): Promise<CollectedAccount[]> {
+    const collected: CollectedAccount[] = [];
     await Promise.all(
       accounts.map(account =>
         limit(async () => {
-          const report = await run.scanAccount(account);
-          const done = next();
-          if (options.collect !== false) reports.push(report);
-          await options.onProgress?.({
-            done,
-            total: accounts.length,
-            accountId: account.accountId,
-            report,
-          });
+          const result = await run.collect(account);
+          read(account.accountId);
+          if ('facts' in result) collected.push(result);
+          else await emit(result);
         }),
       ),
     );
+    return collected;
   }
 }

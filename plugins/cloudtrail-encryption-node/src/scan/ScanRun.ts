@@ -15,8 +15,15 @@ import type {
   TrailSummaryRecord,
 } from '../aws/TrailReader';
 import { buildAccountReport, buildErrorReport } from './buildReport';
+import type { ReaderScan } from './ReaderScan';
 import { ScanCache, settle, type Outcome } from './ScanCache';
-import type { KeyFacts, ScanAccount, TrailFacts, UnreadTrail } from './facts';
+import type {
+  KeyFacts,
+  ReaderResult,
+  ScanAccount,
+  TrailFacts,
+  UnreadTrail,
+} from './facts';
 
 export interface ScanRunOptions {
   /** Accounts scanned in this run, plus others whose credentials are configured. */
@@ -24,6 +31,15 @@ export interface ScanRunOptions {
   trustedAccountIds: string[];
   organizationId?: string;
   organizationAccountIds: string[];
+}
+
+/** What was read about one account, waiting for the readers analysis. */
+export interface CollectedAccount {
+  account: ScanAccount;
+  scannedAt: string;
+  facts: TrailFacts[];
+  unread: UnreadTrail[];
+  failures: RegionFailure[];
 }
 
 interface Described {
@@ -54,13 +70,28 @@ export class ScanRun {
     private readonly keys: KeyReader,
     private readonly buckets: BucketReader,
     private readonly options: ScanRunOptions,
+    private readonly readers?: ReaderScan,
   ) {
     this.#targets = new Set(options.accountIds);
     this.#trusted = new Set([...options.trustedAccountIds, ...this.#targets]);
     this.#members = new Set(options.organizationAccountIds);
   }
 
+  /** Scans one account, readers included (a scan of this account alone). */
   async scanAccount(account: ScanAccount): Promise<AccountReport> {
+    const collected = await this.collect(account);
+    if (!('facts' in collected)) return collected;
+    const readers = await this.readers?.analyse(collected.facts);
+    return this.report(collected, readers);
+  }
+
+  /**
+   * Reads an account's trails, their status, keys and buckets (each shared
+   * look-up once per scan); an error report when the account cannot be read.
+   */
+  async collect(
+    account: ScanAccount,
+  ): Promise<CollectedAccount | AccountReport> {
     const { accountId } = account;
     const scannedAt = new Date().toISOString();
     const access = await this.#verifyAccess(accountId);
@@ -89,13 +120,7 @@ export class ScanRun {
           reason: formatAwsError(f.status.error, 'GetTrailStatus'),
         });
       }
-      return buildAccountReport(account, scannedAt, facts, {
-        trustedAccountIds: this.#trusted,
-        organizationId: this.options.organizationId,
-        organizationAccountIds: this.#members,
-        unread,
-        failedRegions: failures,
-      });
+      return { account, scannedAt, facts, unread, failures };
     } catch (error) {
       return buildErrorReport(
         account,
@@ -103,6 +128,37 @@ export class ScanRun {
         `Scan of account ${accountId} failed: ${formatAwsError(error)}`,
       );
     }
+  }
+
+  /** The account's report from what was read and the trails' readers. */
+  report(
+    collected: CollectedAccount,
+    readers?: ReadonlyMap<string, ReaderResult>,
+  ): AccountReport {
+    return buildAccountReport(
+      collected.account,
+      collected.scannedAt,
+      collected.facts,
+      {
+        trustedAccountIds: this.#trusted,
+        organizationId: this.options.organizationId,
+        organizationAccountIds: this.#members,
+        unread: collected.unread,
+        failedRegions: collected.failures,
+        readers,
+      },
+    );
+  }
+
+  /** Why the scan cannot sign as an account, for readers left unresolved. */
+  async unusableReason(accountId: string): Promise<string> {
+    if (!this.#targets.has(accountId)) {
+      return 'the account is not in the scanned estate (no credentials are configured for it)';
+    }
+    const access = await this.#verifyAccess(accountId);
+    return access.ok
+      ? 'the account could not be read'
+      : `could not obtain credentials: ${formatAwsError(access.error)}`;
   }
 
   /**
@@ -220,6 +276,11 @@ export class ScanRun {
     );
   }
 
+  /** Whether the scan may sign as the account (configured, credentials resolved). */
+  canUse(accountId: string): Promise<boolean> {
+    return this.#canUse(accountId);
+  }
+
   async #canUse(accountId: string): Promise<boolean> {
     if (!this.#targets.has(accountId)) return false;
     return (await this.#verifyAccess(accountId)).ok;
@@ -243,7 +304,10 @@ export class ScanRun {
       ),
       trail.kmsKeyId ? this.#key(reader, trail.kmsKeyId) : undefined,
     ]);
-    return { trail, status, bucketRegion, key };
+    const facts = { trail, status, bucketRegion, key };
+    // Started now so the bucket policy is read while other accounts are.
+    void this.readers?.bucket(facts);
+    return facts;
   }
 
   /**

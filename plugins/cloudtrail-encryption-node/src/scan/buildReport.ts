@@ -8,13 +8,20 @@ import type {
 import {
   assessAccount,
   assessTrail,
+  sortFindings,
   type TrailAssessmentInput,
   type TrailKeyInput,
 } from '../analysis';
 import { accountIdFromArn } from '../policy/arn';
 import { describeAwsError, formatAwsError } from '../aws/errors';
 import type { Outcome } from './ScanCache';
-import type { KeyFacts, ScanAccount, TrailFacts, UnreadTrail } from './facts';
+import type {
+  KeyFacts,
+  ReaderResult,
+  ScanAccount,
+  TrailFacts,
+  UnreadTrail,
+} from './facts';
 
 /** What the account's report is judged against, besides what was read. */
 export interface ReportContext {
@@ -24,6 +31,8 @@ export interface ReportContext {
   /** Trails ListTrails named that could not be described. */
   unread?: UnreadTrail[];
   failedRegions?: RegionFailure[];
+  /** Each KMS-encrypted trail's effective readers, by trail ARN. */
+  readers?: ReadonlyMap<string, ReaderResult>;
 }
 
 const KEY_STATES = new Set<string>([
@@ -186,7 +195,10 @@ export function buildAccountReport(
   const unread = context.unread ?? [];
   const trails = [
     ...facts.map(f =>
-      assessTrail(toAssessmentInput(account.accountId, f, context)),
+      withReaders(
+        assessTrail(toAssessmentInput(account.accountId, f, context)),
+        context.readers?.get(f.trail.trailArn),
+      ),
     ),
     ...unread.map(u => unreadTrailReport(account.accountId, u)),
   ].sort((a, b) => a.trailArn.localeCompare(b.trailArn));
@@ -209,6 +221,26 @@ export function buildAccountReport(
     status,
     trails,
     findings,
+  };
+}
+
+/**
+ * The readers under the key-policy principals, and their findings among the
+ * trail's (so the account status weighs them like any other). Not when the
+ * key policy could not be evaluated: the trail then has no readers to name.
+ */
+function withReaders(trail: TrailReport, result?: ReaderResult): TrailReport {
+  if (!result || trail.kmsKey?.policyReadable === false) return trail;
+  return {
+    ...trail,
+    readers: result.readers,
+    findings: sortFindings([
+      ...trail.findings,
+      ...result.findings.map(f => ({
+        ...f,
+        trailArn: f.trailArn ?? trail.trailArn,
+      })),
+    ]),
   };
 }
 

@@ -101,6 +101,7 @@ export function createScanEngineFromConfig(
     concurrency: settings.concurrency,
     defaultRegion: settings.defaultRegion,
     callTimeoutMs: settings.callTimeoutMs,
+    managementAccountId: estateSettings.managementAccountId,
   });
   const estate = new EstateReader({
     aws,

@@ -1,5 +1,10 @@
 import type { KeyMetadata } from '@aws-sdk/client-kms';
-import type { AccountMembership } from '@trailguard/plugin-cloudtrail-encryption-common';
+import type { PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
+import type {
+  AccountMembership,
+  Finding,
+  TrailReaders,
+} from '@trailguard/plugin-cloudtrail-encryption-common';
 import type { GrantRecord } from '../aws/KeyReader';
 import type {
   TrailRecord,
@@ -17,6 +22,12 @@ export interface ScanAccount {
   name?: string;
   /** The account's place in the estate; carried to AccountReport.membership. */
   membership?: AccountMembership;
+  /**
+   * The account's parents in the organization, root first (`r-…`, then
+   * `ou-…`), when the estate read walked the tree; otherwise the scan asks
+   * ListParents when the organization's policies are read.
+   */
+  parentIds?: string[];
 }
 
 /** Everything read about one KMS key. */
@@ -42,4 +53,20 @@ export interface TrailFacts {
 export interface UnreadTrail {
   summary: TrailSummaryRecord;
   error: string;
+}
+
+/** A log bucket's policy, read once per scan with its owner's credentials. */
+export interface BucketFacts {
+  ownerAccountId?: string;
+  /** The policy text; null when the bucket has none. */
+  policy?: string | null;
+  publicAccessBlock?: Outcome<PublicAccessBlockConfiguration | null>;
+  /** Why the policy could not be read (no owner found, or the AWS error). */
+  policyError?: string;
+}
+
+/** The effective readers of one trail and the findings they raise. */
+export interface ReaderResult {
+  readers: TrailReaders;
+  findings: Finding[];
 }

@@ -1,0 +1,120 @@
+import {
+  DescribePolicyCommand,
+  paginateListParents,
+  paginateListPolicies,
+  paginateListTargetsForPolicy,
+  type PolicyType,
+} from '@aws-sdk/client-organizations';
+import pLimit from 'p-limit';
+import type { AwsAccess } from './AwsAccess';
+
+/** An SCP or RCP with its document and the roots, OUs and accounts it is attached to. */
+export interface OrganizationPolicyRecord {
+  id: string;
+  type: 'SCP' | 'RCP';
+  name?: string;
+  /** The parsed document, or the raw text when it is not JSON. */
+  document: unknown;
+  targetIds: string[];
+}
+
+const TYPES: Array<[OrganizationPolicyRecord['type'], PolicyType]> = [
+  ['SCP', 'SERVICE_CONTROL_POLICY'],
+  ['RCP', 'RESOURCE_CONTROL_POLICY'],
+];
+
+/** Organizations allows a few requests per second per account. */
+const CONCURRENCY = 4;
+/** Organizations' largest page: fewer calls under its low quotas. */
+const PAGE_SIZE = 20;
+
+/**
+ * Reads the organization's guardrails as the management account (or a
+ * delegated administrator): I/O only. ListPolicies per type, then per
+ * policy ListTargetsForPolicy and DescribePolicy, so the calls grow with the
+ * number of policies, not of accounts.
+ */
+export class OrganizationPolicyReader {
+  readonly #limit = pLimit(CONCURRENCY);
+
+  constructor(
+    private readonly aws: AwsAccess,
+    private readonly options: { callTimeoutMs: number },
+  ) {}
+
+  policies(managementAccountId: string): Promise<OrganizationPolicyRecord[]> {
+    const client = this.aws.organizations();
+    return this.aws.as(managementAccountId, async () => {
+      const listed = (
+        await Promise.all(
+          TYPES.map(async ([type, filter]) => {
+            const found: Array<{ id: string; name?: string }> = [];
+            for await (const page of paginateListPolicies(
+              { client, pageSize: PAGE_SIZE },
+              { Filter: filter },
+            )) {
+              for (const p of page.Policies ?? []) {
+                if (p.Id) found.push({ id: p.Id, name: p.Name });
+              }
+            }
+            return found.map(p => ({ ...p, type }));
+          }),
+        )
+      ).flat();
+      return Promise.all(
+        listed.map(async p => {
+          const [document, targetIds] = await Promise.all([
+            this.#limit(() => this.#document(p.id)),
+            this.#limit(() => this.#targets(p.id)),
+          ]);
+          return { ...p, document, targetIds };
+        }),
+      );
+    });
+  }
+
+  /** The direct parent (root or OU id) of an account or OU. */
+  parent(
+    managementAccountId: string,
+    childId: string,
+  ): Promise<string | undefined> {
+    const client = this.aws.organizations();
+    return this.aws.as(managementAccountId, () =>
+      this.#limit(async () => {
+        for await (const page of paginateListParents(
+          { client, pageSize: PAGE_SIZE },
+          { ChildId: childId },
+        )) {
+          const id = page.Parents?.find(p => p.Id)?.Id;
+          if (id) return id;
+        }
+        return undefined;
+      }),
+    );
+  }
+
+  async #document(policyId: string): Promise<unknown> {
+    const out = await this.aws
+      .organizations()
+      .send(new DescribePolicyCommand({ PolicyId: policyId }), {
+        abortSignal: AbortSignal.timeout(this.options.callTimeoutMs),
+      });
+    const content = out.Policy?.Content ?? '';
+    try {
+      return JSON.parse(content);
+    } catch {
+      return content;
+    }
+  }
+
+  async #targets(policyId: string): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const page of paginateListTargetsForPolicy(
+      { client: this.aws.organizations(), pageSize: PAGE_SIZE },
+      { PolicyId: policyId },
+    )) {
+      for (const t of page.Targets ?? []) if (t.TargetId) ids.push(t.TargetId);
+    }
+    return ids;
+  }
+}

@@ -1,0 +1,372 @@
+import type {
+  EffectiveReader,
+  Finding,
+  IneffectiveStatement,
+  PartialReader,
+  TrailReaders,
+  UnresolvedReaderAccount,
+} from '@trailguard/plugin-cloudtrail-encryption-common';
+import { grantAllowsLogContext } from '../analysis/grants';
+import { classifyGrantee } from '../analysis/principals';
+import { parsePolicy, ParsedPolicy } from '../policy/document';
+import {
+  admissionOf,
+  Admission,
+  DECRYPT_ACTIONS,
+  READ_ACTIONS,
+  grantAccounts,
+} from './accounts';
+import { principalsOf, IamPrincipal } from './authorizationDetails';
+import { partialFilter, resourcePolicyMayAdmit } from './admits';
+import { evaluateHalf, HalfVerdict, orderSteps } from './evaluatePrincipal';
+import { readerFindings } from './findings';
+import { Guardrails } from './organization';
+import { Membership, readerRequests } from './requests';
+import { evaluatePolicy, PolicySource } from './statements';
+import { trusteesOf } from './trust';
+import type { ReaderAnalysisInput } from './types';
+import { anyOf, NO, uniqueConditions, uniqueSteps, Verdict } from './verdict';
+
+const MISSING_IAM_PERMISSION = 'iam:GetAccountAuthorizationDetails';
+const DENIED: HalfVerdict = { ...NO, broad: false };
+/** In a scan, partial readers listed beyond those always listed (see partialFilter). */
+export const PARTIAL_LIMIT = 100;
+
+function parseResourcePolicy(
+  policy: unknown,
+  kind: 'key' | 'resource',
+): { ok: true; policy: ParsedPolicy } | { ok: false; reason: string } {
+  try {
+    return parsePolicy(policy, { kind });
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  }
+}
+
+function ineffectiveOf(
+  name: string,
+  policy: ParsedPolicy,
+): IneffectiveStatement[] {
+  return policy.ineffective.map(s => ({
+    policy: name,
+    statement: s.label.startsWith('Statement[') ? `#${s.index}` : s.label,
+    reason: `${s.reason}: accepted by AWS but without effect, ignored`,
+  }));
+}
+
+const isAccessDenied = (error: string) =>
+  /AccessDenied|not authorized|UnauthorizedOperation/i.test(error);
+
+/** Whether an admission lets in an account. */
+function admits(
+  admission: Admission,
+  accountId: string,
+  membership: Membership,
+): boolean {
+  if (admission.any || admission.accounts.has(accountId)) return true;
+  const org = membership.organizationId;
+  return (
+    !!org && admission.organizations.has(org) && membership.isMember(accountId)
+  );
+}
+
+/**
+ * Names the effective readers of one trail's log files: every IAM role and
+ * user of the given accounts allowed both s3:GetObject on the log objects
+ * and kms:Decrypt through S3, with the path that lets each in. Pure: the
+ * engine reads the documents, this decides. Documented in docs/readers.md.
+ */
+export function analyzeReaders(input: ReaderAnalysisInput): {
+  readers: TrailReaders;
+  findings: Finding[];
+} {
+  const { readers, findings } = analyzeReadersCounted(input);
+  return { readers, findings };
+}
+
+/**
+ * The same, with how many partial readers were listed under
+ * `partialLimit`: a scan analysing a trail in batches of accounts carries
+ * the limit from one batch to the next.
+ */
+export function analyzeReadersCounted(input: ReaderAnalysisInput): {
+  readers: TrailReaders;
+  findings: Finding[];
+  partialListedUnderLimit: number;
+} {
+  const membership = new Membership(input);
+  const requests = readerRequests(input, membership);
+  const guardrails = new Guardrails(input.organization);
+  const ineffective: IneffectiveStatement[] = [];
+  const result: TrailReaders = { readers: [], partial: [], unresolved: [] };
+
+  const key = parseResourcePolicy(input.key.policy, 'key');
+  if (!key.ok) {
+    result.unresolved.push({
+      accountId: input.key.accountId,
+      reason: `the key policy could not be read: ${key.reason}`,
+    });
+    return {
+      readers: result,
+      findings: readerFindings(input, result),
+      partialListedUnderLimit: 0,
+    };
+  }
+  ineffective.push(...ineffectiveOf('key policy', key.policy));
+  const keySource: PolicySource = {
+    layer: 'key-policy',
+    policy: 'key policy',
+    statements: key.policy.statements,
+  };
+
+  let bucketSource: PolicySource | undefined;
+  let bucketUnknown = input.bucket.policyError;
+  if (input.bucket.policy !== undefined && input.bucket.policy !== null) {
+    const bucket = parseResourcePolicy(input.bucket.policy, 'resource');
+    if (bucket.ok) {
+      ineffective.push(...ineffectiveOf('bucket policy', bucket.policy));
+      bucketSource = {
+        layer: 'bucket-policy',
+        policy: 'bucket policy',
+        statements: bucket.policy.statements,
+      };
+    } else {
+      bucketUnknown = `the bucket policy could not be understood: ${bucket.reason}`;
+    }
+  } else if (input.bucket.policy === undefined && !bucketUnknown) {
+    bucketUnknown = 'the bucket policy was not read';
+  }
+  if (bucketUnknown) result.bucketPolicyError = bucketUnknown;
+  const bucketOwner = input.bucket.ownerAccountId ?? input.trail.ownerAccountId;
+
+  const grants = (input.grants ?? []).filter(
+    g =>
+      g.GranteePrincipal &&
+      (g.Operations ?? []).includes('Decrypt') &&
+      grantAllowsLogContext(g, input.trail.trailArn),
+  );
+
+  const grantVerdict = (principal: IamPrincipal): Verdict | undefined => {
+    const matching = grants.filter(g => {
+      const grantee = classifyGrantee(g.GranteePrincipal!);
+      return (
+        g.GranteePrincipal === principal.arn ||
+        (grantee.kind === 'iam-role' &&
+          grantee.accountId === principal.accountId &&
+          g.GranteePrincipal!.endsWith(`/${principal.name}`))
+      );
+    });
+    if (!matching.length) return undefined;
+    return anyOf(
+      matching.map(g => ({
+        result: 'true' as const,
+        conditions: [],
+        steps: [
+          {
+            layer: 'grant' as const,
+            policy: g.GrantId ?? g.Name ?? 'grant',
+            statement: g.Name ?? g.GrantId ?? 'grant',
+          },
+        ],
+      })),
+    );
+  };
+
+  const unknownBucket = (): Verdict => ({
+    result: 'undecided',
+    conditions: [
+      {
+        operator: 'UnreadablePolicy',
+        key: 'bucket policy',
+        values: [bucketUnknown ?? 'unknown'],
+      },
+    ],
+    steps: [],
+  });
+
+  // A cross-account half that no statement of the resource policy can let
+  // in is denied without evaluating the principal's policies: with a key
+  // open to every account, most principals of a fleet lack the S3 half.
+  const keyMayAdmit = resourcePolicyMayAdmit(
+    key.policy.statements,
+    'kms:Decrypt',
+  );
+  const bucketMayAdmit = bucketSource
+    ? resourcePolicyMayAdmit(bucketSource.statements, 's3:GetObject')
+    : () => false;
+
+  const decryptHalf = (principal: IamPrincipal): HalfVerdict => {
+    const grantsOf = grantVerdict(principal);
+    if (
+      principal.accountId !== input.key.accountId &&
+      !grantsOf &&
+      !keyMayAdmit(principal.accountId)
+    ) {
+      return DENIED;
+    }
+    const decryptRequest = requests.decrypt(principal);
+    return evaluateHalf({
+      principal,
+      request: decryptRequest,
+      resourceAccountId: input.key.accountId,
+      resource: evaluatePolicy(keySource, decryptRequest, principal),
+      grants: grantsOf,
+      needsDelegation: true,
+      guardrails,
+    });
+  };
+
+  const readHalf = (principal: IamPrincipal): HalfVerdict => {
+    if (
+      principal.accountId !== bucketOwner &&
+      !bucketUnknown &&
+      !bucketMayAdmit(principal.accountId)
+    ) {
+      return DENIED;
+    }
+    const readRequest = requests.read(principal);
+    let bucketVerdicts = bucketSource
+      ? evaluatePolicy(bucketSource, readRequest, principal)
+      : undefined;
+    if (bucketUnknown && principal.accountId !== bucketOwner) {
+      bucketVerdicts = {
+        direct: unknownBucket(),
+        account: unknownBucket(),
+        deny: { result: 'false', conditions: [], steps: [] },
+      };
+    }
+    return evaluateHalf({
+      principal,
+      request: readRequest,
+      resourceAccountId: bucketOwner,
+      resource: bucketVerdicts,
+      needsDelegation: false,
+      guardrails,
+    });
+  };
+
+  const keepPartial = partialFilter(input, key.policy, bucketSource);
+  const partialLimit = input.partialLimit ?? Infinity;
+  let partialOmitted = 0;
+  let othersListed = 0;
+
+  for (const account of input.accounts) {
+    if (account.error || !account.details) {
+      const reason =
+        account.error ?? 'its IAM authorization details were not read';
+      result.unresolved.push({
+        accountId: account.accountId,
+        ...(account.accountName ? { accountName: account.accountName } : {}),
+        reason,
+        ...(account.error && isAccessDenied(account.error)
+          ? { missingPermission: MISSING_IAM_PERMISSION }
+          : {}),
+      });
+      continue;
+    }
+    for (const principal of principalsOf(account.details, account.accountId)) {
+      const decrypt = decryptHalf(principal);
+      const read = readHalf(principal);
+      if (decrypt.result === 'false' && read.result === 'false') continue;
+      const isReader = decrypt.result !== 'false' && read.result !== 'false';
+      if (!isReader && !keepPartial(principal)) {
+        if (othersListed >= partialLimit) {
+          partialOmitted += 1;
+          continue;
+        }
+        othersListed += 1;
+      }
+      const reader: EffectiveReader = {
+        principal: principal.arn,
+        kind: principal.kind,
+        accountId: principal.accountId,
+        ...(account.accountName ? { accountName: account.accountName } : {}),
+        crossAccount: principal.accountId !== bucketOwner,
+        outsideOrganization: membership.isOutside(principal.accountId),
+        via: orderSteps(uniqueSteps([...decrypt.steps, ...read.steps])),
+        conditions: uniqueConditions([
+          ...decrypt.conditions,
+          ...read.conditions,
+        ]),
+      };
+      if (decrypt.broad || read.broad) reader.broad = true;
+      if (principal.kind === 'iam-role' && principal.trustPolicy) {
+        reader.trustedBy = trusteesOf(
+          principal.name,
+          principal.trustPolicy,
+          membership,
+        );
+      }
+      if (isReader) {
+        result.readers.push(reader);
+      } else {
+        const partial: PartialReader = {
+          ...reader,
+          lacks: decrypt.result === 'false' ? 'kms:Decrypt' : 's3:GetObject',
+        };
+        result.partial.push(partial);
+      }
+    }
+  }
+  result.unresolved.push(
+    ...outsideTheScan(
+      input,
+      membership,
+      key.policy,
+      bucketSource,
+      bucketUnknown,
+    ),
+  );
+  if (ineffective.length) result.ineffective = ineffective;
+  if (partialOmitted) result.partialOmitted = partialOmitted;
+  return {
+    readers: result,
+    findings: readerFindings(input, result),
+    partialListedUnderLimit: othersListed,
+  };
+}
+
+/**
+ * Accounts both resource policies let in whose IAM was not given: readers
+ * may hide there. `*` stands for "any AWS account".
+ */
+function outsideTheScan(
+  input: ReaderAnalysisInput,
+  membership: Membership,
+  key: ParsedPolicy,
+  bucket: PolicySource | undefined,
+  bucketUnknown: string | undefined,
+): UnresolvedReaderAccount[] {
+  const keyAdmission = admissionOf(key.statements, DECRYPT_ACTIONS);
+  grantAccounts(input.grants).forEach(a => keyAdmission.accounts.add(a));
+  keyAdmission.accounts.add(input.key.accountId);
+  const bucketOwner = input.bucket.ownerAccountId ?? input.trail.ownerAccountId;
+  const bucketAdmission = bucket
+    ? admissionOf(bucket.statements, READ_ACTIONS)
+    : {
+        accounts: new Set<string>(),
+        organizations: new Set<string>(),
+        any: !!bucketUnknown,
+      };
+  bucketAdmission.accounts.add(bucketOwner);
+  const given = new Set(input.accounts.map(a => a.accountId));
+  const unresolved: UnresolvedReaderAccount[] = [];
+  const named = new Set([
+    ...keyAdmission.accounts,
+    ...bucketAdmission.accounts,
+  ]);
+  for (const accountId of [...named].sort()) {
+    if (given.has(accountId)) continue;
+    if (!admits(keyAdmission, accountId, membership)) continue;
+    if (!admits(bucketAdmission, accountId, membership)) continue;
+    unresolved.push({ accountId, reason: 'not in the scanned estate' });
+  }
+  if (keyAdmission.any && bucketAdmission.any) {
+    unresolved.push({
+      accountId: '*',
+      reason:
+        'the key policy and the bucket policy let in principals of any AWS account; only the scanned accounts are named',
+    });
+  }
+  return unresolved;
+}

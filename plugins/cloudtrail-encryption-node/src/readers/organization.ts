@@ -1,0 +1,146 @@
+import { parsePolicy } from '../policy/document';
+import {
+  contextFree,
+  evaluatePolicy,
+  PolicySource,
+  PrincipalRef,
+  Request,
+} from './statements';
+import type { OrganizationPolicies } from './types';
+import { allOf, anyOf, unlessDenied, Verdict, YES } from './verdict';
+
+interface Guardrail {
+  source: PolicySource;
+  targetIds: Set<string>;
+}
+
+interface ParsedGuardrails {
+  scps: Guardrail[];
+  rcps: Guardrail[];
+  problems: string[];
+  /** SCP verdicts by OU path and action, where the SCPs decide alike for every request. */
+  scpVerdicts: Map<string, Verdict>;
+}
+
+/** A scan analyses many trails and batches against the same guardrails: parsed once. */
+const parsedGuardrails = new WeakMap<
+  OrganizationPolicies['policies'],
+  ParsedGuardrails
+>();
+
+function parseGuardrails(
+  policies: OrganizationPolicies['policies'],
+): ParsedGuardrails {
+  const known = parsedGuardrails.get(policies);
+  if (known) return known;
+  const parsedAll: ParsedGuardrails = {
+    scps: [],
+    rcps: [],
+    problems: [],
+    scpVerdicts: new Map(),
+  };
+  for (const policy of policies) {
+    const parsed = parsePolicy(policy.document, {
+      kind: policy.type === 'SCP' ? 'identity' : 'resource',
+    });
+    if (!parsed.ok) {
+      parsedAll.problems.push(`${policy.type} ${policy.id}: ${parsed.reason}`);
+      continue;
+    }
+    const guardrail: Guardrail = {
+      source: {
+        layer: policy.type === 'SCP' ? 'scp' : 'rcp',
+        policy: policy.name ? `${policy.id} (${policy.name})` : policy.id,
+        statements: parsed.policy.statements,
+      },
+      targetIds: new Set(policy.targetIds),
+    };
+    (policy.type === 'SCP' ? parsedAll.scps : parsedAll.rcps).push(guardrail);
+  }
+  parsedGuardrails.set(policies, parsedAll);
+  return parsedAll;
+}
+
+/**
+ * The organization's guardrails. SCPs limit the principals of member
+ * accounts: at every level from the root to the account some attached SCP
+ * must allow the action, and a Deny in any of them wins. RCPs limit the
+ * resources of member accounts (only their Deny statements matter: the
+ * RCPFullAWSAccess policy AWS attaches everywhere allows the rest). Neither
+ * applies to the management account nor to service-linked roles. A level
+ * with no SCP in the data is taken as allowing: hiding a possible reader is
+ * the worse error.
+ */
+export class Guardrails {
+  private readonly scps: Guardrail[];
+  private readonly rcps: Guardrail[];
+  readonly problems: string[];
+  private readonly members: Set<string>;
+  private readonly scpVerdicts: Map<string, Verdict>;
+
+  constructor(private readonly org?: OrganizationPolicies) {
+    const parsed = parseGuardrails(org?.policies ?? []);
+    this.scps = parsed.scps;
+    this.rcps = parsed.rcps;
+    this.problems = parsed.problems;
+    this.scpVerdicts = parsed.scpVerdicts;
+    this.members = new Set(org?.memberAccountIds ?? []);
+  }
+
+  private levels(accountId: string): string[] | undefined {
+    const org = this.org;
+    if (!org || accountId === org.managementAccountId) return undefined;
+    if (!this.members.has(accountId)) return undefined;
+    return [...(org.parentsByAccount[accountId] ?? []), accountId];
+  }
+
+  /** What the SCPs of the principal's account let it do. */
+  scp(
+    principal: PrincipalRef & { serviceLinked?: boolean },
+    request: Request,
+  ): Verdict {
+    const levels = this.levels(principal.accountId);
+    if (!levels || principal.serviceLinked) return YES;
+    const attached = this.scps.filter(g =>
+      levels.some(level => g.targetIds.has(level)),
+    );
+    if (
+      !attached.every(g => contextFree(g.source.statements, request.action))
+    ) {
+      return this.judgeScps(levels, request);
+    }
+    const key = `${levels.join('/')}\n${request.action}`;
+    let verdict = this.scpVerdicts.get(key);
+    if (!verdict) {
+      verdict = this.judgeScps(levels, request);
+      this.scpVerdicts.set(key, verdict);
+    }
+    return verdict;
+  }
+
+  private judgeScps(levels: string[], request: Request): Verdict {
+    const denies: Verdict[] = [];
+    const allows = levels.map(level => {
+      const attached = this.scps.filter(g => g.targetIds.has(level));
+      if (!attached.length) return YES;
+      const verdicts = attached.map(g => evaluatePolicy(g.source, request));
+      denies.push(...verdicts.map(v => v.deny));
+      return { ...anyOf(verdicts.map(v => v.direct)), steps: [] };
+    });
+    return unlessDenied(allOf(allows), anyOf(denies));
+  }
+
+  /** Whether the RCPs of the resource's account deny the principal. */
+  rcp(
+    resourceAccountId: string | undefined,
+    principal: PrincipalRef & { serviceLinked?: boolean },
+    request: Request,
+  ): Verdict {
+    const levels = resourceAccountId && this.levels(resourceAccountId);
+    if (!levels || principal.serviceLinked) return YES;
+    const denies = this.rcps
+      .filter(g => levels.some(level => g.targetIds.has(level)))
+      .map(g => evaluatePolicy(g.source, request, principal).deny);
+    return unlessDenied(YES, anyOf(denies));
+  }
+}

@@ -1,0 +1,200 @@
+import type { ContextValue } from '../analysis/conditions';
+import {
+  CLOUDTRAIL_CONTEXT_KEY,
+  KnownKeys,
+  logObjectArnPattern,
+  objectArnValue,
+  S3_CONTEXT_KEY,
+  s3ServiceName,
+} from '../analysis/requestContext';
+import { parseArn } from '../policy/arn';
+import type { PrincipalRef, Request } from './statements';
+import type { OrganizationPolicies, ReaderAnalysisInput } from './types';
+
+/**
+ * The two requests reading a log file takes, as AWS makes them:
+ * `s3:GetObject` on `arn:aws:s3:::BUCKET/[PREFIX/]AWSLogs/…/CloudTrail/…`
+ * by the reader, then `kms:Decrypt` that S3 makes on the reader's behalf
+ * with kms:ViaService = s3.<bucket Region>.amazonaws.com, kms:CallerAccount
+ * = the reader's account and the log file's encryption context
+ * (aws:cloudtrail:arn and aws:s3:arn).
+ *
+ * Keys the reader chooses are set to what a reader would send: TLS
+ * (aws:SecureTransport true). Keys nobody can know ahead (source IP, VPC
+ * endpoint, tags, MFA) stay undetermined, so conditions on them are kept.
+ */
+
+const present = (...values: string[]): ContextValue => ({
+  present: true,
+  values,
+});
+const ABSENT: ContextValue = { present: false };
+
+const trustedSets = new WeakMap<string[], Set<string>>();
+
+/**
+ * The accounts that count as ours. The trusted accounts are the whole
+ * estate and the same list for every batch of a scan: their set is built
+ * once and only the few members of a batch are added.
+ */
+function insideSet(members: Set<string>, trusted: string[] = []) {
+  let set = trustedSets.get(trusted);
+  if (!set) {
+    set = new Set(trusted);
+    trustedSets.set(trusted, set);
+  }
+  if ([...members].every(m => set!.has(m))) return set;
+  return new Set([...set, ...members]);
+}
+
+/** What is known about accounts and the organization. */
+export class Membership {
+  private readonly members: Set<string>;
+  private readonly inside: ReadonlySet<string>;
+  readonly known: boolean;
+
+  constructor(private readonly input: ReaderAnalysisInput) {
+    const org: OrganizationPolicies | undefined = input.organization;
+    this.members = new Set(
+      org ? [...org.memberAccountIds, org.managementAccountId] : [],
+    );
+    this.inside = insideSet(this.members, input.trustedAccountIds);
+    this.known = !!org || (input.trustedAccountIds ?? []).length > 0;
+  }
+
+  get organizationId(): string | undefined {
+    return this.input.organization?.organizationId ?? this.input.organizationId;
+  }
+
+  isMember(accountId: string): boolean {
+    return this.members.has(accountId);
+  }
+
+  /** Known not to be ours: outside the organization and not trusted. */
+  isOutside(accountId: string): boolean {
+    return this.known && !this.inside.has(accountId);
+  }
+
+  /** `aws:PrincipalOrgID`-style keys of an account (prefix `aws:principal`, `aws:resource`). */
+  orgKeys(prefix: string, accountId: string | undefined) {
+    const org = this.input.organization;
+    const keys: Record<string, ContextValue | undefined> = {};
+    if (!org || !accountId) return keys;
+    if (!this.isMember(accountId)) {
+      // In some other organization or none: ours is excluded.
+      keys[`${prefix}orgid`] = {
+        present: 'partial',
+        mayBeAbsent: true,
+        excludes: value => value === org.organizationId,
+      };
+      return keys;
+    }
+    keys[`${prefix}orgid`] = present(org.organizationId);
+    const parents = org.parentsByAccount[accountId];
+    if (parents) {
+      keys[`${prefix}orgpaths`] = present(
+        `${[org.organizationId, ...parents].join('/')}/`,
+      );
+    }
+    return keys;
+  }
+}
+
+function principalKeys(principal: PrincipalRef, membership: Membership) {
+  return {
+    'aws:principalarn': present(principal.arn),
+    'aws:principalaccount': present(principal.accountId),
+    'aws:principaltype': present(
+      principal.kind === 'iam-role' ? 'AssumedRole' : 'User',
+    ),
+    'aws:username':
+      principal.kind === 'iam-user' ? present(principal.name) : ABSENT,
+    'aws:principalisawsservice': present('false'),
+    'aws:principalservicename': ABSENT,
+    'aws:sourcearn': ABSENT,
+    'aws:sourceaccount': ABSENT,
+    'aws:securetransport': present('true'),
+    ...membership.orgKeys('aws:principal', principal.accountId),
+  };
+}
+
+export interface ReaderRequests {
+  objectPattern: string;
+  read: (principal: PrincipalRef) => Request;
+  decrypt: (principal: PrincipalRef) => Request;
+}
+
+export function readerRequests(
+  input: ReaderAnalysisInput,
+  membership: Membership,
+): ReaderRequests {
+  const { trail, key } = input;
+  const objectPattern = logObjectArnPattern({
+    trailArn: trail.trailArn,
+    trailOwnerAccountId: trail.ownerAccountId,
+    bucketName: trail.s3BucketName,
+    s3KeyPrefix: trail.s3KeyPrefix,
+    isOrganizationTrail: trail.isOrganizationTrail,
+    organizationId: membership.organizationId,
+  });
+  const bucketOwner = input.bucket.ownerAccountId;
+  const keyRegion = parseArn(key.arn)?.region;
+  const encryptionContext = {
+    [CLOUDTRAIL_CONTEXT_KEY]: present(trail.trailArn),
+    [S3_CONTEXT_KEY]: objectArnValue(objectPattern),
+  };
+  // What does not depend on the principal, once per trail.
+  const readKeys = {
+    'aws:resourceaccount': bucketOwner ? present(bucketOwner) : undefined,
+    ...membership.orgKeys('aws:resource', bucketOwner),
+    'aws:viaawsservice': present('false'),
+    'aws:calledvia': ABSENT,
+    'aws:requestedregion': trail.bucketRegion
+      ? present(trail.bucketRegion)
+      : undefined,
+  };
+  const decryptKeys = {
+    'kms:viaservice': trail.bucketRegion
+      ? present(s3ServiceName(trail.bucketRegion))
+      : undefined,
+    'kms:encryptioncontextkeys': present(
+      CLOUDTRAIL_CONTEXT_KEY,
+      S3_CONTEXT_KEY,
+    ),
+    'kms:encryptionalgorithm': present('SYMMETRIC_DEFAULT'),
+    'aws:resourceaccount': present(key.accountId),
+    ...membership.orgKeys('aws:resource', key.accountId),
+    'aws:viaawsservice': present('true'),
+    'aws:requestedregion': keyRegion ? present(keyRegion) : undefined,
+  };
+  // Both requests of a principal share its keys.
+  let last:
+    | { principal: PrincipalRef; keys: Record<string, unknown> }
+    | undefined;
+  const keysOf = (principal: PrincipalRef) => {
+    if (last?.principal !== principal) {
+      last = { principal, keys: principalKeys(principal, membership) };
+    }
+    return last.keys as ReturnType<typeof principalKeys>;
+  };
+  return {
+    objectPattern,
+    read: principal => ({
+      action: 's3:GetObject',
+      resource: { pattern: objectPattern },
+      context: new KnownKeys({ ...keysOf(principal), ...readKeys }),
+    }),
+    decrypt: principal => ({
+      action: 'kms:Decrypt',
+      resource: { arn: key.arn },
+      context: new KnownKeys(
+        {
+          ...keysOf(principal),
+          'kms:calleraccount': present(principal.accountId),
+          ...decryptKeys,
+        },
+        encryptionContext,
+      ),
+    }),
+  };
+}

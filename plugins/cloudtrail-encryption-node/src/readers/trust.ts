@@ -1,0 +1,124 @@
+import type {
+  PolicyCondition,
+  ReaderTrustee,
+} from '@trailguard/plugin-cloudtrail-encryption-common';
+import { classifyAwsPrincipal } from '../analysis/principals';
+import { actionApplies } from '../analysis/statementMatch';
+import { parsePolicy, ParsedStatement } from '../policy/document';
+import { decodePolicyDocument } from './authorizationDetails';
+import type { Membership } from './requests';
+
+/**
+ * One hop further than the reader: who may assume a reader role, from its
+ * trust policy. Conditions are kept as written (an external id, an MFA
+ * requirement, a source identity); only the organization and account
+ * restrictions decide whether "anyone" is really anyone.
+ */
+
+const ASSUME_ACTIONS = [
+  'sts:AssumeRole',
+  'sts:AssumeRoleWithSAML',
+  'sts:AssumeRoleWithWebIdentity',
+];
+/** Condition keys that narrow a `*` trustee to accounts or an organization. */
+const NARROWING_KEYS = [
+  'aws:principalorgid',
+  'aws:principalorgpaths',
+  'aws:principalaccount',
+  'aws:principalarn',
+  'aws:sourceaccount',
+  'aws:sourceorgid',
+  'aws:sourcearn',
+];
+const SSO_ROLE = /^AWSReservedSSO_(.+)_[0-9a-f]{16}$/;
+
+/** The IAM Identity Center permission set an SSO role stands for. */
+export function permissionSetOf(roleName: string): string | undefined {
+  return SSO_ROLE.exec(roleName)?.[1];
+}
+
+const toConditions = (statement: ParsedStatement): PolicyCondition[] =>
+  statement.conditions.map(c => ({
+    operator: c.operator,
+    key: c.key,
+    values: [...c.values],
+  }));
+
+/** Whether the conditions pin a `*` trustee to our organization (or accounts). */
+function narrowed(conditions: PolicyCondition[], organizationId?: string) {
+  return conditions.some(c => {
+    const key = c.key.toLowerCase();
+    if (!NARROWING_KEYS.includes(key)) return false;
+    if (c.operator.includes('Not')) return false;
+    if (key === 'aws:principalorgid' && organizationId) {
+      return c.values.every(v => v === organizationId);
+    }
+    return !c.values.includes('*');
+  });
+}
+
+export function trusteesOf(
+  roleName: string,
+  trustPolicy: unknown,
+  membership: Membership,
+): ReaderTrustee[] {
+  let parsed;
+  try {
+    parsed = parsePolicy(decodePolicyDocument(trustPolicy), { kind: 'trust' });
+  } catch {
+    return [];
+  }
+  if (!parsed.ok) return [];
+  const permissionSet = permissionSetOf(roleName);
+  const trustees: ReaderTrustee[] = [];
+  for (const statement of parsed.policy.statements) {
+    if (statement.effect !== 'Allow') continue;
+    if (!ASSUME_ACTIONS.some(a => actionApplies(statement, a))) continue;
+    const conditions = toConditions(statement);
+    const spec = statement.principal ?? statement.notPrincipal;
+    if (!spec) continue;
+    if (spec.wildcard || statement.notPrincipal) {
+      trustees.push({
+        principal: '*',
+        kind: 'any',
+        outsideOrganization: !narrowed(conditions, membership.organizationId),
+        conditions,
+      });
+    }
+    if (statement.notPrincipal) continue;
+    for (const value of spec.aws.filter(v => v !== '*')) {
+      const identity = classifyAwsPrincipal(value);
+      const kind =
+        identity.kind === 'iam-role' || identity.kind === 'iam-user'
+          ? identity.kind
+          : 'account-root';
+      trustees.push({
+        principal: value,
+        kind,
+        ...(identity.accountId ? { accountId: identity.accountId } : {}),
+        outsideOrganization:
+          !!identity.accountId && membership.isOutside(identity.accountId),
+        conditions,
+      });
+    }
+    for (const service of spec.service) {
+      trustees.push({ principal: service, kind: 'service', conditions });
+    }
+    for (const provider of spec.federated) {
+      const accountId = /^arn:[^:]+:iam::(\d{12}):/.exec(provider)?.[1];
+      trustees.push({
+        principal: provider,
+        kind: 'federated',
+        ...(accountId ? { accountId } : {}),
+        ...(permissionSet ? { permissionSet } : {}),
+        conditions,
+      });
+    }
+  }
+  return trustees;
+}
+
+/** A trustee that lets anyone, or any account, assume the role. */
+export function isOpenTrustee(trustee: ReaderTrustee): boolean {
+  return trustee.kind === 'any' && trustee.outsideOrganization === true;
+}

@@ -1,0 +1,333 @@
+import pLimit from 'p-limit';
+import type { BucketPolicyReader } from '../aws/BucketPolicyReader';
+import { describeAwsError, formatAwsError } from '../aws/errors';
+import type { IamReader } from '../aws/IamReader';
+import type {
+  OrganizationPolicyReader,
+  OrganizationPolicyRecord,
+} from '../aws/OrganizationPolicyReader';
+import type { OrganizationPolicies, ReaderAccountInput } from '../readers';
+import { readerFindings } from '../readers/findings';
+import { ScanCache, settle, type Outcome } from './ScanCache';
+import type { BucketFacts, ReaderResult, TrailFacts } from './facts';
+import { mergeReaderResults } from './mergeReaders';
+import {
+  analysable,
+  analyseBatch,
+  parsed,
+  plan,
+  type ReaderContext,
+} from './readerBatch';
+
+export interface ReaderScanOptions {
+  /** Whether the scan may sign as this account (scanned or known, credentials resolved). */
+  canUse: (accountId: string) => Promise<boolean>;
+  /** Why an account's IAM cannot be read without trying (no credentials). */
+  unusableReason: (accountId: string) => Promise<string>;
+  /** The accounts scanned in this run: "every account" when the organization is admitted. */
+  scannedAccountIds: string[];
+  accountNames: ReadonlyMap<string, string>;
+  trustedAccountIds: string[];
+  organizationId?: string;
+  organizationAccountIds: string[];
+  managementAccountId?: string;
+  /** Parents (root first) the estate read already knows, by account. */
+  knownParents: ReadonlyMap<string, string[]>;
+  defaultRegion: string;
+  /** Accounts whose IAM is read at once (each one's details live until analysed). */
+  iamConcurrency?: number;
+}
+
+/** IAM reads at once by default: each account's details live until analysed. */
+const IAM_CONCURRENCY = 16;
+/** Accounts analysed together for a trail whose key admits the whole organization. */
+const WHOLE_BATCH = 32;
+
+/**
+ * The reader half of one scan: bucket policies once per bucket, the
+ * organization's SCPs and RCPs once, IAM authorization details once per
+ * account that a key or bucket policy lets in, and the analysis of every
+ * KMS-encrypted trail against them.
+ */
+export class ReaderScan {
+  readonly #buckets = new ScanCache<BucketFacts>();
+  readonly #parents = new ScanCache<Outcome<string | undefined>>();
+  #organization?: Promise<Outcome<OrganizationPolicyRecord[]> | undefined>;
+
+  constructor(
+    private readonly iam: IamReader,
+    private readonly bucketPolicies: BucketPolicyReader,
+    private readonly orgPolicies: OrganizationPolicyReader,
+    private readonly options: ReaderScanOptions,
+  ) {}
+
+  /** Starts reading the guardrails, so they overlap the trail reads. */
+  start(): void {
+    const { managementAccountId, organizationId } = this.options;
+    if (!managementAccountId || !organizationId || this.#organization) return;
+    this.#organization = settle(this.orgPolicies.policies(managementAccountId));
+  }
+
+  /**
+   * The log bucket's policy, read with its owner's credentials: first the
+   * trail owner's, then the key's account, each with ExpectedBucketOwner,
+   * so that S3 answers only its owner.
+   */
+  bucket(facts: TrailFacts): Promise<BucketFacts> | undefined {
+    const keyAccount = facts.key?.accountId;
+    if (!analysable(facts) || !keyAccount) return undefined;
+    const region = facts.bucketRegion.ok
+      ? facts.bucketRegion.value
+      : this.options.defaultRegion;
+    const bucket = facts.trail.s3BucketName;
+    return this.#buckets.get(bucket, async () => {
+      const candidates = [...new Set([facts.trail.ownerAccountId, keyAccount])];
+      for (const accountId of candidates) {
+        if (!(await this.options.canUse(accountId))) continue;
+        const policy = await settle(
+          this.bucketPolicies.bucketPolicy(accountId, region, bucket),
+        );
+        if (!policy.ok && describeAwsError(policy.error).accessDenied) {
+          continue;
+        }
+        if (!policy.ok) {
+          return {
+            policyError: formatAwsError(policy.error, 'GetBucketPolicy'),
+          };
+        }
+        const publicAccessBlock = await settle(
+          this.bucketPolicies.publicAccessBlock(accountId, region, bucket),
+        );
+        return {
+          ownerAccountId: accountId,
+          policy: policy.value,
+          publicAccessBlock,
+        };
+      }
+      return {
+        policyError: `Bucket ${bucket} is owned by neither the trail's account nor the key's account (${candidates.join(
+          ', ',
+        )}) among the scanned accounts, so its policy could not be read`,
+      };
+    });
+  }
+
+  /**
+   * Analyses the readers of every KMS-encrypted trail the facts name, once
+   * per trail. IAM is read once per account across all trails; an account's
+   * details live only until every trail that needs them is analysed.
+   */
+  async analyse(
+    allFacts: Iterable<TrailFacts>,
+  ): Promise<Map<string, ReaderResult>> {
+    const contexts = await this.#contexts(allFacts);
+    const needers = new Map<string, ReaderContext[]>();
+    for (const ctx of contexts) {
+      for (const id of ctx.accountIds) {
+        const list = needers.get(id) ?? [];
+        list.push(ctx);
+        needers.set(id, list);
+      }
+    }
+    const organization = await this.#organizationFor(contexts);
+    for (const ctx of contexts) {
+      if (organization) ctx.input.organization = organization;
+      if (ctx.accountIds.length === 0) analyseBatch(ctx);
+    }
+    const limit = pLimit(this.options.iamConcurrency ?? IAM_CONCURRENCY);
+    await Promise.all(
+      [...needers.keys()].map(accountId =>
+        limit(async () => {
+          const input = await this.#account(accountId);
+          for (const ctx of needers.get(accountId)!) {
+            ctx.pending.push(input);
+            ctx.remaining -= 1;
+            // A bounded trail is analysed once, with all its accounts; one
+            // that admits the organization, a batch of accounts at a time.
+            const batchFull =
+              ctx.wholeOrganization && ctx.pending.length >= WHOLE_BATCH;
+            if (ctx.remaining === 0 || batchFull) {
+              analyseBatch(ctx);
+            }
+          }
+          needers.delete(accountId);
+        }),
+      ),
+    );
+    return new Map(
+      contexts.map(ctx => [
+        ctx.trailArn,
+        mergeReaderResults(ctx.results, ctx.resolved, merged =>
+          readerFindings({ ...ctx.input, accounts: [] }, merged),
+        ),
+      ]),
+    );
+  }
+
+  async #contexts(allFacts: Iterable<TrailFacts>): Promise<ReaderContext[]> {
+    const byTrail = new Map<string, TrailFacts>();
+    for (const f of allFacts) {
+      if (analysable(f) && !byTrail.has(f.trail.trailArn)) {
+        byTrail.set(f.trail.trailArn, f);
+      }
+    }
+    const contexts: ReaderContext[] = [];
+    for (const facts of byTrail.values()) {
+      const bucket = (await this.bucket(facts)) ?? {};
+      const key = facts.key!;
+      const policy = JSON.parse(key.policy!.ok ? key.policy!.value : '{}');
+      const grants = key.grants?.ok ? key.grants.value : undefined;
+      const bucketPolicy =
+        bucket.policy === undefined ? undefined : parsed(bucket.policy);
+      const policyError =
+        bucket.policyError ??
+        (bucket.policy !== undefined && bucketPolicy === undefined
+          ? `The policy of bucket ${facts.trail.s3BucketName} is not a JSON document`
+          : undefined);
+      const planned = plan({
+        key: { accountId: key.accountId, policy },
+        bucket: { ownerAccountId: bucket.ownerAccountId, policy: bucketPolicy },
+        grants,
+        organizationId: this.options.organizationId,
+        // Named accounts only: an admitted organization means the accounts
+        // of this scan, not every account a one-account rescan knows of.
+        estateAccountIds: [],
+      });
+      // A policy the planner cannot read leaves the trail without readers,
+      // as before reader analysis, and the other trails as they are.
+      if (!planned) continue;
+      const accountIds = planned.wholeOrganization
+        ? [
+            ...new Set([
+              ...planned.accountIds,
+              ...this.options.scannedAccountIds,
+            ]),
+          ]
+        : planned.accountIds;
+      const { trail } = facts;
+      contexts.push({
+        trailArn: trail.trailArn,
+        input: {
+          trail: {
+            trailArn: trail.trailArn,
+            ownerAccountId: trail.ownerAccountId,
+            isOrganizationTrail: trail.isOrganizationTrail,
+            s3BucketName: trail.s3BucketName,
+            ...(trail.s3KeyPrefix ? { s3KeyPrefix: trail.s3KeyPrefix } : {}),
+            ...(facts.bucketRegion.ok
+              ? { bucketRegion: facts.bucketRegion.value }
+              : {}),
+          },
+          key: { arn: key.keyArn, accountId: key.accountId, policy },
+          bucket: {
+            ...(bucket.ownerAccountId
+              ? { ownerAccountId: bucket.ownerAccountId }
+              : {}),
+            ...(bucketPolicy !== undefined ? { policy: bucketPolicy } : {}),
+            ...(policyError ? { policyError } : {}),
+          },
+          ...(grants ? { grants } : {}),
+          ...(this.options.organizationId
+            ? { organizationId: this.options.organizationId }
+            : {}),
+          trustedAccountIds: this.options.trustedAccountIds,
+        },
+        accountIds,
+        namedAccountIds: planned.accountIds,
+        wholeOrganization: planned.wholeOrganization,
+        pending: [],
+        remaining: accountIds.length,
+        resolved: new Set(),
+        results: [],
+      });
+    }
+    return contexts;
+  }
+
+  /** One account's IAM, or why it could not be read. */
+  async #account(accountId: string): Promise<ReaderAccountInput> {
+    const accountName = this.options.accountNames.get(accountId);
+    const base = { accountId, ...(accountName ? { accountName } : {}) };
+    if (!(await this.options.canUse(accountId))) {
+      return { ...base, error: await this.options.unusableReason(accountId) };
+    }
+    const details = await settle(this.iam.authorizationDetails(accountId));
+    return details.ok
+      ? { ...base, details: details.value }
+      : {
+          ...base,
+          error: formatAwsError(
+            details.error,
+            'iam:GetAccountAuthorizationDetails',
+          ),
+        };
+  }
+
+  /**
+   * The guardrails with the OU path of every account they may bear on: the
+   * accounts whose principals are analysed and those owning a key or bucket.
+   */
+  async #organizationFor(
+    contexts: ReaderContext[],
+  ): Promise<OrganizationPolicies | undefined> {
+    const read = await this.#organization;
+    const { managementAccountId, organizationId } = this.options;
+    if (!read?.ok || !managementAccountId || !organizationId) return undefined;
+    const members = new Set(this.options.organizationAccountIds);
+    const accounts = new Set<string>();
+    for (const ctx of contexts) {
+      for (const id of [
+        ...ctx.accountIds,
+        ctx.input.key.accountId,
+        ctx.input.bucket.ownerAccountId,
+      ]) {
+        if (id && id !== managementAccountId && members.has(id)) {
+          accounts.add(id);
+        }
+      }
+    }
+    const parentsByAccount: Record<string, string[]> = {};
+    await Promise.all(
+      [...accounts].map(async id => {
+        const parents = await this.#pathOf(managementAccountId, id);
+        if (parents) parentsByAccount[id] = parents;
+      }),
+    );
+    return {
+      organizationId,
+      managementAccountId,
+      memberAccountIds: [...members],
+      parentsByAccount,
+      policies: read.value,
+    };
+  }
+
+  /** Root first; from the estate read when it walked the tree, else ListParents up to the root. */
+  async #pathOf(
+    managementAccountId: string,
+    accountId: string,
+  ): Promise<string[] | undefined> {
+    const known = this.options.knownParents.get(accountId);
+    if (known) return known;
+    const path: string[] = [];
+    let child = accountId;
+    for (let depth = 0; depth < 10; depth++) {
+      const parent = await this.#parentOf(managementAccountId, child);
+      if (!parent.ok || !parent.value) return undefined;
+      path.unshift(parent.value);
+      if (!parent.value.startsWith('ou-')) return path;
+      child = parent.value;
+    }
+    return undefined;
+  }
+
+  /** ListParents once per account or OU per scan. */
+  #parentOf(
+    managementAccountId: string,
+    childId: string,
+  ): Promise<Outcome<string | undefined>> {
+    return this.#parents.get(childId, () =>
+      settle(this.orgPolicies.parent(managementAccountId, childId)),
+    );
+  }
+}

@@ -1,0 +1,113 @@
+import type {
+  EffectiveReader,
+  Finding,
+  TrailReaders,
+} from '@trailguard/plugin-cloudtrail-encryption-common';
+import type { ReaderResult } from './facts';
+import { mergeReaderResults } from './mergeReaders';
+
+function reader(principal: string): EffectiveReader {
+  return {
+    principal,
+    kind: 'iam-role',
+    accountId: principal.split(':')[4],
+    crossAccount: false,
+    outsideOrganization: false,
+    via: [],
+    conditions: [],
+  };
+}
+
+/** One batch: it calls every named account it was not given unresolved. */
+function batch(
+  given: string,
+  others: string[],
+  readers: TrailReaders['readers'],
+  partial: TrailReaders['partial'] = [],
+): ReaderResult {
+  return {
+    readers: {
+      readers,
+      partial,
+      unresolved: others
+        .filter(id => id !== given)
+        .map(accountId => ({ accountId, reason: 'not in the scanned estate' })),
+      ineffective: [
+        { policy: 'key policy', statement: '#3', reason: 'no Resource' },
+      ],
+    },
+    findings: [
+      {
+        code: 'READERS_UNRESOLVED',
+        severity: 'medium',
+        message: `batch of ${given}`,
+        remediation: '',
+      },
+    ],
+  };
+}
+
+describe('mergeReaderResults', () => {
+  const named = ['100000000001', '100000000002', '999999999999'];
+  const findingsOf = (merged: TrailReaders): Finding[] =>
+    merged.unresolved.map(u => ({
+      code: 'READERS_UNRESOLVED',
+      severity: 'medium',
+      message: u.accountId,
+      remediation: '',
+    }));
+
+  it('joins the batches and drops what a batch wrongly calls unresolved', () => {
+    const merged = mergeReaderResults(
+      [
+        batch('100000000001', named, [
+          reader('arn:aws:iam::100000000001:role/A'),
+        ]),
+        batch(
+          '100000000002',
+          named,
+          [reader('arn:aws:iam::100000000002:role/B')],
+          [
+            {
+              ...reader('arn:aws:iam::100000000002:role/C'),
+              lacks: 's3:GetObject',
+            },
+          ],
+        ),
+      ],
+      new Set(['100000000001', '100000000002']),
+      findingsOf,
+    );
+    expect(merged.readers.readers.map(r => r.principal)).toEqual([
+      'arn:aws:iam::100000000001:role/A',
+      'arn:aws:iam::100000000002:role/B',
+    ]);
+    expect(merged.readers.partial.map(r => r.principal)).toEqual([
+      'arn:aws:iam::100000000002:role/C',
+    ]);
+    expect(merged.readers.unresolved.map(u => u.accountId)).toEqual([
+      '999999999999',
+    ]);
+    expect(merged.readers.ineffective).toHaveLength(1);
+    // Findings come from the merged readers, not from any one batch.
+    expect(merged.findings.map(f => f.message)).toEqual(['999999999999']);
+  });
+
+  it('keeps a single analysis as it is', () => {
+    const only = batch('100000000001', named, []);
+    expect(mergeReaderResults([only], new Set(), findingsOf)).toBe(only);
+  });
+
+  it('adds up the partial readers each batch left out', () => {
+    const first = batch('100000000001', named, []);
+    const second = batch('100000000002', named, []);
+    first.readers.partialOmitted = 3;
+    second.readers.partialOmitted = 4;
+    const merged = mergeReaderResults(
+      [first, second, batch('999999999999', named, [])],
+      new Set(named),
+      findingsOf,
+    );
+    expect(merged.readers.partialOmitted).toBe(7);
+  });
+});

@@ -1,0 +1,65 @@
+import type {
+  Finding,
+  TrailReaders,
+} from '@trailguard/plugin-cloudtrail-encryption-common';
+import type { ReaderResult } from './facts';
+
+function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Map<string, T>();
+  for (const item of items) {
+    const k = key(item);
+    if (!seen.has(k)) seen.set(k, item);
+  }
+  return [...seen.values()];
+}
+
+/**
+ * One trail's readers from analyses of separate batches of accounts (a
+ * trail whose key admits the whole organization is analysed a batch at a
+ * time, so that the IAM of thousands of accounts is never held at once).
+ * Each principal belongs to one account, so the lists are disjoint; what
+ * every analysis repeats (statements left out, bucket errors) is kept once.
+ * A batch calls the accounts it was not given unresolved: those `resolved`
+ * in another batch are not. The findings are drawn from the merged readers.
+ */
+export function mergeReaderResults(
+  results: ReaderResult[],
+  resolved: ReadonlySet<string>,
+  findingsOf: (readers: TrailReaders) => Finding[],
+): ReaderResult {
+  if (results.length === 1) return results[0];
+  const all = (pick: (r: TrailReaders) => unknown[] | undefined) =>
+    results.flatMap(r => pick(r.readers) ?? []);
+  const readers = uniqueBy(
+    all(r => r.readers) as TrailReaders['readers'],
+    r => r.principal,
+  );
+  const named = new Set(readers.map(r => r.principal));
+  const partial = uniqueBy(
+    all(r => r.partial) as TrailReaders['partial'],
+    r => r.principal,
+  ).filter(r => !named.has(r.principal));
+  const unresolved = uniqueBy(
+    all(r => r.unresolved) as TrailReaders['unresolved'],
+    u => u.accountId,
+  ).filter(u => !resolved.has(u.accountId));
+  const ineffective = uniqueBy(
+    all(r => r.ineffective) as NonNullable<TrailReaders['ineffective']>,
+    s => `${s.policy}\n${s.statement}\n${s.reason}`,
+  );
+  const bucketPolicyError = results.find(r => r.readers.bucketPolicyError)
+    ?.readers.bucketPolicyError;
+  const partialOmitted = results.reduce(
+    (n, r) => n + (r.readers.partialOmitted ?? 0),
+    0,
+  );
+  const merged: TrailReaders = {
+    readers,
+    partial,
+    ...(partialOmitted ? { partialOmitted } : {}),
+    unresolved,
+    ...(ineffective.length ? { ineffective } : {}),
+    ...(bucketPolicyError ? { bucketPolicyError } : {}),
+  };
+  return { readers: merged, findings: findingsOf(merged) };
+}

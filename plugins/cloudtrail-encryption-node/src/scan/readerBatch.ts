@@ -1,0 +1,133 @@
+import type { Finding } from '@trailguard/plugin-cloudtrail-encryption-common';
+import { analyzeReadersCounted, PARTIAL_LIMIT } from '../readers/analyze';
+import {
+  readerAccountsFor,
+  type OrganizationPolicies,
+  type ReaderAccountInput,
+  type ReaderAnalysisInput,
+} from '../readers';
+import type { ReaderResult, TrailFacts } from './facts';
+
+// The pure steps of the reader scan: what one trail's analysis is given and
+// how a batch of accounts is analysed. ReaderScan does the I/O around them.
+
+/** One KMS-encrypted trail waiting for the IAM of its accounts. */
+export interface ReaderContext {
+  trailArn: string;
+  input: Omit<ReaderAnalysisInput, 'accounts'>;
+  accountIds: string[];
+  /** The accounts the policies name (without the organization's). */
+  namedAccountIds: string[];
+  wholeOrganization: boolean;
+  /** Inputs waiting for analysis: all of a bounded context's, or one batch. */
+  pending: ReaderAccountInput[];
+  remaining: number;
+  /** Accounts whose IAM was read, so that no batch calls them unresolved. */
+  resolved: Set<string>;
+  results: ReaderResult[];
+  /** Partial readers of other accounts still to be listed (see analyzeReaders). */
+  partialBudget?: number;
+}
+
+/**
+ * Analyses the accounts waiting for a trail and lets their details go.
+ * Should the analysis throw on a document nobody foresaw, those accounts
+ * are reported unresolved with the reason, and every other trail and
+ * account keeps its answer.
+ */
+export function analyseBatch(ctx: ReaderContext): void {
+  const accounts = ctx.pending;
+  ctx.pending = [];
+  try {
+    const out = analyzeReadersCounted({
+      ...ctx.input,
+      organization: membersFor(ctx, accounts),
+      accounts,
+      // The limit is the trail's, across its batches.
+      partialLimit: ctx.partialBudget ?? PARTIAL_LIMIT,
+    });
+    ctx.partialBudget =
+      (ctx.partialBudget ?? PARTIAL_LIMIT) - out.partialListedUnderLimit;
+    ctx.results.push({
+      readers: out.readers,
+      findings: out.findings as Finding[],
+    });
+    for (const a of accounts) if (a.details) ctx.resolved.add(a.accountId);
+  } catch (error) {
+    const reason = `the reader analysis failed: ${(error as Error).message}`;
+    ctx.results.push({
+      readers: {
+        readers: [],
+        partial: [],
+        unresolved: (accounts.length
+          ? accounts
+          : [{ accountId: ctx.input.key.accountId }]
+        ).map(a => ({ accountId: a.accountId, reason })),
+      },
+      findings: [],
+    });
+  }
+}
+
+/**
+ * The organization as one analysis needs it: membership is asked only of
+ * the accounts analysed, named by the policies, or owning the key or the
+ * bucket, so a batch of an organization of thousands does not carry (and
+ * search) every member. Accounts outside it stay "inside" through the
+ * trusted accounts, which hold the whole estate.
+ */
+export function plan(
+  input: Parameters<typeof readerAccountsFor>[0],
+): ReturnType<typeof readerAccountsFor> | undefined {
+  try {
+    return readerAccountsFor(input);
+  } catch {
+    return undefined;
+  }
+}
+
+const memberSets = new WeakMap<OrganizationPolicies, Set<string>>();
+
+function membersFor(
+  ctx: ReaderContext,
+  accounts: ReaderAccountInput[],
+): OrganizationPolicies | undefined {
+  const org = ctx.input.organization;
+  if (!org) return undefined;
+  let members = memberSets.get(org);
+  if (!members) {
+    members = new Set(org.memberAccountIds);
+    memberSets.set(org, members);
+  }
+  const relevant = new Set([
+    ...accounts.map(a => a.accountId),
+    ...ctx.namedAccountIds,
+    ctx.input.key.accountId,
+    ...(ctx.input.bucket.ownerAccountId
+      ? [ctx.input.bucket.ownerAccountId]
+      : []),
+  ]);
+  return {
+    ...org,
+    memberAccountIds: [...relevant].filter(id => members!.has(id)),
+  };
+}
+
+/** A KMS-encrypted trail whose key policy was read and parses. */
+export function analysable(facts: TrailFacts): boolean {
+  const key = facts.key;
+  if (!key?.metadata.ok || !key.policy?.ok || !facts.trail.s3BucketName) {
+    return false;
+  }
+  return parsed(key.policy.value) !== undefined;
+}
+
+export function parsed(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    const value = JSON.parse(text);
+    return value && typeof value === 'object' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -21,6 +21,32 @@ export type AccountFilter = (
   membership?: AccountMembership,
 ) => boolean;
 
+/** The caller's view of the accounts, with a key that identifies it. */
+export interface ReadView {
+  /** Undefined when the caller may read every account. */
+  filter: AccountFilter | undefined;
+  /**
+   * Equal keys mean the same accounts are visible and the same catalog
+   * entities readable, so a response computed for one view can be served to
+   * another with the same key (given the same data).
+   */
+  key: string;
+}
+
+const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
+
+/** Small ids for objects that are replaced, never changed, when their content changes. */
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 1;
+function idOf(value: object): number {
+  let id = objectIds.get(value);
+  if (id === undefined) {
+    id = nextObjectId++;
+    objectIds.set(value, id);
+  }
+  return id;
+}
+
 /** An account as a permission resource, from what the catalog says about it. */
 export function toResource(
   accountId: string,
@@ -79,6 +105,16 @@ export class AccountAccess {
   async readFilterOrAll(
     credentials: BackstageCredentials,
   ): Promise<AccountFilter | undefined> {
+    return (await this.readView(credentials)).filter;
+  }
+
+  /**
+   * The caller's read filter and a key for it. The catalog and the entities a
+   * user may read are cached for a while and shared between requests, so
+   * which accounts they hide is worked out once per catalog and user, not
+   * once per request.
+   */
+  async readView(credentials: BackstageCredentials): Promise<ReadView> {
     const decision = await this.#decide(
       cloudTrailEncryptionReportReadPermission,
       credentials,
@@ -87,23 +123,47 @@ export class AccountAccess {
       this.deps.directory.accounts(),
       this.deps.directory.readableEntityRefs(credentials),
     ]);
+    const hidden = this.#hidden(catalog, readable);
+    const key = `${idOf(catalog)}:${readable ? idOf(readable) : '*'}`;
+    if (decision.result === AuthorizeResult.ALLOW) {
+      return {
+        filter: hidden.size ? accountId => !hidden.has(accountId) : undefined,
+        key,
+      };
+    }
+    return {
+      filter: (accountId, membership) =>
+        !hidden.has(accountId) &&
+        this.#allows(
+          decision,
+          toResource(accountId, catalog.get(accountId), membership),
+        ),
+      // The rules are pure, so the conditions decide the rest.
+      key: `${key}:${JSON.stringify(decision)}`,
+    };
+  }
+
+  readonly #hiddenByReadable = new WeakMap<
+    ReadonlySet<string>,
+    { catalog: Map<string, CatalogAccount>; hidden: ReadonlySet<string> }
+  >();
+
+  /** Accounts claimed by at least one entity the user may not read. */
+  #hidden(
+    catalog: Map<string, CatalogAccount>,
+    readable: ReadonlySet<string> | undefined,
+  ): ReadonlySet<string> {
+    if (!readable) return NOTHING_HIDDEN;
+    const known = this.#hiddenByReadable.get(readable);
+    if (known?.catalog === catalog) return known.hidden;
     const hidden = new Set<string>();
-    if (readable) {
-      for (const [accountId, entry] of catalog) {
-        if (!entry.claims.every(c => readable.has(c.entityRef))) {
-          hidden.add(accountId);
-        }
+    for (const [accountId, entry] of catalog) {
+      if (!entry.claims.every(c => readable.has(c.entityRef))) {
+        hidden.add(accountId);
       }
     }
-    if (decision.result === AuthorizeResult.ALLOW) {
-      return hidden.size ? accountId => !hidden.has(accountId) : undefined;
-    }
-    return (accountId, membership) =>
-      !hidden.has(accountId) &&
-      this.#allows(
-        decision,
-        toResource(accountId, catalog.get(accountId), membership),
-      );
+    this.#hiddenByReadable.set(readable, { catalog, hidden });
+    return hidden;
   }
 
   /** Whether the caller holds `permission` on the account (403 when definitively denied). */
@@ -121,10 +181,7 @@ export class AccountAccess {
     permission: ResourcePermission,
     credentials: BackstageCredentials,
   ): Promise<boolean> {
-    const [decision] = await this.deps.permissions.authorizeConditional(
-      [{ permission }],
-      { credentials },
-    );
+    const decision = await this.#authorize(permission, credentials);
     return decision.result === AuthorizeResult.ALLOW;
   }
 
@@ -141,13 +198,60 @@ export class AccountAccess {
     permission: ResourcePermission,
     credentials: BackstageCredentials,
   ): Promise<PolicyDecision> {
-    const [decision] = await this.deps.permissions.authorizeConditional(
-      [{ permission }],
-      { credentials },
-    );
+    const decision = await this.#authorize(permission, credentials);
     if (decision.result === AuthorizeResult.DENY) {
       throw new NotAllowedError(`Not allowed: ${permission.name}`);
     }
     return decision;
   }
+
+  readonly #pending = new Map<string, Promise<PolicyDecision>>();
+
+  /**
+   * The policy's decision for the caller. Requests of one caller that arrive
+   * while the same decision is being asked share it: a page that loads the
+   * fleet, the estate and a report at once, or a client polling in
+   * parallel, costs the permission backend one call, not one per request.
+   * Nothing is kept once the decision is answered.
+   */
+  #authorize(
+    permission: ResourcePermission,
+    credentials: BackstageCredentials,
+  ): Promise<PolicyDecision> {
+    const ask = () =>
+      this.deps.permissions
+        .authorizeConditional([{ permission }], { credentials })
+        .then(([decision]) => decision);
+    const key = decisionKey(permission, credentials);
+    if (!key) return ask();
+    let pending = this.#pending.get(key);
+    if (!pending) {
+      pending = ask().finally(() => this.#pending.delete(key));
+      this.#pending.set(key, pending);
+    }
+    return pending;
+  }
+}
+
+/**
+ * Names one caller's request for one permission: the principal and the
+ * expiry of its token (which tells two sign-ins apart). Undefined when the
+ * caller cannot be told apart from others (no principal).
+ */
+function decisionKey(
+  permission: ResourcePermission,
+  credentials: BackstageCredentials,
+): string | undefined {
+  const principal = credentials.principal as {
+    type?: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  let who: string | undefined;
+  if (principal.type === 'user') who = principal.userEntityRef;
+  if (principal.type === 'service') who = principal.subject;
+  if (!who) return undefined;
+  return `${permission.name}\u0000${principal.type}\u0000${who}\u0000${
+    credentials.expiresAt?.getTime() ?? ''
+  }`;
 }

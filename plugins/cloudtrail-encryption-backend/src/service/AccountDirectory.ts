@@ -37,7 +37,9 @@ const DIRECTORY_TTL_MS = 30_000;
 const VISIBILITY_TTL_MS = 30_000;
 const VISIBILITY_CACHE_LIMIT = 1_000;
 
-const lower = (s: string) => s.toLocaleLowerCase('en-US');
+// The same as 'en-US' lower-casing (which has no tailoring), at a tenth of
+// the cost: this runs on every request.
+const lower = (s: string) => s.toLowerCase();
 
 /** One catalog entity claiming an account. */
 export interface AccountClaim {
@@ -172,6 +174,29 @@ export class AccountDirectory {
     this.#directory = { expires: now + DIRECTORY_TTL_MS, value };
     return value;
   }
+
+  /**
+   * The accepted claim of an account entity, by entity ref, from the cached
+   * directory: serving an entity's report then needs no catalog round trip.
+   * Undefined when the entity claims no account (or is unknown).
+   */
+  async claimOf(entityRef: string): Promise<AccountClaim | undefined> {
+    const accounts = await this.accounts();
+    let index = this.#claimsByRef.get(accounts);
+    if (!index) {
+      index = new Map();
+      for (const entry of accounts.values()) {
+        for (const claim of entry.claims) index.set(claim.entityRef, claim);
+      }
+      this.#claimsByRef.set(accounts, index);
+    }
+    return index.get(lower(entityRef));
+  }
+
+  readonly #claimsByRef = new WeakMap<
+    Map<string, CatalogAccount>,
+    Map<string, AccountClaim>
+  >();
 
   /**
    * Lower-case refs of the account entities a user can read, cached briefly

@@ -8,7 +8,11 @@ import type {
   EstateAccount,
   EstateReader,
 } from '@trailguard/plugin-cloudtrail-encryption-node';
-import type { EstateStore, StoredEstate } from '../store/EstateStore';
+import {
+  estateVersion as versionOf,
+  type EstateStore,
+  type StoredEstate,
+} from '../store/EstateStore';
 import type { ScanAccessReader } from './ScanAccessReader';
 
 /** How stale the estate may be with respect to other replicas' reads. */
@@ -16,13 +20,29 @@ const ESTATE_MAX_AGE_MS = 2_000;
 /** How long a request waits for the backend's own identity the first time. */
 const ACCESS_WAIT_MS = 3_000;
 
-/** Accounts that count as members: everything the estate lists except closed accounts. */
-export function estateMembers(estate?: Estate): Map<string, EstateAccount> {
-  return new Map(
-    (estate?.accounts ?? [])
-      .filter(a => a.membership.state !== 'CLOSED')
-      .map(a => [a.accountId, a]),
-  );
+const NO_MEMBERS: ReadonlyMap<string, EstateAccount> = new Map();
+// An estate is read once and then shared by every request until the next
+// read, so its member index is built once per estate, not once per request.
+const membersOf = new WeakMap<Estate, ReadonlyMap<string, EstateAccount>>();
+
+/**
+ * Accounts that count as members: everything the estate lists except closed
+ * accounts. The map is shared: read it, never change it.
+ */
+export function estateMembers(
+  estate?: Estate,
+): ReadonlyMap<string, EstateAccount> {
+  if (!estate) return NO_MEMBERS;
+  let members = membersOf.get(estate);
+  if (!members) {
+    members = new Map(
+      estate.accounts
+        .filter(a => a.membership.state !== 'CLOSED')
+        .map(a => [a.accountId, a]),
+    );
+    membersOf.set(estate, members);
+  }
+  return members;
 }
 
 /** Scanned accounts; suspended and closing accounts are listed but not scanned. */
@@ -79,12 +99,31 @@ export class EstateService {
     if (this.#cache && Date.now() - this.#cache.loadedAt < ESTATE_MAX_AGE_MS) {
       return this.#cache.value;
     }
-    const value = this.deps.store.load();
+    const previous = this.#cache;
+    const value = this.#reload(previous);
     value.catch(() => {
       this.#cache = undefined;
     });
     this.#cache = { loadedAt: Date.now(), value };
     return value;
+  }
+
+  /**
+   * The stored estate, re-read in full only when its version changed: most
+   * checks find the same estate, which then keeps its parsed form and member
+   * index.
+   */
+  async #reload(
+    previous: { value: Promise<StoredEstate> } | undefined,
+  ): Promise<StoredEstate> {
+    if (previous) {
+      const [known, version] = await Promise.all([
+        previous.value.catch(() => undefined),
+        this.deps.store.version(),
+      ]);
+      if (known && version === versionOf(known)) return known;
+    }
+    return this.deps.store.load();
   }
 
   /** The estate summary over the accounts `visible` accepts. */

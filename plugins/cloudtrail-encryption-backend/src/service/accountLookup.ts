@@ -48,9 +48,21 @@ export interface AccountLookupOptions {
 export function createAccountLookupRouter(
   options: AccountLookupOptions,
 ): express.Router {
-  const { httpAuth, store, access, directory } = options;
   const router = Router();
-  router.get('/accounts', async (req, res, next) => {
+  router.get('/accounts', accountLookupHandler(options));
+  return router;
+}
+
+/** The look-up as a plain handler, for a router that has its own `/accounts` routes. */
+export function accountLookupHandler(
+  options: AccountLookupOptions,
+): (
+  req: express.Request,
+  res: express.Response,
+  next: express.NextFunction,
+) => Promise<void> {
+  const { httpAuth, store, access, directory } = options;
+  return async (req, res, next) => {
     if (req.query.accountId === undefined) {
       next();
       return;
@@ -74,6 +86,5 @@ export function createAccountLookupRouter(
       catalogLinks(directory, credentials),
     ]);
     res.json({ items: items.map(links), totalCount: items.length });
-  });
-  return router;
+  };
 }

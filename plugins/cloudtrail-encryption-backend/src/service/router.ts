@@ -3,7 +3,7 @@ import type {
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   ACCOUNT_STATUSES,
   cloudTrailEncryptionScanTriggerPermission,
@@ -16,11 +16,14 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { BodyCache, type CachedBody } from '../store/BodyCache';
+import { parse, requesterOf, searchOf, sendBody } from './http';
 import { FLEET_SORT_KEYS } from '../store/FleetSnapshot';
 import type { ReportStore } from '../store/ReportStore';
 import type { AccountAccess } from './AccountAccess';
+import type { AccountAudit } from './AccountAudit';
 import type { AccountDirectory } from './AccountDirectory';
-import { createAccountLookupRouter } from './accountLookup';
+import { accountLookupHandler } from './accountLookup';
 import { createRemediationScopeRouter } from './remediationScope';
 import { estateMembers, type EstateService } from './EstateService';
 import { catalogLinks, writeExport } from './fleetExport';
@@ -52,6 +55,7 @@ const listFilters = {
   q: z.string().max(100, 'q must be at most 100 characters').optional(),
   sort: z.enum(FLEET_SORT_KEYS).optional(),
   order: z.enum(['asc', 'desc']).optional(),
+  outsideReaders: z.enum(['true', 'false']).optional(),
 };
 
 const listQuery = z
@@ -78,17 +82,6 @@ const rescanBody = z
   .object({ trigger: z.enum(['manual', 'remediation']).optional() })
   .strict();
 
-function requesterOf(credentials: BackstageCredentials): string | undefined {
-  const principal = credentials.principal as {
-    type?: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  if (principal.type === 'user') return principal.userEntityRef;
-  if (principal.type === 'service') return principal.subject;
-  return undefined;
-}
-
 // Entity refs as the catalog allows them (see catalog-model's validators).
 const entityParams = z.object({
   namespace: z
@@ -98,19 +91,10 @@ const entityParams = z.object({
   name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/, 'invalid name'),
 });
 
-function parse<S extends z.ZodTypeAny>(
-  schema: S,
-  value: unknown,
-  what: string,
-): z.output<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-    throw new InputError(`Invalid ${what}: ${where}${issue.message}`);
-  }
-  return result.data;
-}
+/** Fleet pages kept serialized, per caller view, query and fleet state. */
+const LIST_CACHE_BYTES = 16 * 1024 * 1024;
+/** Distinct valid list queries whose parse is remembered. */
+const PARSED_QUERY_LIMIT = 1_000;
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -119,27 +103,82 @@ export interface RouterOptions {
   directory: AccountDirectory;
   estate: EstateService;
   scans: ScanService;
+  /** Records reads and rescans of accounts the caller does not own. */
+  audit: AccountAudit;
   /** Makes the scheduled full scan due now (POST /scans). */
   scanScheduler: Pick<ScanScheduler, 'requestFullScan'>;
 }
 
 /** Parses, authorizes and serializes; the work is done by the services. */
 export function createRouter(options: RouterOptions): express.Router {
-  const { httpAuth, store, access, directory, estate, scans, scanScheduler } =
-    options;
+  const {
+    httpAuth,
+    store,
+    access,
+    directory,
+    estate,
+    scans,
+    audit,
+    scanScheduler,
+  } = options;
   const router = Router();
-  router.use(express.json({ limit: '16kb' }));
+  const listBodies = new BodyCache(LIST_CACHE_BYTES);
+  // A list query's parse depends on its text only; the fleet page polls the
+  // same few queries over and over.
+  const parsedQueries = new Map<string, z.output<typeof listQuery>>();
+  const listQueryOf = (req: express.Request) => {
+    const text = searchOf(req.url);
+    let query = parsedQueries.get(text);
+    if (!query) {
+      query = parse(listQuery, req.query, 'query');
+      if (parsedQueries.size >= PARSED_QUERY_LIMIT) parsedQueries.clear();
+      parsedQueries.set(text, query);
+    }
+    return query;
+  };
+
+  /** Serves a report, recording the read when the caller does not own the account. */
+  const serveReport = async (
+    req: express.Request,
+    res: express.Response,
+    id: string,
+    credentials: BackstageCredentials,
+    report: CachedBody,
+  ) => {
+    const event = await audit.ofForeignAccess({
+      eventId: 'account-report-read',
+      accountId: id,
+      credentials,
+      request: req,
+    });
+    sendBody(res, report);
+    await event?.success();
+  };
+  // Only the routes that take a body parse one; reads skip the parser.
+  const json = express.json({ limit: '16kb' });
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
-  router.use(createAccountLookupRouter(options));
-  router.use(createRemediationScopeRouter(options));
+  router.get('/accounts', accountLookupHandler(options));
   router.get('/accounts', async (req, res) => {
-    const query = parse(listQuery, req.query, 'query');
+    const query = listQueryOf(req);
     const credentials = await httpAuth.credentials(req);
-    const filter = await access.readFilterOrAll(credentials);
+    const [view, generation] = await Promise.all([
+      access.readView(credentials),
+      store.fleetGeneration(),
+    ]);
+    // Equal view keys see the same accounts and links; the generation names
+    // the fleet's data, so a page is rebuilt only when one of them changed.
+    const key = `${view.key}|${searchOf(req.url)}`;
+    const version = String(generation);
+    const cached = listBodies.get(key, version);
+    if (cached) {
+      sendBody(res, cached);
+      return;
+    }
+    const filter = view.filter;
     const visible =
       filter && ((s: AccountSummary) => filter(s.accountId, s.membership));
     const [{ items, totalCount }, countsByStatus, links] = await Promise.all([
@@ -151,6 +190,7 @@ export function createRouter(options: RouterOptions): express.Router {
         q: query.q,
         sort: query.sort,
         order: query.order,
+        outsideReaders: query.outsideReaders === 'true',
         visible,
       }),
       store.countsByStatus(visible),
@@ -163,7 +203,7 @@ export function createRouter(options: RouterOptions): express.Router {
       pageSize: query.pageSize,
       countsByStatus,
     };
-    res.json(body);
+    sendBody(res, listBodies.set(key, version, JSON.stringify(body)));
   });
 
   // Before '/accounts/:accountId', which would take "export" for an id.
@@ -178,6 +218,7 @@ export function createRouter(options: RouterOptions): express.Router {
         q: query.q,
         sort: query.sort,
         order: query.order,
+        outsideReaders: query.outsideReaders === 'true',
         visible:
           filter && ((s: AccountSummary) => filter(s.accountId, s.membership)),
       }),
@@ -189,16 +230,19 @@ export function createRouter(options: RouterOptions): express.Router {
   router.get('/accounts/:accountId', async (req, res) => {
     const id = parse(accountId, req.params.accountId, 'account id');
     const credentials = await httpAuth.credentials(req);
-    const filter = await access.readFilter(credentials);
-    const member = estateMembers((await estate.current()).estate).get(id);
-    const report = await store.getReportJson(id);
-    if (!report || !filter(id, member?.membership)) {
+    const [{ filter }, stored] = await Promise.all([
+      access.readView(credentials),
+      estate.current(),
+    ]);
+    const member = estateMembers(stored.estate).get(id);
+    const report = await store.servedReport(id);
+    if (!report || (filter && !filter(id, member?.membership))) {
       throw new NotFoundError(`No report for account ${id}`);
     }
-    res.type('application/json').send(report);
+    await serveReport(req, res, id, credentials, report);
   });
 
-  router.post('/accounts/:accountId/rescan', async (req, res) => {
+  router.post('/accounts/:accountId/rescan', json, async (req, res) => {
     const id = parse(accountId, req.params.accountId, 'account id');
     const credentials = await httpAuth.credentials(req);
     const member = estateMembers((await estate.current()).estate).get(id);
@@ -217,22 +261,46 @@ export function createRouter(options: RouterOptions): express.Router {
       );
     }
     const body = parse(rescanBody, req.body ?? {}, 'body');
-    res.json(
-      await scans.rescan(id, {
+    const event = await audit.ofForeignAccess({
+      eventId: 'account-rescan',
+      accountId: id,
+      credentials,
+      request: req,
+    });
+    let result;
+    try {
+      result = await scans.rescan(id, {
         trigger: body.trigger ?? 'manual',
         requestedBy: requesterOf(credentials),
-      }),
-    );
+      });
+    } catch (error) {
+      await event?.fail({ error: error as Error });
+      throw error;
+    }
+    await event?.success();
+    res.json(result);
   });
 
   router.get('/entity/:namespace/:kind/:name', async (req, res) => {
     const ref = parse(entityParams, req.params, 'entity reference');
     const credentials = await httpAuth.credentials(req);
-    const filter = await access.readFilter(credentials);
     const name = stringifyEntityRef(ref);
-    const entity = await directory.getEntity(ref, credentials);
-    if (!entity) throw new NotFoundError(`Entity ${name} not found`);
-    const id = directory.accountIdOf(entity);
+    const [{ filter }, claim, readable] = await Promise.all([
+      access.readView(credentials),
+      directory.claimOf(name),
+      directory.readableEntityRefs(credentials),
+    ]);
+    // An account entity the caller may read is known from the cached
+    // directory; anything else is asked of the catalog, which also tells a
+    // missing entity from one that is not an account.
+    let id: string | undefined;
+    if (claim && (!readable || readable.has(claim.entityRef))) {
+      id = claim.accountId;
+    } else {
+      const entity = await directory.getEntity(ref, credentials);
+      if (!entity) throw new NotFoundError(`Entity ${name} not found`);
+      id = directory.accountIdOf(entity);
+    }
     if (!id) {
       throw new NotFoundError(
         `Entity ${name} is not an AWS account entity (a Resource of type cloud-account or aws-account with a valid amazonaws.com/account-id annotation${
@@ -258,14 +326,14 @@ export function createRouter(options: RouterOptions): express.Router {
       });
       return;
     }
-    if (!filter(id, member.membership)) {
+    if (filter && !filter(id, member.membership)) {
       throw new NotFoundError(`No report for account ${id}`);
     }
-    const report = await store.getReportJson(id);
+    const report = await store.servedReport(id);
     if (!report) {
       throw new NotFoundError(`Account ${id} has not been scanned yet`);
     }
-    res.type('application/json').send(report);
+    await serveReport(req, res, id, credentials, report);
   });
 
   router.get('/estate', async (req, res) => {
@@ -278,7 +346,7 @@ export function createRouter(options: RouterOptions): express.Router {
 
   // A full scan now, through the scheduler so that replicas still share it.
   // It covers every account, so a conditional decision is not enough.
-  router.post('/scans', async (req, res) => {
+  router.post('/scans', json, async (req, res) => {
     parse(z.object({}).strict(), req.query, 'query');
     const credentials = await httpAuth.credentials(req);
     const allowed = await access.allowedEverywhere(
@@ -326,5 +394,8 @@ export function createRouter(options: RouterOptions): express.Router {
     res.json(body);
   });
 
+  // After the report routes, which it never matches, so they do not pass
+  // through it.
+  router.use(createRemediationScopeRouter(options));
   return router;
 }

@@ -6,6 +6,7 @@ import {
   scanRoleOf,
   type AccountSummary,
   type EstateSummary,
+  type TrailReport,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
@@ -59,16 +60,29 @@ describe('scan access and readers through the backend plugin', () => {
     expect(report.error).toContain(MAIN_IDENTITY);
   });
 
-  it('counts each account’s decrypt readers and sorts on them', async () => {
+  it('counts each account’s effective readers and sorts on them', async () => {
     const reports = await h.reports();
     const asc = (await h.get('/accounts?pageSize=500&sort=readersCount')).body
       .items as AccountSummary[];
     expect(asc).toHaveLength(reports.size);
     for (const row of asc) {
-      expect(row.readersCount).toBe(
-        countDecryptReaders(reports.get(row.accountId).trails),
-      );
+      const trails: TrailReport[] = reports.get(row.accountId).trails;
+      const analysed = trails.filter(t => t.readers);
+      // Named readers where the trails were analysed, each principal once;
+      // the key-policy principals otherwise.
+      const expected = analysed.length
+        ? new Set(
+            analysed.flatMap(t => t.readers!.readers.map(r => r.principal)),
+          ).size
+        : countDecryptReaders(trails);
+      expect({ id: row.accountId, count: row.readersCount }).toEqual({
+        id: row.accountId,
+        count: expected,
+      });
     }
+    // payments-prod: its own trail's readers and the organization trail's.
+    const payments = asc.find(r => r.accountId === '100000000001')!;
+    expect(payments.readersCount).toBeGreaterThan(3);
     // The account that could never be scanned has no trails, so no count.
     expect(asc.find(r => r.accountId === '100000000012')?.readersCount).toBe(
       undefined,
@@ -102,6 +116,35 @@ describe('scan access and readers through the backend plugin', () => {
       items.map(i => (i.readersCount === undefined ? '' : `${i.readersCount}`)),
     );
     expect(items.some(i => (i.readersCount ?? 0) > 1)).toBe(true);
+    expect(columns).toContain('outsideReadersCount');
+  });
+
+  it('lists only the accounts with readers outside the organization when asked', async () => {
+    const reports = await h.reports();
+    const outside = [...reports.values()]
+      .filter((r: { trails: TrailReport[] }) =>
+        r.trails.some(t =>
+          t.readers?.readers.some(
+            reader =>
+              reader.outsideOrganization ||
+              reader.trustedBy?.some(trustee => trustee.outsideOrganization),
+          ),
+        ),
+      )
+      .map((r: { accountId: string }) => r.accountId)
+      .sort();
+    // identity-prod: ExternalAuditReader is assumable from 100000000099.
+    expect(outside).toContain('100000000010');
+    const res = await h.get('/accounts?pageSize=500&outsideReaders=true');
+    expect(res.status).toBe(200);
+    const items = res.body.items as AccountSummary[];
+    expect(items.map(i => i.accountId).sort()).toEqual(outside);
+    expect(res.body.totalCount).toBe(outside.length);
+    for (const item of items) {
+      expect(item.outsideReadersCount).toBeGreaterThan(0);
+    }
+    const all = await h.get('/accounts?pageSize=500&outsideReaders=false');
+    expect(all.body.totalCount).toBe(reports.size);
   });
 });
 

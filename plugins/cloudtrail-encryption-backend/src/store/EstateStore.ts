@@ -19,6 +19,13 @@ export interface StoredEstate {
   errorAt?: string;
 }
 
+/** What changes whenever the stored estate changes: a new read or a new error. */
+export function estateVersion(stored: StoredEstate): string {
+  return [stored.estate?.readAt, stored.error, stored.errorAt]
+    .map(v => v ?? '')
+    .join('|');
+}
+
 /**
  * The last good estate in the database, so that replicas and restarts agree
  * on which accounts are scanned, trusted and served even while the
@@ -35,6 +42,15 @@ export class EstateStore {
       error: row.error ?? undefined,
       errorAt: row.error_at ?? undefined,
     };
+  }
+
+  /** The stored estate's version (see `estateVersion`), without reading the estate itself. */
+  async version(): Promise<string> {
+    const row = await this.db<EstateRow>(ESTATE)
+      .where({ id: ROW_ID })
+      .first('read_at', 'error', 'error_at');
+    if (!row) return estateVersion({});
+    return [row.read_at, row.error, row.error_at].map(v => v ?? '').join('|');
   }
 
   /** A successful read replaces the estate and clears the error. */

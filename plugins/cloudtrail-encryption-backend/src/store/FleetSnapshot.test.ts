@@ -1,6 +1,6 @@
 import type { AccountSummary } from '@trailguard/plugin-cloudtrail-encryption-common';
 import { FleetSnapshot, type FleetEntry } from './FleetSnapshot';
-import { trailRegionsOf } from './TrailRegionCache';
+import { readerCountsOf, trailRegionsOf } from './TrailRegionCache';
 
 function entry(
   accountId: string,
@@ -100,5 +100,84 @@ describe('trailRegionsOf', () => {
       keyRegions: ['eu-west-1'],
       bucketRegions: ['eu-west-1', 'us-east-1'],
     });
+  });
+});
+
+describe('readers outside the organization', () => {
+  const reader = (principal: string, extra: object = {}) => ({
+    principal,
+    kind: 'iam-role',
+    accountId: principal.split(':')[4],
+    crossAccount: false,
+    outsideOrganization: false,
+    via: [],
+    conditions: [],
+    ...extra,
+  });
+  const analysed = (...readers: object[]) => ({
+    decryptPrincipals: [],
+    readers: { readers, partial: [], unresolved: [] },
+  });
+
+  it('counts each effective reader once and those outside the organization', () => {
+    const shared = reader('arn:aws:iam::100000000001:role/Audit');
+    const counts = readerCountsOf([
+      analysed(
+        shared,
+        reader('arn:aws:iam::999999999999:role/Vendor', {
+          outsideOrganization: true,
+        }),
+      ),
+      analysed(
+        shared,
+        reader('arn:aws:iam::100000000001:role/Partner', {
+          trustedBy: [
+            {
+              principal: 'arn:aws:iam::999999999999:root',
+              kind: 'account-root',
+              outsideOrganization: true,
+              conditions: [],
+            },
+          ],
+        }),
+      ),
+    ] as never);
+    expect(counts).toEqual({ readersCount: 3, outsideReadersCount: 2 });
+  });
+
+  it('counts decrypt principals for reports without reader analysis', () => {
+    const counts = readerCountsOf([
+      {
+        decryptPrincipals: [
+          {
+            principal: 'arn:aws:iam::100000000001:root',
+            kind: 'account-root',
+            accountId: '100000000001',
+            via: 'key-policy',
+            conditions: [],
+          },
+        ],
+      },
+    ] as never);
+    expect(counts).toEqual({ readersCount: 1 });
+  });
+
+  it('lists only accounts with outside readers when asked', () => {
+    const withOutside = entry('100000000006', 'exposed', 1);
+    withOutside.summary.outsideReadersCount = 2;
+    const none = entry('100000000007', 'internal', 1);
+    none.summary.outsideReadersCount = 0;
+    const f = new FleetSnapshot([
+      withOutside,
+      none,
+      entry('100000000008', 'unanalysed', 1),
+    ]);
+    const page = f.page({ page: 1, pageSize: 10, outsideReaders: true });
+    expect(ids(page)).toEqual(['100000000006']);
+    expect(page.totalCount).toBe(1);
+    expect(f.page({ page: 1, pageSize: 10 }).totalCount).toBe(3);
+    expect(
+      f.all({ outsideReaders: true, sort: 'outsideReadersCount' }),
+    ).toHaveLength(1);
   });
 });

@@ -21,6 +21,7 @@ export const FLEET_SORT_KEYS = [
   'worstSeverity',
   'trailCount',
   'readersCount',
+  'outsideReadersCount',
   'scannedAt',
 ] as const;
 export type FleetSortKey = (typeof FLEET_SORT_KEYS)[number];
@@ -42,6 +43,7 @@ const SORT_VALUE: Record<FleetSortKey, (e: FleetEntry) => string | number> = {
   trailCount: e => e.summary.trailCount,
   // An account without trails has no readers to count: before every count.
   readersCount: e => e.summary.readersCount ?? -1,
+  outsideReadersCount: e => e.summary.outsideReadersCount ?? -1,
   scannedAt: e => e.summary.scannedAt,
 };
 
@@ -69,6 +71,8 @@ export interface FleetQuery {
   status?: AccountStatus;
   finding?: FindingCode;
   q?: string;
+  /** Only accounts with effective readers outside the organization. */
+  outsideReaders?: boolean;
   /** Without it: most severe first (the worklist order). */
   sort?: FleetSortKey;
   order?: SortOrder;
@@ -131,7 +135,9 @@ export class FleetSnapshot {
   #matching(query: Omit<FleetQuery, 'page' | 'pageSize'>): FleetEntry[] {
     const visible = query.visible;
     const needle = query.q?.toLocaleLowerCase('en-US');
-    const unfiltered = !visible && !query.status && !query.finding && !needle;
+    const outside = query.outsideReaders;
+    const unfiltered =
+      !visible && !query.status && !query.finding && !needle && !outside;
     const ordered = this.#ordered(query.sort, query.order);
     return unfiltered
       ? ordered
@@ -141,7 +147,8 @@ export class FleetSnapshot {
             (!query.status || e.summary.status === query.status) &&
             (!query.finding ||
               e.summary.findingCodes.includes(query.finding)) &&
-            (!needle || e.haystack.includes(needle)),
+            (!needle || e.haystack.includes(needle)) &&
+            (!outside || (e.summary.outsideReadersCount ?? 0) > 0),
         );
   }
 

@@ -221,4 +221,54 @@ describe('ReportStore', () => {
       expect(runs[0].finishedAt).toBeUndefined();
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'serves each stored version of a report once serialized, other replicas’ writes included, %p',
+    async databaseId => {
+      const { knex, store } = await createStore(databaseId);
+      const other = await ReportStore.create(
+        mockServices.database({ knex, migrations: { skip: true } }),
+      );
+      const text = async (id: string) => {
+        const served = await store.servedReport(id);
+        return served && JSON.parse(served.body.toString('utf8'));
+      };
+      expect(await store.servedReport('100000000001')).toBeUndefined();
+
+      await store.saveReport(report());
+      const first = await store.servedReport('100000000001');
+      expect(JSON.parse(first!.body.toString('utf8'))).toEqual(
+        await store.getReport('100000000001'),
+      );
+      // Served again from memory: the same bytes and tag.
+      expect(await store.servedReport('100000000001')).toBe(first);
+
+      // This store's own write shows at once, with a new tag.
+      await store.saveReport(report({ scannedAt: '2026-11-29T11:00:00.000Z' }));
+      const second = await store.servedReport('100000000001');
+      expect(second!.etag).not.toBe(first!.etag);
+      expect((await text('100000000001')).scannedAt).toBe(
+        '2026-11-29T11:00:00.000Z',
+      );
+
+      // Another replica's write: a report it adds is found at once, one it
+      // changes shows once the fleet list is reloaded (at most 2 s).
+      await other.saveReport(report({ accountId: '100000000002' }));
+      expect((await text('100000000002')).accountId).toBe('100000000002');
+      await other.saveNotScanned({
+        accountId: '100000000001',
+        membership: { source: 'organization', state: 'SUSPENDED' },
+      });
+      await new Promise(r => setTimeout(r, 2_100));
+      expect((await text('100000000001')).membership).toEqual({
+        source: 'organization',
+        state: 'SUSPENDED',
+      });
+
+      // An archived report is no longer served.
+      await store.syncArchive(new Set(['100000000002']));
+      expect(await store.servedReport('100000000001')).toBeUndefined();
+      expect(await text('100000000002')).toBeDefined();
+    },
+  );
 });

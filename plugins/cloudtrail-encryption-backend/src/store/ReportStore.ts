@@ -2,23 +2,27 @@ import {
   resolvePackagePath,
   type DatabaseService,
 } from '@backstage/backend-plugin-api';
-import {
-  compareSeverity,
-  SEVERITIES,
-  type AccountMembership,
-  type AccountReport,
-  type AccountStatus,
-  type AccountSummary,
-  type FindingCode,
-  type ScanRun,
-  type Severity,
+import type {
+  AccountMembership,
+  AccountReport,
+  AccountStatus,
+  AccountSummary,
+  ScanRun,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import type { Knex } from 'knex';
+import { BodyCache, bodyOf, type CachedBody } from './BodyCache';
 import {
   FleetSnapshot,
   type FleetEntry,
   type FleetQuery,
 } from './FleetSnapshot';
+import {
+  rowVersion,
+  SUMMARY_COLUMNS,
+  toFleetEntry,
+  toRow,
+  type ReportRow,
+} from './reportRows';
 import { TrailRegionCache } from './TrailRegionCache';
 import { EstateStore } from './EstateStore';
 import {
@@ -32,41 +36,14 @@ export type { RunOutcome } from './ScanRunStore';
 const REPORTS = 'cloudtrail_encryption_reports';
 /** How stale the fleet list may be with respect to other replicas' writes. */
 const FLEET_MAX_AGE_MS = 2_000;
-const SUMMARY_COLUMNS = [
-  'account_id',
-  'account_name',
-  'status',
-  'scan_status',
-  'scanned_at',
-  'last_success_at',
-  'error',
-  'trail_count',
-  'worst_code',
-  'worst_severity',
-  'worst_rank',
-  'finding_codes',
-  'membership',
-] as const;
 /** Rows per statement when updating many accounts at once. */
 const CHUNK = 500;
-
-interface ReportRow {
-  account_id: string;
-  account_name: string | null;
-  status: string;
-  scan_status: string;
-  scanned_at: string;
-  last_success_at: string | null;
-  error: string | null;
-  trail_count: number;
-  worst_code: string | null;
-  worst_severity: string | null;
-  worst_rank: number;
-  finding_codes: string;
-  membership: string | null;
-  archived_at: string | null;
-  report: string;
-}
+/**
+ * Serialized reports kept ready to serve. A fleet's reports usually fit
+ * (a few kilobytes each); past this, the least recently read are read from
+ * the database again.
+ */
+const REPORT_CACHE_BYTES = 48 * 1024 * 1024;
 
 export type ListQuery = FleetQuery;
 
@@ -92,6 +69,11 @@ export class ReportStore {
 
   #snapshot: { fleet: FleetSnapshot; loadedAt: number } | undefined;
   #loading: Promise<FleetSnapshot> | undefined;
+  /** Each listed account's row version (see `rowVersion`), as of the snapshot and this store's writes. */
+  #versions = new Map<string, string>();
+  /** Changes whenever the fleet list may have changed. */
+  #generation = 0;
+  readonly #reportBodies = new BodyCache(REPORT_CACHE_BYTES);
   readonly #regions = new TrailRegionCache();
 
   /** The estate as last read, in the same database. */
@@ -143,7 +125,7 @@ export class ReportStore {
         return { stored, row };
       },
     );
-    this.#snapshot?.fleet.upsert(this.#entryOf(savedRow));
+    this.#noteWrite(savedRow);
     return saved;
   }
 
@@ -187,8 +169,43 @@ export class ReportStore {
       }
       return { stored: next, row: nextRow };
     });
-    this.#snapshot?.fleet.upsert(this.#entryOf(row));
+    this.#noteWrite(row);
     return stored;
+  }
+
+  #noteWrite(row: Omit<ReportRow, 'archived_at'>): void {
+    this.#snapshot?.fleet.upsert(this.#entryOf(row));
+    this.#versions.set(row.account_id, rowVersion(row));
+    this.#reportBodies.delete(row.account_id);
+    this.#generation += 1;
+  }
+
+  /**
+   * A report ready to serve, with its entity tag: kept serialized while its
+   * row version is unchanged, so repeated reads cost no query. Like the
+   * fleet list, it reflects other replicas' writes within FLEET_MAX_AGE_MS;
+   * an account the fleet list does not know yet is looked up directly.
+   */
+  async servedReport(accountId: string): Promise<CachedBody | undefined> {
+    await this.#fleet();
+    const version = this.#versions.get(accountId);
+    if (version !== undefined) {
+      const hit = this.#reportBodies.get(accountId, version);
+      if (hit) return hit;
+    }
+    const json = await this.getReportJson(accountId);
+    if (json === undefined) return undefined;
+    if (version === undefined) return bodyOf(json);
+    return this.#reportBodies.set(accountId, version, json);
+  }
+
+  /**
+   * Names the current state of the fleet list: equal numbers, equal lists
+   * (for responses kept serialized). Reloads the list when it is stale.
+   */
+  async fleetGeneration(): Promise<number> {
+    await this.#fleet();
+    return this.#generation;
   }
 
   /** A report that is not archived. */
@@ -286,6 +303,13 @@ export class ReportStore {
     const rows = await this.db<ReportRow>(REPORTS)
       .select(...SUMMARY_COLUMNS)
       .whereNull('archived_at');
+    const versions = new Map(rows.map(r => [r.account_id, rowVersion(r)]));
+    const current = this.#snapshot;
+    if (current && sameVersions(versions, this.#versions)) {
+      // Nothing changed: keep the list with its sorted orders and counts.
+      this.#snapshot = { fleet: current.fleet, loadedAt };
+      return current.fleet;
+    }
     const stale = this.#regions.stale(
       rows.map(r => ({ accountId: r.account_id, scannedAt: r.scanned_at })),
     );
@@ -299,6 +323,8 @@ export class ReportStore {
     }
     const fleet = new FleetSnapshot(rows.map(row => this.#entryOf(row)));
     this.#snapshot = { fleet, loadedAt };
+    this.#versions = versions;
+    this.#generation += 1;
     return fleet;
   }
 
@@ -343,63 +369,13 @@ export class ReportStore {
   }
 }
 
-function worstFinding(report: AccountReport) {
-  const findings = [...report.findings];
-  findings.sort((a, b) => compareSeverity(a.severity, b.severity));
-  return findings[0];
-}
-
-function toRow(report: AccountReport): Omit<ReportRow, 'archived_at'> {
-  const worst = worstFinding(report);
-  const codes = [...new Set(report.findings.map(f => f.code))].sort();
-  return {
-    account_id: report.accountId,
-    account_name: report.accountName ?? null,
-    status: report.status,
-    scan_status: report.scanStatus,
-    scanned_at: report.scannedAt,
-    last_success_at: report.lastSuccessAt ?? null,
-    error: report.error ?? null,
-    trail_count: report.trails.length,
-    worst_code: worst?.code ?? null,
-    worst_severity: worst?.severity ?? null,
-    worst_rank: worst ? SEVERITIES.indexOf(worst.severity) : 9,
-    finding_codes: codes.length ? `,${codes.join(',')},` : '',
-    membership: report.membership ? JSON.stringify(report.membership) : null,
-    report: JSON.stringify(report),
-  };
-}
-
-function toFleetEntry(row: Partial<ReportRow>): FleetEntry {
-  const summary = toSummary(row);
-  return {
-    summary,
-    worstRank: Number(row.worst_rank ?? 9),
-    haystack: `${summary.accountId} ${
-      summary.accountName ?? ''
-    }`.toLocaleLowerCase('en-US'),
-  };
-}
-
-function toSummary(row: Partial<ReportRow>): AccountSummary {
-  const codes = (row.finding_codes ?? '').split(',').filter(Boolean);
-  return {
-    accountId: row.account_id!,
-    accountName: row.account_name ?? undefined,
-    scannedAt: row.scanned_at!,
-    lastSuccessAt: row.last_success_at ?? undefined,
-    scanStatus: row.scan_status as AccountSummary['scanStatus'],
-    error: row.error ?? undefined,
-    membership: row.membership ? JSON.parse(row.membership) : undefined,
-    status: row.status as AccountStatus,
-    trailCount: Number(row.trail_count ?? 0),
-    worstFinding:
-      row.worst_code && row.worst_severity
-        ? {
-            code: row.worst_code as FindingCode,
-            severity: row.worst_severity as Severity,
-          }
-        : undefined,
-    findingCodes: codes as FindingCode[],
-  };
+function sameVersions(
+  a: ReadonlyMap<string, string>,
+  b: ReadonlyMap<string, string>,
+): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, version] of a) {
+    if (b.get(id) !== version) return false;
+  }
+  return true;
 }

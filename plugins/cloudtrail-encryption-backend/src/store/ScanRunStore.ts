@@ -88,11 +88,25 @@ export class ScanRunStore {
   }
 
   /** Records what a running run has done so far. */
-  async recordProgress(id: string, outcomes: RunOutcome[]): Promise<void> {
+  /**
+   * Records a running scan's progress. `readCount` is how many accounts have
+   * been read so far: reports are only stored once every account is read (a
+   * trail's readers may depend on other accounts' IAM), so until then the
+   * accounts covered are the accounts read.
+   */
+  async recordProgress(
+    id: string,
+    outcomes: RunOutcome[],
+    readCount = 0,
+  ): Promise<void> {
+    const figures = this.#figures(outcomes);
     await this.db<RunRow>(RUNS)
       .where({ id })
       .whereNull('finished_at')
-      .update(this.#figures(outcomes));
+      .update({
+        ...figures,
+        account_count: Math.max(figures.account_count, readCount),
+      });
   }
 
   /** Records what the run did to each account it covered. */

@@ -70,5 +70,21 @@ export interface Config {
        */
       adminGroups?: string[];
     };
+    /**
+     * Notifications to the owners of an account's entity when its CloudTrail
+     * encryption gets worse, and when it recovers (through the notifications
+     * backend).
+     */
+    notifications?: {
+      /**
+       * Default: on when the notifications backend is installed in this
+       * backend.
+       */
+      enabled?: boolean;
+      /**
+       * Findings below this severity are not notified. Default `high`.
+       */
+      minimumSeverity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
+    };
   };
 }

@@ -36,6 +36,13 @@ backend.add(import('./modules/permissionPolicy'));
 // Scaffolder: runs the CloudTrail SSE-KMS remediation template.
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 
+// Platform services TrailGuard plugs into: notifications to account owners
+// on regression, signals for live rescans, and the actions registry served to
+// AI assistants over MCP (backend.actions.pluginSources in app-config.yaml).
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
 // TrailGuard: CloudTrail SSE-KMS reports and their remediation actions.
 backend.add(import('@trailguard/plugin-cloudtrail-encryption-backend'));
 backend.add(

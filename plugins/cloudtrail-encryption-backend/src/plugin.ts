@@ -2,21 +2,32 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import { cloudTrailEncryptionPermissions } from '@trailguard/plugin-cloudtrail-encryption-common';
 import { createScanEngineFromConfig } from '@trailguard/plugin-cloudtrail-encryption-node';
+import { AccountQueries } from './actions/AccountQueries';
+import { registerActions } from './actions/registerActions';
+import {
+  readNotifierSettings,
+  RegressionNotifier,
+} from './notifications/RegressionNotifier';
 import {
   cloudTrailAccountResourceRef,
   cloudTrailAccountRules,
 } from './permissions/rules';
 import { AccountAccess, toResource } from './service/AccountAccess';
+import { AccountAudit } from './service/AccountAudit';
 import { AccountDirectory } from './service/AccountDirectory';
 import { EstateService, estateMembers } from './service/EstateService';
 import { createRouter } from './service/router';
 import { ScanAccessReader } from './service/ScanAccessReader';
 import { ScanService } from './service/ScanService';
 import { ScanScheduler } from './service/ScanScheduler';
+import { RescanSignals } from './signals/RescanSignals';
 import { ReportStore } from './store/ReportStore';
 
 /**
@@ -37,10 +48,16 @@ export const cloudTrailEncryptionPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         auth: coreServices.auth,
+        auditor: coreServices.auditor,
+        userInfo: coreServices.userInfo,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
+        notifications: notificationService,
+        signals: signalsServiceRef,
+        instanceMetadata: coreServices.rootInstanceMetadata,
       },
       async init(deps) {
         const { config, logger, scheduler } = deps;
@@ -109,6 +126,19 @@ export const cloudTrailEncryptionPlugin = createBackendPlugin({
             `cloudtrailEncryption.archive.retentionDays must be a number of days ≥ 0, got ${retentionDays}`,
           );
         }
+        // Owners hear of regressions; open pages hear of stored reports.
+        const notifier = new RegressionNotifier({
+          notifications: deps.notifications,
+          directory,
+          logger,
+          settings: readNotifierSettings(
+            config,
+            (await deps.instanceMetadata.getInstalledPlugins()).some(
+              p => p.pluginId === 'notifications',
+            ),
+          ),
+        });
+        const signals = new RescanSignals({ signals: deps.signals, logger });
         const scans = new ScanService({
           engine,
           store,
@@ -116,7 +146,30 @@ export const cloudTrailEncryptionPlugin = createBackendPlugin({
           directory,
           logger,
           retentionDays,
+          events: {
+            rescanStarted: (accountId, runId) =>
+              signals.rescanStarted(accountId, runId),
+            reportStored: (before, after) => {
+              signals.reportStored(after);
+              notifier
+                .reportChanged(before, after)
+                .catch(error =>
+                  logger.warn(
+                    `Could not work out the notifications of account ${after.accountId}: ${error}`,
+                  ),
+                );
+            },
+            runFinished: (runId, outcomes) =>
+              signals.runFinished(
+                runId,
+                outcomes.map(([accountId]) => accountId),
+              ),
+          },
         });
+        registerActions(
+          deps.actionsRegistry,
+          new AccountQueries({ store, access, directory, estate, scans }),
+        );
 
         const scanScheduler = ScanScheduler.fromConfig(config, {
           scheduler,
@@ -133,6 +186,11 @@ export const cloudTrailEncryptionPlugin = createBackendPlugin({
             directory,
             estate,
             scans,
+            audit: new AccountAudit({
+              auditor: deps.auditor,
+              userInfo: deps.userInfo,
+              directory,
+            }),
             scanScheduler,
           }),
         );

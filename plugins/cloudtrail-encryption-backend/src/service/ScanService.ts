@@ -49,6 +49,19 @@ export interface RunOrigin {
   runId?: string;
 }
 
+/**
+ * Told what scans do, for notifications and live progress. Called without
+ * waiting; implementations handle their own errors.
+ */
+export interface ScanEvents {
+  /** An on-demand rescan of one account began. */
+  rescanStarted?(accountId: string, runId: string): void;
+  /** A report was stored; `before` is the report it replaced. */
+  reportStored?(before: AccountReport | undefined, after: AccountReport): void;
+  /** A run ended, with each scanned account's outcome. */
+  runFinished?(runId: string, outcomes: readonly RunOutcome[]): void;
+}
+
 interface Plan {
   estate: Estate;
   scan: ScanAccount[];
@@ -71,6 +84,7 @@ export class ScanService {
       logger: LoggerService;
       /** Days an archived report is kept before it is deleted. */
       retentionDays: number;
+      events?: ScanEvents;
     },
   ) {}
 
@@ -203,6 +217,7 @@ export class ScanService {
       requestedBy: origin.requestedBy,
       plannedCount: 1,
     });
+    this.deps.events?.rescanStarted?.(accountId, runId);
     const outcomes: RunOutcome[] = [];
     try {
       const [report] = await this.deps.engine.scan(
@@ -214,6 +229,7 @@ export class ScanService {
       return saved;
     } finally {
       await this.deps.store.finishRun(runId, outcomes);
+      this.deps.events?.runFinished?.(runId, outcomes);
     }
   }
 
@@ -261,11 +277,18 @@ export class ScanService {
   }
 
   #engineOptions(estate: Estate) {
-    const memberIds = [...estateMembers(estate).keys()];
+    const members = [...estateMembers(estate).values()];
+    const memberIds = members.map(a => a.accountId);
     return {
       knownAccountIds: memberIds,
       trustedAccountIds: [...memberIds, ...estate.trustedAccountIds],
       organizationId: estate.organizationId,
+      // Guardrails (SCPs, RCPs) are read from the management account, and a
+      // one-account rescan still applies them to readers of other members.
+      managementAccountId: estate.managementAccountId,
+      organizationAccountIds: members
+        .filter(a => a.membership.source === 'organization')
+        .map(a => a.accountId),
     };
   }
 
@@ -292,34 +315,42 @@ export class ScanService {
     let errorCount = 0;
     let recordedAt = Date.now();
     let recording: Promise<void> | undefined;
+    let read = 0;
+    // Progress is for people watching: at most one write a second, never
+    // more than one at a time, and never failing the scan.
+    const record = () => {
+      if (recording || Date.now() - recordedAt < PROGRESS_INTERVAL_MS) return;
+      recordedAt = Date.now();
+      recording = this.deps.store.runs
+        .recordProgress(runId, [...outcomes], read)
+        .catch(error =>
+          this.deps.logger.warn(
+            `Could not record the progress of scan ${runId}: ${error}`,
+          ),
+        )
+        .finally(() => {
+          recording = undefined;
+        });
+    };
     try {
       await this.deps.engine.scan(accounts, {
         collect: false,
         ...this.#engineOptions(estate),
+        onAccountRead: ({ done }) => {
+          read = done;
+          record();
+        },
         onProgress: async ({ report }) => {
           const stored = await this.#store(report);
           if (stored.scanStatus === 'error') errorCount += 1;
           outcomes.push([stored.accountId, stored.status, stored.scanStatus]);
-          // Progress is for people watching: at most one write a second,
-          // never more than one at a time, and never failing the scan.
-          if (!recording && Date.now() - recordedAt >= PROGRESS_INTERVAL_MS) {
-            recordedAt = Date.now();
-            recording = this.deps.store.runs
-              .recordProgress(runId, [...outcomes])
-              .catch(error =>
-                this.deps.logger.warn(
-                  `Could not record the progress of scan ${runId}: ${error}`,
-                ),
-              )
-              .finally(() => {
-                recording = undefined;
-              });
-          }
+          record();
         },
       });
     } finally {
       await recording;
       await this.deps.store.finishRun(runId, outcomes);
+      this.deps.events?.runFinished?.(runId, outcomes);
     }
     this.deps.logger.info(
       `CloudTrail encryption scan ${runId} finished: ${accounts.length} accounts, ${errorCount} failed`,
@@ -340,9 +371,15 @@ export class ScanService {
 
   /** Retries a failed write so a brief database outage loses no report. */
   async #store(report: AccountReport): Promise<AccountReport> {
+    const reportStored = this.deps.events?.reportStored;
+    const before = reportStored
+      ? await this.deps.store.getReport(report.accountId).catch(() => undefined)
+      : undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.deps.store.saveReport(report);
+        const saved = await this.deps.store.saveReport(report);
+        reportStored?.call(this.deps.events, before, saved);
+        return saved;
       } catch (error) {
         if (attempt >= STORE_ATTEMPTS) {
           this.deps.logger.error(

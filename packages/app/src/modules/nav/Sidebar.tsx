@@ -11,6 +11,7 @@ import { SidebarLogo } from './SidebarLogo';
 import MenuIcon from '@material-ui/icons/Menu';
 import CloudIcon from '@material-ui/icons/Cloud';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
+import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 
 /** The catalog (mounted at /) filtered to the AWS account Resources. */
 const AWS_ACCOUNTS_CATALOG =
@@ -22,6 +23,8 @@ export const SidebarContent = NavContentBlueprint.make({
       const nav = navItems.withComponent(item => (
         <SidebarItem icon={() => item.icon} to={item.href} text={item.title} />
       ));
+      // Shown at the bottom with its unread count, not as a plain link.
+      nav.take('page:notifications');
 
       return (
         <Sidebar>
@@ -42,6 +45,9 @@ export const SidebarContent = NavContentBlueprint.make({
             </SidebarScrollWrapper>
           </SidebarGroup>
           <SidebarSpace />
+          <SidebarDivider />
+          {/* With the unread count, kept live through signals. */}
+          <NotificationsSidebarItem />
           <SidebarDivider />
           <SidebarGroup
             label="Settings"

@@ -14,6 +14,45 @@ import {
 } from './helpers';
 
 /**
+ * The plan digest an API caller confirms: a dry run of the template's check
+ * step with these values, as the form's preview computes it.
+ */
+async function confirmedPlan(
+  request: APIRequestContext,
+  headers: Record<string, string>,
+  values: Record<string, unknown>,
+): Promise<string> {
+  const template = await (
+    await request.get(
+      `${BACKEND}/api/catalog/entities/by-name/template/default/cloudtrail-sse-kms`,
+      { headers },
+    )
+  ).json();
+  const check = template.spec.steps[0];
+  const res = await request.post(`${BACKEND}/api/scaffolder/v2/dry-run`, {
+    headers,
+    data: {
+      template: {
+        ...template,
+        spec: {
+          ...template.spec,
+          steps: [check],
+          output: {
+            planDigest: `\${{ steps['${check.id}'].output.planDigest }}`,
+          },
+        },
+      },
+      values,
+      directoryContents: [],
+    },
+  });
+  expect(res.status(), await res.text()).toBe(200);
+  const digest = (await res.json()).output?.planDigest;
+  expect(digest).toMatch(/^[0-9a-f]{64}$/);
+  return digest;
+}
+
+/**
  * Runs the remediation template through the scaffolder's task API on the
  * running backend, then reads the account's TrailGuard report. The API
  * caller confirms the planned changes as the form's review page does.
@@ -27,7 +66,10 @@ async function runTemplate(
     headers,
     data: {
       templateRef: 'template:default/cloudtrail-sse-kms',
-      values: { ...values, confirmPlannedChanges: true },
+      values: {
+        ...values,
+        confirmPlannedChanges: await confirmedPlan(request, headers, values),
+      },
     },
   });
   expect(created.status(), await created.text()).toBe(201);
@@ -477,9 +519,10 @@ test.describe('Remediate from the entity card', () => {
     page,
     request,
   }) => {
-    expect(await blockingCodes(request, headers, '100000000010')).toEqual([
-      'DECRYPT_CROSS_ACCOUNT',
-    ]);
+    // The key policy names an outside account, whose role reads the logs.
+    expect(
+      (await blockingCodes(request, headers, '100000000010')).sort(),
+    ).toEqual(['DECRYPT_CROSS_ACCOUNT', 'READER_OUTSIDE_ORGANIZATION']);
     await signIn(page);
     await openEntity(page, 'aws-identity-prod');
     const trail = card(page).getByTestId('trail-identity-trail');
@@ -495,6 +538,11 @@ test.describe('Remediate from the entity card', () => {
     await expect(finding.getByTestId('finding-steps')).toContainText(
       '100000000099',
     );
+    await expect(
+      card(page)
+        .locator('[data-finding-code="READER_OUTSIDE_ORGANIZATION"]')
+        .getByTestId('not-fixable-here'),
+    ).toBeVisible();
     await screenshot(page, 'remediation-not-fixable-identity-prod-1440');
     await at800(page, 'remediation-not-fixable-identity-prod-800');
   });

@@ -16,6 +16,8 @@ jest.setTimeout(30_000);
 
 /** Who called the fake backend's rescan route last. */
 let lastCaller: string | undefined;
+/** The JSON body of the last rescan request. */
+let lastBody: unknown;
 
 const ADMIN = 'user:default/admin';
 const OUTSIDER = 'user:default/outsider';
@@ -94,6 +96,9 @@ const fakeCloudTrailEncryptionBackend = createBackendPlugin({
               allow: ['user'],
             });
             lastCaller = credentials.principal.userEntityRef;
+            let raw = '';
+            for await (const chunk of req) raw += chunk;
+            lastBody = raw ? JSON.parse(raw) : undefined;
             if (
               match[1] === '100000000099' ||
               (match[1] === HIDDEN_ACCOUNT && lastCaller !== ADMIN)
@@ -211,6 +216,8 @@ describe('scaffolder module', () => {
     });
     // The user who started the task, not the scaffolder's own identity.
     expect(lastCaller).toBe('user:default/mock');
+    // Recorded in the scan history as the rescan that closes a remediation.
+    expect(lastBody).toEqual({ trigger: 'remediation' });
     expect(decisions).toContainEqual({
       user: 'user:default/mock',
       permission: 'cloudtrail-encryption.scan.trigger',

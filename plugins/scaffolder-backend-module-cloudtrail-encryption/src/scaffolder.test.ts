@@ -106,7 +106,13 @@ const CHECK = oneStep(
 /** The remediation flow of the contract for the modes that work on the trail's current key. */
 const FLOW = template(
   'tg-current-key-flow',
-  stringParams('accountId', 'trailArn', 'keyMode', 'existingKeyArn'),
+  stringParams(
+    'accountId',
+    'trailArn',
+    'keyMode',
+    'existingKeyArn',
+    'confirmPlannedChanges',
+  ),
   [
     {
       id: 'check',
@@ -116,6 +122,7 @@ const FLOW = template(
         trailArn: param('trailArn'),
         keyMode: param('keyMode'),
         existingKeyArn: param('existingKeyArn'),
+        confirmedPlan: param('confirmPlannedChanges'),
       },
     },
     {
@@ -184,8 +191,6 @@ function cardValues(
     bucketRegion: 'us-east-1',
     keyMode,
     ...(account.keyArn ? { existingKeyArn: account.keyArn } : {}),
-    // What the preview sets once the planned changes are confirmed.
-    confirmPlannedChanges: true,
   };
 }
 
@@ -225,6 +230,14 @@ describe('remediation through the real scaffolder, TrailGuard backend and sandbo
     sandbox.resetCounters();
     tg.auditor.events.length = 0;
   });
+
+  /** A run of FLOW with the plan confirmed, as the preview would. */
+  async function runFlow(values: Record<string, unknown>) {
+    return tg.runTask('template:default/tg-current-key-flow', {
+      ...values,
+      confirmPlannedChanges: await tg.confirmedPlan(FLOW, values),
+    });
+  }
 
   const refusals = () =>
     tg.auditor.events.filter(e => e.eventId === 'remediation-refused');
@@ -341,6 +354,34 @@ describe('remediation through the real scaffolder, TrailGuard backend and sandbo
       expect(sandbox.counters().total).toBe(0);
     });
 
+    it('no confirmed plan: a task created through the API without the preview', async () => {
+      await expectRefused(
+        'cloudtrail-sse-kms',
+        cardValues(DEMO.marketing, 'aws-marketing-sandbox', 'create'),
+        /No reviewed plan was confirmed/,
+      );
+      expect(sandbox.counters().total).toBe(0);
+    });
+
+    it('a confirmation of other values than those run (or a stale preview)', async () => {
+      const reviewed = cardValues(
+        DEMO.marketing,
+        'aws-marketing-sandbox',
+        'create',
+      );
+      const digest = await tg.confirmedPlan(TEMPLATE, reviewed);
+      await expectRefused(
+        'cloudtrail-sse-kms',
+        {
+          ...reviewed,
+          readers: ['arn:aws:iam::100000000002:role/someone-else'],
+          confirmPlannedChanges: digest,
+        },
+        /The planned changes you confirmed are no longer what this run would do/,
+      );
+      expect(writeCalls(sandbox)).toEqual({});
+    });
+
     it('account outside the estate', async () => {
       await expectRefused(
         'tg-ensure-policy',
@@ -443,7 +484,7 @@ describe('remediation through the real scaffolder, TrailGuard backend and sandbo
 
   describe('fixes the report calls for, as real runs', () => {
     it('multi-Region key in another Region: replicates it into the bucket Region and the account is fixed', async () => {
-      const run = await tg.runTask('template:default/tg-current-key-flow', {
+      const run = await runFlow({
         accountId: DEMO.dataLake.accountId,
         trailArn: DEMO.dataLake.trailArn,
         keyMode: 'replicate',
@@ -492,7 +533,7 @@ describe('remediation through the real scaffolder, TrailGuard backend and sandbo
       expect(previewLog).not.toContain('Enable IAM User Permissions');
       expect(writeCalls(sandbox)).toEqual({});
 
-      const run = await tg.runTask('template:default/tg-current-key-flow', {
+      const run = await runFlow({
         accountId: DEMO.publicWeb.accountId,
         trailArn: DEMO.publicWeb.trailArn,
         keyMode: 'narrow-decrypt',
@@ -516,7 +557,7 @@ describe('remediation through the real scaffolder, TrailGuard backend and sandbo
     });
 
     it('disabled key: restore enables it and the delivery recovers', async () => {
-      const run = await tg.runTask('template:default/tg-current-key-flow', {
+      const run = await runFlow({
         accountId: DEMO.legacyBilling.accountId,
         trailArn: DEMO.legacyBilling.trailArn,
         keyMode: 'restore',

@@ -72,8 +72,30 @@ export const checkRequestInput = z.object({
     .describe(
       'The key for modes existing, restore, replicate and narrow-decrypt (for the last three, the key the trail uses now)',
     ),
+  plan: z
+    .object({
+      readers: z.array(z.string()).optional(),
+      keyAlias: z.string().optional(),
+      multiRegionKey: z.boolean().optional(),
+      decryptScope: z.string().optional(),
+    })
+    .optional()
+    .describe(
+      "The form's other values that decide the writes, so the confirmed plan covers them",
+    ),
+  confirmedPlan: z
+    .string()
+    .optional()
+    .describe(
+      'The planDigest of the dry run the user reviewed and confirmed; required outside a dry run, and refused when the plan it stands for has changed',
+    ),
 });
 export const checkRequestOutput = z.object({
+  planDigest: z
+    .string()
+    .describe(
+      "SHA-256 of the request and of the trail's state in the report: what a confirmation is for",
+    ),
   trailArn: z.string().describe('The trail, as the report has it'),
   ownerAccountId: z.string().describe("The trail's owner account"),
   bucketName: z.string().describe("The trail's bucket"),

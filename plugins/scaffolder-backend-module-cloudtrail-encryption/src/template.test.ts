@@ -177,12 +177,16 @@ describe('templates/cloudtrail-sse-kms', () => {
       sandbox.resetCounters();
     });
 
-    const confirmed = (values: Record<string, unknown>) => ({
-      ...withDefaults(values),
-      confirmPlannedChanges: true,
-    });
-    const run = (values: Record<string, unknown>) =>
-      tg.runTask('template:default/cloudtrail-sse-kms', confirmed(values));
+    // What the preview dry-runs: the form's values without the confirmation.
+    const confirmed = (values: Record<string, unknown>) => withDefaults(values);
+    /** A run with the plan confirmed, as the preview's checkbox does. */
+    const run = async (values: Record<string, unknown>) => {
+      const filled = withDefaults(values);
+      return tg.runTask('template:default/cloudtrail-sse-kms', {
+        ...filled,
+        confirmPlannedChanges: await tg.confirmedPlan(template as any, filled),
+      });
+    };
     const logOf = (r: { events: Array<{ body: any }> }) =>
       r.events
         .map(e => e.body?.message)

@@ -193,6 +193,44 @@ export async function startScaffolderBackend(options: {
       .send({ template, values, directoryContents: [] });
   }
 
+  /**
+   * The plan digest a user confirms in the preview: a dry run of the
+   * template's first step (check-request) with these values. Taken from that
+   * step alone so that a run the later steps refuse can still be confirmed,
+   * as an API caller who reviewed it could.
+   */
+  async function confirmedPlan(
+    template: Entity,
+    values: Record<string, unknown>,
+    user = OWNER,
+  ): Promise<string> {
+    const spec = template.spec as { steps: Array<{ id: string }> };
+    const check = spec.steps[0];
+    const res = await dryRun(
+      {
+        ...template,
+        spec: {
+          ...template.spec,
+          steps: [check],
+          output: {
+            planDigest: `\${{ steps['${check.id}'].output.planDigest }}`,
+          },
+        },
+      } as Entity,
+      values,
+      user,
+    );
+    const digest = res.body?.output?.planDigest;
+    if (res.status !== 200 || typeof digest !== 'string') {
+      throw new Error(
+        `No plan digest from the dry run: ${res.status} ${JSON.stringify(
+          res.body,
+        ).slice(0, 2000)}`,
+      );
+    }
+    return digest;
+  }
+
   /** POST /api/scaffolder/v2/tasks as `user`, then waits for the task to end. */
   async function runTask(
     templateRef: string,
@@ -232,5 +270,5 @@ export async function startScaffolderBackend(options: {
     }
   }
 
-  return { backend, auditor, fullScan, dryRun, runTask };
+  return { backend, auditor, fullScan, dryRun, confirmedPlan, runTask };
 }

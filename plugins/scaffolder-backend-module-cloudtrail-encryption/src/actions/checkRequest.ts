@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   cloudTrailEncryptionRemediatePermission,
@@ -34,9 +35,58 @@ const MANUAL_STEPS: Partial<Record<FindingCode, string>> = {
     'The trail is not logging: start it with `aws cloudtrail start-logging --name <trail ARN>` in its home Region.',
   TRAIL_DELIVERY_FAILING:
     "CloudTrail cannot deliver to the bucket: check the bucket exists and its policy lets cloudtrail.amazonaws.com s3:PutObject with the trail's aws:SourceArn, then rescan.",
+  READER_OUTSIDE_ORGANIZATION:
+    "A principal outside the organization can read the logs: remove it from the key policy, the bucket policy or the reader role's trust policy (the reader's path on the card names the statement), or add its account to cloudtrailEncryption.trustedAccountIds if it is trusted; then rescan.",
+  READER_ROLE_ASSUMABLE_BY_ANY:
+    'A role that can read the logs trusts any principal or account: restrict its trust policy to named principals or add an aws:PrincipalOrgID condition (aws iam update-assume-role-policy), then rescan.',
   NO_DECRYPT_PRINCIPALS:
     'Nobody can read the logs: add the readers with keyMode "existing" and the readers list, or grant kms:Decrypt through IAM in the key account.',
 };
+
+/** Values that say nothing (an empty field, an empty list) are left out. */
+function meaningful(value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return false;
+  return !(Array.isArray(value) && value.length === 0);
+}
+
+/**
+ * What a confirmation is for: the request (every value that decides a write)
+ * and the trail's state as the report has it. The preview's dry run outputs
+ * it; the run refuses unless it is given back unchanged, so a run made
+ * through the API without the preview, with other values than those
+ * reviewed, or after the account changed, writes nothing.
+ */
+export function planDigest(
+  request: Record<string, unknown>,
+  trail: TrailReport,
+  blockingFindings: string[],
+): string {
+  const plan: Record<string, unknown> = {
+    ...request,
+    trailState: {
+      keyArn: trail.kmsKey?.arn,
+      keyState: trail.kmsKey?.state,
+      encryption: trail.encryption,
+      bucketRegion: trail.bucketRegion,
+      blockingFindings: [...blockingFindings].sort(),
+    },
+  };
+  const canonical = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(canonical);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>)
+          .filter(([, v]) => meaningful(v))
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([k, v]) => [k, canonical(v)]),
+      );
+    }
+    return value;
+  };
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(plan)))
+    .digest('hex');
+}
 
 /** The mode the trail's blocking findings call for, most fundamental first. */
 export function recommendation(
@@ -216,6 +266,27 @@ export function createCheckRequestAction(options: RemediationActionOptions) {
             ),
           ];
           const advice = recommendation(trail, blockingFindings);
+          const digest = planDigest(
+            {
+              accountId,
+              trailArn,
+              keyMode,
+              existingKeyArn,
+              ...input.plan,
+              readers: input.plan?.readers
+                ? [...input.plan.readers].sort()
+                : undefined,
+            },
+            trail,
+            blockingFindings,
+          );
+          if (!ctx.isDryRun && input.confirmedPlan !== digest) {
+            throw new RemediationError(
+              input.confirmedPlan
+                ? 'The planned changes you confirmed are no longer what this run would do: the values or the account changed since the preview. Open Remediate again and review the new plan. Nothing was changed.'
+                : 'No reviewed plan was confirmed: run the template from its form, where a dry run shows the planned changes, and confirm them. Nothing was changed.',
+            );
+          }
           ctx.logger.info(
             `${trailArn}: blocking findings ${
               blockingFindings.join(', ') || 'none'
@@ -223,6 +294,7 @@ export function createCheckRequestAction(options: RemediationActionOptions) {
               advice.replicaKeyArn ? ` with ${advice.replicaKeyArn}` : ''
             }; the form asks for ${keyMode}`,
           );
+          ctx.output('planDigest', digest);
           ctx.output('trailArn', trailArn);
           ctx.output('ownerAccountId', owner);
           ctx.output('bucketName', trail.s3BucketName);

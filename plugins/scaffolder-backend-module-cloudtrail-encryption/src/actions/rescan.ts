@@ -94,7 +94,12 @@ export function createRescanAction(options: {
             `${baseUrl}/accounts/${encodeURIComponent(accountId)}/rescan`,
             {
               method: 'POST',
-              headers: { Authorization: `Bearer ${token}` },
+              headers: {
+                Authorization: `Bearer ${token}`,
+                'Content-Type': 'application/json',
+              },
+              // Recorded as a remediation run in the scan history and the trend.
+              body: JSON.stringify({ trigger: 'remediation' }),
               signal: ctx.signal,
             },
           );

@@ -4,6 +4,8 @@ import {
   readRemediationSettings,
   RemediationAws,
   sessionName,
+  sessionTags,
+  sourceIdentity,
 } from './RemediationAws';
 
 describe('RemediationAws', () => {
@@ -55,5 +57,25 @@ describe('RemediationAws', () => {
     const long = sessionName(`user:default/${'x'.repeat(100)}`);
     expect(long).toHaveLength(64);
     expect(long).toMatch(/^[\w+=,.@-]+$/);
+  });
+
+  it('sets the initiator as SourceIdentity, in the characters STS allows', () => {
+    expect(sourceIdentity('user:default/jane.doe')).toBe(
+      'user-default-jane.doe',
+    );
+    expect(sourceIdentity(`user:default/${'x'.repeat(100)}`)).toHaveLength(64);
+    expect(sourceIdentity()).toBeUndefined();
+  });
+
+  it('tags the session with the exact entity ref and the purpose', () => {
+    expect(sessionTags('user:default/jane.doe')).toEqual({
+      'trailguard:purpose': 'remediation',
+      'trailguard:initiator': 'user:default/jane.doe',
+    });
+    expect(sessionTags('user:default/a b;c')).toEqual({
+      'trailguard:purpose': 'remediation',
+      'trailguard:initiator': 'user:default/a b_c',
+    });
+    expect(sessionTags()).toEqual({ 'trailguard:purpose': 'remediation' });
   });
 });

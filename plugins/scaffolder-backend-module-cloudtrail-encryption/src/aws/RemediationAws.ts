@@ -59,6 +59,31 @@ export function sessionName(initiator?: string): string {
   return `trailguard-${safe}`.slice(0, 64);
 }
 
+/**
+ * STS's SourceIdentity allows neither `:` nor `/`, so the entity ref is
+ * written `user-default-jane.doe`; it follows the session into every call
+ * CloudTrail logs and cannot be changed by a role chained from it.
+ */
+export function sourceIdentity(initiator?: string): string | undefined {
+  if (!initiator) return undefined;
+  const safe = initiator.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+  return safe.length >= 2 ? safe : undefined;
+}
+
+/**
+ * Session tags: the exact entity ref (tag values may hold `:` and `/`) and
+ * the purpose, for role trust policies and CloudTrail's own log.
+ */
+export function sessionTags(initiator?: string): Record<string, string> {
+  const tags: Record<string, string> = { 'trailguard:purpose': 'remediation' };
+  if (initiator) {
+    tags['trailguard:initiator'] = initiator
+      .replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_')
+      .slice(0, 256);
+  }
+  return tags;
+}
+
 /** A pooled client whose calls are signed as the session's role. */
 export interface SessionClient<C extends { send: (...args: any[]) => any }> {
   send: C['send'];
@@ -146,8 +171,9 @@ export class RemediationAws {
 
   /**
    * Assumes the remediation role in the account now, so a refusal is
-   * reported as such. `initiator` (an entity ref) names the session, so
-   * CloudTrail's own log shows who asked for each change.
+   * reported as such. `initiator` (an entity ref) names the session and is
+   * its SourceIdentity and `trailguard:initiator` tag, so CloudTrail's own
+   * log shows who asked for each change.
    */
   async open(
     accountId: string,
@@ -159,6 +185,8 @@ export class RemediationAws {
     const params: AssumeRoleParams = {
       roleArn: arn,
       roleSessionName: sessionName(initiator),
+      sourceIdentity: sourceIdentity(initiator),
+      tags: sessionTags(initiator),
       externalId: this.settings.externalId,
       durationSeconds: 900,
     };

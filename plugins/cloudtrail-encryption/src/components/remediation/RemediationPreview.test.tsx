@@ -25,8 +25,8 @@ const templateEntity = {
         title: 'Planned changes',
         properties: {
           confirmPlannedChanges: {
-            type: 'boolean',
-            const: true,
+            type: 'string',
+            pattern: '^[0-9a-f]{64}$',
             'ui:field': 'TrailGuardRemediationPreview',
           },
         },
@@ -48,13 +48,16 @@ const values = {
   keyMode: 'existing',
   existingKeyArn:
     'arn:aws:kms:us-east-1:100000000006:key/099aa6ce-f66d-422e-a7e7-91d793764558',
-  confirmPlannedChanges: true,
+  confirmPlannedChanges: 'f'.repeat(64),
 };
+
+/** The plan digest the dry run's template output carries. */
+const DIGEST = 'a1'.repeat(32);
 
 const dryRunResponse = {
   directoryContents: [],
   steps: templateEntity.spec.steps,
-  output: {},
+  output: { planDigest: DIGEST },
   log: [
     {
       body: {
@@ -179,7 +182,17 @@ describe('RemediationPreview', () => {
     const box = screen.getByRole('checkbox');
     expect(box).toBeEnabled();
     await userEvent.click(box);
-    expect(onChange).toHaveBeenLastCalledWith(true);
+    // The confirmation is the digest of the plan shown, which the run checks.
+    expect(onChange).toHaveBeenLastCalledWith(DIGEST);
+  });
+
+  it('offers nothing to confirm when the dry run gives no plan digest', async () => {
+    const dryRun = jest
+      .fn()
+      .mockResolvedValue({ ...dryRunResponse, output: {} });
+    await renderPreview({ dryRun });
+    await screen.findByTestId('preview-step-ensure-policy');
+    expect(screen.getByRole('checkbox')).toBeDisabled();
   });
 
   it("shows the key's account next to the trail's, and warns when they differ", async () => {
@@ -223,7 +236,7 @@ describe('RemediationPreview', () => {
     );
     expect(alert).not.toHaveTextContent('Request failed');
     expect(screen.getByRole('checkbox')).toBeDisabled();
-    expect(onChange).not.toHaveBeenCalledWith(true);
+    expect(onChange).not.toHaveBeenCalledWith(DIGEST);
 
     dryRun.mockResolvedValueOnce(dryRunResponse);
     await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
@@ -236,10 +249,10 @@ describe('validateRemediationPreview', () => {
   it('lets the form go on only once confirmed', () => {
     const addError = jest.fn();
     validateRemediationPreview(undefined, { addError });
-    validateRemediationPreview(false, { addError });
+    validateRemediationPreview('yes', { addError });
     expect(addError).toHaveBeenCalledTimes(2);
     addError.mockClear();
-    validateRemediationPreview(true, { addError });
+    validateRemediationPreview(DIGEST, { addError });
     expect(addError).not.toHaveBeenCalled();
   });
 });

@@ -206,6 +206,15 @@ type PreviewState =
   | { kind: 'error'; message: string }
   | { kind: 'ready'; steps: PreviewStep[]; response: ScaffolderDryRunResponse };
 
+/** The plan digest the template's output carries (from its check step). */
+function planDigestOf(response: ScaffolderDryRunResponse): string | undefined {
+  const value = (response.output as Record<string, unknown> | undefined)
+    ?.planDigest;
+  return typeof value === 'string' && /^[0-9a-f]{64}$/.test(value)
+    ? value
+    : undefined;
+}
+
 /**
  * The last page of the remediation template: runs the template as a dry run
  * with the values entered (every step reads and checks, nothing is written),
@@ -214,7 +223,7 @@ type PreviewState =
  * confirm, so the run cannot be created.
  */
 export function RemediationPreview(
-  props: FieldExtensionComponentProps<boolean, RemediationPreviewUiOptions>,
+  props: FieldExtensionComponentProps<string, RemediationPreviewUiOptions>,
 ) {
   const classes = useStyles();
   const { onChange, formData, formContext, uiSchema, rawErrors, idSchema } =
@@ -255,7 +264,7 @@ export function RemediationPreview(
   useEffect(() => {
     let cancelled = false;
     // A confirmation is for the changes shown: new values, new preview.
-    onChangeRef.current(undefined as unknown as boolean);
+    onChangeRef.current(undefined as unknown as string);
     setState({ kind: 'loading' });
     (async () => {
       if (!templateRef) {
@@ -306,6 +315,11 @@ export function RemediationPreview(
           .map(step => step.name)
       : [];
   const account = parties.trailAccountId ?? parties.accountId ?? 'the account';
+  // The dry run's plan digest: the run checks that it still stands for what
+  // it would do, so a confirmation cannot outlive the plan it was given for.
+  const digest =
+    state.kind === 'ready' ? planDigestOf(state.response) : undefined;
+  const confirmed = !!digest && formData === digest;
   const errors = rawErrors?.filter(Boolean) ?? [];
 
   return (
@@ -373,16 +387,16 @@ export function RemediationPreview(
             <Checkbox
               id={idSchema?.$id}
               color="primary"
-              checked={formData === true}
-              disabled={state.kind !== 'ready'}
+              checked={confirmed}
+              disabled={!digest}
               onChange={(_event, checked) =>
-                onChange((checked ? true : undefined) as boolean)
+                onChange((checked ? digest : undefined) as string)
               }
             />
           }
           label={`I have reviewed these changes and want them made in account ${account}`}
         />
-        {errors.length > 0 && formData !== true && (
+        {errors.length > 0 && !confirmed && (
           <FormHelperText error data-testid="preview-confirmation-missing">
             {state.kind === 'ready'
               ? 'Read the planned changes, then tick the box to continue.'
@@ -396,10 +410,10 @@ export function RemediationPreview(
 
 /** The field's validation: the run may only go on with the changes confirmed. */
 export function validateRemediationPreview(
-  value: boolean | undefined,
+  value: string | undefined,
   validation: { addError: (message: string) => void },
 ) {
-  if (value !== true) {
+  if (typeof value !== 'string' || !/^[0-9a-f]{64}$/.test(value)) {
     // Shown after the field's title: "'Planned changes' are not confirmed…".
     validation.addError(
       'are not confirmed yet: a run only starts once the changes of a successful dry run are confirmed below.',

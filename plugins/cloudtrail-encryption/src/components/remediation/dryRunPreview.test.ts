@@ -22,8 +22,8 @@ const template = {
         required: ['confirmPlannedChanges'],
         properties: {
           confirmPlannedChanges: {
-            type: 'boolean',
-            const: true,
+            type: 'string',
+            pattern: '^[0-9a-f]{64}$',
             'ui:field': 'TrailGuardRemediationPreview',
           },
         },
@@ -37,7 +37,7 @@ describe('dryRunRequest', () => {
   it('sends the template without the preview page, and the values without the confirmation', () => {
     const request = dryRunRequest(template, {
       accountId: '100000000002',
-      confirmPlannedChanges: true,
+      confirmPlannedChanges: 'f'.repeat(64),
     });
     expect(request.template.spec.parameters).toEqual([
       template.spec.parameters[0],

@@ -15,7 +15,7 @@ import { REMEDIATION_PREVIEW_FIELD } from './dryRunPreview';
  */
 export const TrailGuardRemediationPreviewFieldExtension =
   cloudtrailEncryptionPlugin.provide(
-    createScaffolderFieldExtension<boolean, RemediationPreviewUiOptions>({
+    createScaffolderFieldExtension<string, RemediationPreviewUiOptions>({
       name: REMEDIATION_PREVIEW_FIELD,
       component: RemediationPreview,
       validation: validateRemediationPreview,

@@ -276,6 +276,8 @@ export const accountList: AccountListResponse = {
       scanStatus: 'ok',
       status: 'non-compliant',
       trailCount: 1,
+      readersCount: 5,
+      outsideReadersCount: 1,
       worstFinding: { code: 'KMS_KEY_REGION_MISMATCH', severity: 'critical' },
       findingCodes: [
         'KMS_KEY_REGION_MISMATCH',
@@ -291,6 +293,8 @@ export const accountList: AccountListResponse = {
       scanStatus: 'ok',
       status: 'compliant',
       trailCount: 1,
+      readersCount: 3,
+      outsideReadersCount: 0,
       findingCodes: [],
     },
     {

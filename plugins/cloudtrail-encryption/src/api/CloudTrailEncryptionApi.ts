@@ -29,6 +29,8 @@ export interface AccountFilters {
   finding?: FindingCode;
   /** Free text matched against the account id and name. */
   q?: string;
+  /** Only accounts whose logs principals outside the organization can read. */
+  outsideReaders?: boolean;
   /** Without it, the most severe accounts come first. */
   sort?: AccountSortKey;
   order?: 'asc' | 'desc';

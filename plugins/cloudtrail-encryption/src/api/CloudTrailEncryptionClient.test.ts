@@ -59,6 +59,24 @@ describe('CloudTrailEncryptionClient', () => {
     );
   });
 
+  it('asks for accounts with readers outside the organization, in lists and exports', async () => {
+    const { client, fetch } = setup();
+    await client.listAccounts({ outsideReaders: true, status: 'compliant' });
+    expect(fetch.mock.calls[0][0]).toBe(
+      `${BASE_URL}/accounts?status=compliant&outsideReaders=true`,
+    );
+    await client.listAccounts({ outsideReaders: false });
+    expect(fetch.mock.calls[1][0]).toBe(`${BASE_URL}/accounts`);
+    fetch.mockResolvedValueOnce({
+      ...jsonResponse(200, {}),
+      blob: async () => ({ size: 0 }),
+    });
+    await client.exportAccounts('json', { outsideReaders: true });
+    expect(fetch.mock.calls[2][0]).toBe(
+      `${BASE_URL}/accounts/export?format=json&outsideReaders=true`,
+    );
+  });
+
   it('downloads an export of the current filter, named by the server', async () => {
     const blob = { size: 3 };
     const { client, fetch } = setup({

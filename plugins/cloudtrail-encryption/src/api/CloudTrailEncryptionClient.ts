@@ -145,6 +145,7 @@ function withFilters(
   // Whitespace-only text would match nothing useful and only defeat caching.
   const q = filters.q?.trim();
   if (q) query.set('q', q);
+  if (filters.outsideReaders) query.set('outsideReaders', 'true');
   if (filters.sort) query.set('sort', filters.sort);
   if (filters.sort && filters.order) query.set('order', filters.order);
   return query;

@@ -1,4 +1,7 @@
+import { signalApiRef, type SignalApi } from '@backstage/plugin-signals-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { act } from '@testing-library/react';
+import { testSignals } from '../../__testUtils__/renderCard';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
@@ -28,9 +31,14 @@ function setup(overrides: Partial<CloudTrailEncryptionApi> = {}) {
   });
 }
 
-async function renderPage(api: CloudTrailEncryptionApi) {
+async function renderPage(api: CloudTrailEncryptionApi, signals?: SignalApi) {
   return renderInTestApp(
-    <TestApiProvider apis={[[cloudtrailEncryptionApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [cloudtrailEncryptionApiRef, api],
+        ...(signals ? [[signalApiRef, signals] as const] : []),
+      ]}
+    >
       <CloudTrailEncryptionPage />
     </TestApiProvider>,
   );
@@ -63,6 +71,26 @@ describe('CloudTrailEncryptionPage', () => {
     expect(
       within(failed).getByText(/not authorized to perform sts:AssumeRole/),
     ).toBeInTheDocument();
+  });
+
+  it('lists again when a scan run ends, where the app has signals', async () => {
+    const api = setup();
+    const signals = testSignals();
+    await renderPage(api, signals.api);
+    await screen.findByText('payments-prod');
+    const lists = api.listAccounts.mock.calls.length;
+    const trends = api.listScanRuns.mock.calls.length;
+    act(() =>
+      signals.publish('cloudtrail-encryption:scan-runs', {
+        type: 'run-finished',
+        runId: 'run-42',
+        accountCount: 3,
+      }),
+    );
+    await waitFor(() =>
+      expect(api.listAccounts.mock.calls.length).toBe(lists + 1),
+    );
+    expect(api.listScanRuns.mock.calls.length).toBe(trends + 1);
   });
 
   it('asks the server for the next page', async () => {

@@ -46,7 +46,35 @@ const useStyles = makeStyles(theme => ({
   nowrap: { whiteSpace: 'nowrap' },
   regions: { display: 'flex', flexDirection: 'column', whiteSpace: 'nowrap' },
   mismatch: { color: theme.palette.warning.dark, fontWeight: 500 },
+  readers: {
+    display: 'flex',
+    flexDirection: 'column',
+    alignItems: 'flex-end',
+    whiteSpace: 'nowrap',
+  },
+  outside: { color: theme.palette.error.main, fontWeight: 500 },
 }));
+
+/** The account's readers, and how many of them someone outside the organization is or may become. */
+function Readers(props: { row: AccountSummary }) {
+  const classes = useStyles();
+  const { readersCount, outsideReadersCount } = props.row;
+  return (
+    <span className={classes.readers}>
+      <span data-testid="readers-count">{readersCount ?? '—'}</span>
+      {outsideReadersCount !== undefined && outsideReadersCount > 0 && (
+        <Typography
+          variant="caption"
+          component="span"
+          className={classes.outside}
+          data-testid="outside-readers-count"
+        >
+          {outsideReadersCount} outside org
+        </Typography>
+      )}
+    </span>
+  );
+}
 
 function TrailRegions(props: { row: AccountSummary }) {
   const classes = useStyles();
@@ -228,16 +256,14 @@ export function useColumns(
     { title: 'Trails', field: 'trailCount', type: 'numeric', width: '80px' },
     {
       title: (
-        <Tooltip title="Distinct principals that may decrypt the trails' log files (key policy, IAM delegation and grants)">
+        <Tooltip title="Roles and users that can read the trails' log files (for an account scanned before reader analysis: the principals its key policies let decrypt); in red, the readers outside the organization or assumable from outside it">
           <span>Readers</span>
         </Tooltip>
       ),
       field: 'readersCount',
       type: 'numeric',
       width: '90px',
-      render: row => (
-        <span data-testid="readers-count">{row.readersCount ?? '—'}</span>
-      ),
+      render: row => <Readers row={row} />,
     },
     {
       title: 'Key / bucket Region',

@@ -5,6 +5,8 @@ import {
   Table,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import Checkbox from '@material-ui/core/Checkbox';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Grid from '@material-ui/core/Grid';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
@@ -15,9 +17,12 @@ import {
   type AccountStatus,
   type AccountSummary,
   type FindingCode,
+  SCAN_RUNS_SIGNAL_CHANNEL,
+  type ScanRunSignal,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
+import { useSignal } from '@backstage/plugin-signals-react';
 import useDebounce from 'react-use/esm/useDebounce';
 import { cloudtrailEncryptionApiRef } from '../../api';
 import { findingOptionLabel } from '../shared/findings';
@@ -58,11 +63,19 @@ export function FleetOverview() {
   const classes = useStyles();
   const api = useApi(cloudtrailEncryptionApiRef);
   const [search, update] = useFleetSearch();
-  const { page, pageSize, status, finding, q } = search;
+  const { page, pageSize, status, finding, q, outsideReaders } = search;
   const columns = useColumns(search);
   const [text, setText] = useState(q);
   const [reloads, setReloads] = useState(0);
   const reload = useCallback(() => setReloads(n => n + 1), []);
+  // Where the app has signals, a scan run that ends (scheduled, another
+  // user's, a remediation's rescan) refreshes the worklist and the trend.
+  const { lastSignal } = useSignal<ScanRunSignal>(SCAN_RUNS_SIGNAL_CHANNEL);
+  const finishedRun =
+    lastSignal?.type === 'run-finished' ? lastSignal.runId : undefined;
+  useEffect(() => {
+    if (finishedRun) reload();
+  }, [finishedRun, reload]);
   useDebounce(
     () => {
       const next = text.trim();
@@ -84,6 +97,7 @@ export function FleetOverview() {
       status,
       finding,
       q,
+      outsideReaders,
       search.sort,
       search.order,
       reloads,
@@ -95,7 +109,7 @@ export function FleetOverview() {
   );
   const estate = useAsync(() => api.getEstate(), [api]);
 
-  const filtered = Boolean(status || finding || q);
+  const filtered = Boolean(status || finding || q || outsideReaders);
   const list = accounts.value;
 
   if (accounts.error && !list) {
@@ -204,6 +218,19 @@ export function FleetOverview() {
               value={text}
               InputLabelProps={{ shrink: true }}
               onChange={event => setText(event.target.value)}
+            />
+            <FormControlLabel
+              control={
+                <Checkbox
+                  id="cloudtrail-encryption-outside-readers-filter"
+                  size="small"
+                  checked={outsideReaders}
+                  onChange={event =>
+                    update({ outsideReaders: event.target.checked, page: 0 })
+                  }
+                />
+              }
+              label="Readers outside the organization"
             />
             <div className={classes.actions}>
               <ScanAllButton onFinished={reload} />

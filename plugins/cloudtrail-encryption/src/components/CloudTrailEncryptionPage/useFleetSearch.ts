@@ -21,6 +21,8 @@ export interface FleetSearch {
   status: AccountStatus | '';
   finding: FindingCode | '';
   q: string;
+  /** Only accounts with readers outside the organization. */
+  outsideReaders: boolean;
   sort?: AccountSortKey;
   order: 'asc' | 'desc';
 }
@@ -46,6 +48,7 @@ export function parseFleetSearch(params: URLSearchParams): FleetSearch {
     status: oneOf(ACCOUNT_STATUSES, params.get('status')) ?? '',
     finding: oneOf(FINDING_CODES, params.get('finding')) ?? '',
     q: (params.get('q') ?? '').trim().slice(0, 100),
+    outsideReaders: params.get('outsideReaders') === 'true',
     sort: oneOf(ACCOUNT_SORT_KEYS, params.get('sort')),
     order: params.get('order') === 'desc' ? 'desc' : 'asc',
   };
@@ -57,6 +60,7 @@ export function formatFleetSearch(search: FleetSearch): URLSearchParams {
   if (search.status) params.set('status', search.status);
   if (search.finding) params.set('finding', search.finding);
   if (search.q) params.set('q', search.q);
+  if (search.outsideReaders) params.set('outsideReaders', 'true');
   if (search.sort) {
     params.set('sort', search.sort);
     params.set('order', search.order);
@@ -74,6 +78,7 @@ export function filtersOf(search: FleetSearch): AccountFilters {
     status: search.status || undefined,
     finding: search.finding || undefined,
     q: search.q || undefined,
+    outsideReaders: search.outsideReaders || undefined,
     sort: search.sort,
     order: search.sort ? search.order : undefined,
   };

@@ -11,8 +11,10 @@ import {
 import {
   formDataOf,
   renderCard,
+  testSignals,
   withReport,
 } from '../../__testUtils__/renderCard';
+import { act } from '@testing-library/react';
 import {
   mockCloudTrailEncryptionApi,
   responseError,
@@ -113,16 +115,55 @@ describe('EntityCloudTrailEncryptionCard actions', () => {
     ).not.toBeInTheDocument();
   });
 
-  it('offers account-level remediation when there is no trail', async () => {
+  it('offers no Remediate when there is no trail, and says what to do instead', async () => {
     await renderCard(withReport(noTrailsReport));
     expect(await screen.findByText('No trails')).toBeInTheDocument();
+    // The actions change existing trails: a form that cannot succeed is not offered.
     expect(
-      formDataOf(screen.getByRole('button', { name: 'Remediate' })),
-    ).toEqual({
-      accountEntity: 'resource:default/aws-payments-prod',
-      accountId: '100000000001',
-      keyMode: 'create',
+      screen.queryByRole('button', { name: 'Remediate' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.getByText(/Not fixable here: Remediate changes existing trails/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/aws cloudtrail create-trail --name management-events/),
+    ).toBeInTheDocument();
+  });
+
+  it("shows a report stored elsewhere as soon as the account's signal says so", async () => {
+    const signals = testSignals();
+    const getEntityReport = jest
+      .fn()
+      .mockResolvedValueOnce(regionMismatchReport)
+      .mockResolvedValueOnce(compliantReport);
+    await renderCard(mockCloudTrailEncryptionApi({ getEntityReport }), {
+      signals: signals.api,
     });
+    await screen.findByTestId('trail-payments-trail');
+    expect(screen.getByText('Non-compliant')).toBeInTheDocument();
+    // Other accounts' signals and other message types change nothing.
+    act(() => {
+      signals.publish('cloudtrail-encryption:account:100000000099', {
+        type: 'report-stored',
+        accountId: '100000000099',
+        scannedAt: '2026-12-04T10:00:00Z',
+      });
+      signals.publish('cloudtrail-encryption:account:100000000001', {
+        type: 'rescan-started',
+        accountId: '100000000001',
+        runId: 'r1',
+      });
+    });
+    expect(getEntityReport).toHaveBeenCalledTimes(1);
+    act(() => {
+      signals.publish('cloudtrail-encryption:account:100000000001', {
+        type: 'report-stored',
+        accountId: '100000000001',
+        scannedAt: '2026-12-04T10:00:00Z',
+      });
+    });
+    expect(await screen.findByText('Compliant')).toBeInTheDocument();
+    expect(getEntityReport).toHaveBeenCalledTimes(2);
   });
 
   it('rescans and shows the new report', async () => {

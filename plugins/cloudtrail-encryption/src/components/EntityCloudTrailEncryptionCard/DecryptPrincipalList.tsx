@@ -82,10 +82,10 @@ export function DecryptPrincipalList(props: {
     <ul className={classes.list} aria-label="Decrypt principals">
       {principals.map((principal, index) => {
         const description = describePrincipal(principal, accountId);
-        // An IAM role links to its page in its own partition's console.
-        const roleUrl =
-          principal.kind === 'iam-role'
-            ? consoleLinks.role(principal.principal)
+        // An IAM role or user links to its page in its own partition's console.
+        const iamUrl =
+          principal.kind === 'iam-role' || principal.kind === 'iam-user'
+            ? consoleLinks.iamPrincipal(principal.principal)
             : undefined;
         return (
           <li key={`${principal.principal}-${principal.source ?? index}`}>
@@ -97,12 +97,14 @@ export function DecryptPrincipalList(props: {
                   className={description.isPublic ? classes.public : undefined}
                   data-public={description.isPublic || undefined}
                 >
-                  {roleUrl ? (
+                  {iamUrl ? (
                     <Link
-                      href={roleUrl}
+                      href={iamUrl}
                       target="_blank"
                       rel="noopener noreferrer"
-                      data-console-link="role"
+                      data-console-link={
+                        principal.kind === 'iam-user' ? 'user' : 'role'
+                      }
                     >
                       {description.label}
                     </Link>

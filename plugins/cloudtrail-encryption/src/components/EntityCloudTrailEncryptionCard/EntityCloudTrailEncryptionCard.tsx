@@ -20,14 +20,18 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import {
+  accountSignalChannel,
   AWS_ACCOUNT_ID_ANNOTATION,
   getAwsAccountIdFromAnnotations,
   isAssumeRoleFailure,
   ROADIE_AWS_ACCOUNT_ID_ANNOTATION,
   type AccountReport,
+  type AccountSignal,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
+import { useSignal } from '@backstage/plugin-signals-react';
+
 import { cloudtrailEncryptionApiRef, isNotInEstateError } from '../../api';
 import { isCloudTrailEncryptionAvailable } from '../../conditions';
 import { DEFAULT_REMEDIATION_TEMPLATE } from '../../routes';
@@ -45,11 +49,7 @@ import {
   SuspendedNotice,
 } from './EstateNotices';
 import { FindingList } from './FindingList';
-import {
-  RemediateButton,
-  remediationFormData,
-  type RemediationTemplate,
-} from './remediation';
+import { type RemediationTemplate } from './remediation';
 import { RescanButton, RescanFeedback } from './RescanButton';
 import { RoleNotAssumable } from './RoleNotAssumable';
 import { TrailList } from './TrailList';
@@ -161,10 +161,19 @@ function ReportView(props: {
           <Typography variant="body2">
             No CloudTrail trail records this account's activity.
           </Typography>
-          <RemediateButton
-            template={template}
-            formData={remediationFormData(entity, report.accountId)}
-          />
+          {/* The remediation actions change existing trails; creating one is a
+              choice of bucket and scope they do not make. */}
+          <Typography variant="body2" color="textSecondary">
+            Not fixable here: Remediate changes existing trails. Create a
+            multi-Region trail with SSE-KMS in account {report.accountId} (
+            <code>
+              aws cloudtrail create-trail --name management-events
+              --is-multi-region-trail --s3-bucket-name &lt;bucket&gt;
+              --kms-key-id &lt;key-arn&gt;
+            </code>
+            , then <code>aws cloudtrail start-logging</code>), or include the
+            account in the organization trail; then rescan.
+          </Typography>
         </div>
       )}
       <TrailList
@@ -196,11 +205,22 @@ function ReportCard(props: {
   const api = useApi(cloudtrailEncryptionApiRef);
   const entityRef = stringifyEntityRef(entity);
   const [rescanned, setRescanned] = useState<AccountReport>();
+  // A report stored by anyone (a remediation's rescan, the schedule, another
+  // user) is fetched again at once where the app has signals; the message
+  // carries no report data, so the read goes through the API's checks.
+  const { lastSignal } = useSignal<AccountSignal>(
+    accountSignalChannel(accountId),
+  );
+  const storedAt =
+    lastSignal?.type === 'report-stored' ? lastSignal.scannedAt : undefined;
+  useEffect(() => {
+    if (storedAt) setRescanned(undefined);
+  }, [storedAt]);
   const { value, loading, error } = useAsync(
     () => api.getEntityReport(getCompoundEntityRef(entity)),
     // The ref string, not the entity object, so catalog refreshes of the same
     // entity do not refetch.
-    [api, entityRef],
+    [api, entityRef, storedAt],
   );
   const report = rescanned ?? value;
   const rescan = useRescan(

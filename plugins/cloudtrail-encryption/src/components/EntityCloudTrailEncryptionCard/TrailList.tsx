@@ -13,9 +13,9 @@ import {
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import type { ReactNode } from 'react';
 import { RelativeTime } from '../shared/time';
-import { DecryptPrincipalList } from './DecryptPrincipalList';
 import { EncryptionChip } from './EncryptionChip';
 import { kmsKeyId, kmsKeyLabel } from './describe';
+import { TrailReaders } from './TrailReaders';
 import {
   needsRemediation,
   TrailRemediation,
@@ -314,15 +314,8 @@ function TrailItem(props: {
         <Fact label="Console">
           <ConsoleLinks trail={trail} />
         </Fact>
-        {key && (
-          <Fact label="Can decrypt">
-            <DecryptPrincipalList
-              principals={trail.decryptPrincipals}
-              accountId={accountId}
-            />
-          </Fact>
-        )}
       </dl>
+      <TrailReaders trail={trail} accountId={accountId} />
     </li>
   );
 }

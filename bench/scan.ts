@@ -63,6 +63,8 @@ interface Result {
   iamAccounts: number;
   /** IAM reads in the minimal plan. */
   iamPlanned: number;
+  /** When every account's trails, keys and buckets were read (the rest: readers and reports). */
+  readMs: number;
 }
 
 async function startSandboxProcess(
@@ -167,7 +169,7 @@ async function runOne(
   );
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, process.memoryUsage.rss());
   }, 20);
   try {
     process.env.AWS_ENDPOINT_URL_STS = endpoint;
@@ -207,12 +209,16 @@ async function runOne(
     });
     const startRssMb = process.memoryUsage().rss / 2 ** 20;
     let scanErrors = 0;
+    let readAt = 0;
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     await engine.scan(ids, {
       collect: false,
       organizationId,
       organizationAccountIds: accountIds,
+      onAccountRead: ({ done, total }) => {
+        if (done === total) readAt = performance.now();
+      },
       onProgress: ({ report, done, total }) => {
         if (report.scanStatus === 'error') scanErrors += 1;
         if (process.env.BENCH_HEAP && done === Math.floor(total / 2)) {
@@ -267,6 +273,7 @@ async function runOne(
         counters.byAccountApi as Record<string, Record<string, number>>,
       ).filter(apis => apis['iam:GetAccountAuthorizationDetails']).length,
       iamPlanned,
+      readMs: readAt ? readAt - started : wallMs,
     };
   } finally {
     clearInterval(sampler);
@@ -496,6 +503,14 @@ function table(rows: Result[], concurrency: number, latency: number) {
       } GetBucketPolicy, ${Object.entries(r.byApi)
         .filter(([api]) => api.startsWith('organizations:'))
         .reduce((n, [, c]) => n + c, 0)} Organizations calls`,
+    );
+    console.log(
+      `phases at ${r.accounts} accounts: trails, keys and buckets read in ${(
+        r.readMs / 1000
+      ).toFixed(2)} s; IAM, readers and reports in ${(
+        (r.wallMs - r.readMs) /
+        1000
+      ).toFixed(2)} s`,
     );
   }
   for (const r of rows) {

@@ -27,8 +27,8 @@ describe('AwsAccess', () => {
     });
 
   const listTrails = (accountId: string) =>
-    aws.as(accountId, () =>
-      aws
+    aws.as(accountId, account =>
+      account
         .cloudTrail('us-east-1')
         .send(new ListTrailsCommand({}))
         .then(out => (out.Trails ?? []).map(t => t.TrailARN).sort()),
@@ -102,10 +102,12 @@ describe('AwsAccess', () => {
     expect(sessions.size).toBe(2);
   });
 
-  it('refuses a call made outside an account scope', async () => {
+  it('refuses a call made on a pooled client outside an account scope', async () => {
+    sandbox.resetCounters();
     await expect(
-      aws.cloudTrail('us-east-1').send(new ListTrailsCommand({})),
+      aws.pool.get('cloudtrail', 'us-east-1').send(new ListTrailsCommand({})),
     ).rejects.toThrow(/outside an account scope/);
+    expect(sandbox.counters().total).toBe(0);
   });
 
   it('limits the throttled account only, and completes every call', async () => {

@@ -4,7 +4,13 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import { ClientPool, type AwsClientOptions, type AwsScope } from './clientPool';
+import {
+  ClientPool,
+  type AwsClientOptions,
+  type AwsScope,
+  type ClientOf,
+  type ServiceName,
+} from './clientPool';
 import {
   memoizeCredentials,
   type CredentialsResolver,
@@ -16,11 +22,68 @@ const ORGANIZATIONS_REGION = 'us-east-1';
 const IAM_REGION = 'us-east-1';
 const MAIN_IDENTITY = '*main';
 
+/** @public */
 export interface AwsAccessOptions extends Partial<AwsClientOptions> {
   /** Each account's credentials (its scan role). */
   credentials: CredentialsResolver;
   /** The backend's own identity, for reading the organization. */
   mainCredentials?: MainCredentialsResolver;
+}
+
+/**
+ * The pooled clients seen as one account: every call they send is signed
+ * with the account's credentials and counts against its quotas.
+ *
+ * @public
+ */
+export class AccountClients {
+  readonly #views = new Map<string, unknown>();
+
+  constructor(
+    private readonly pool: ClientPool,
+    private readonly scope: AwsScope,
+  ) {}
+
+  get accountId(): string {
+    return this.scope.accountId;
+  }
+
+  cloudTrail(region: string): CloudTrailClient {
+    return this.#view('cloudtrail', region);
+  }
+
+  kms(region: string, options: { maxAttempts?: number } = {}): KMSClient {
+    return this.#view('kms', region, options.maxAttempts);
+  }
+
+  s3(region: string): S3Client {
+    return this.#view('s3', region);
+  }
+
+  /** Organizations' endpoint (one per partition). */
+  organizations(): OrganizationsClient {
+    return this.#view('organizations', ORGANIZATIONS_REGION);
+  }
+
+  /** IAM's endpoint (a global service). */
+  iam(): IAMClient {
+    return this.#view('iam', IAM_REGION);
+  }
+
+  #view<S extends ServiceName>(
+    service: S,
+    region: string,
+    maxAttempts?: number,
+  ): ClientOf<S> {
+    const key = `${service}/${region}/${maxAttempts ?? ''}`;
+    let view = this.#views.get(key) as ClientOf<S> | undefined;
+    if (!view) {
+      const client = this.pool.get(service, region, { maxAttempts });
+      view = this.pool.scoped(client, this.scope) as ClientOf<S>;
+      this.#views.set(key, view);
+    }
+    return view;
+  }
 }
 
 /**
@@ -31,10 +94,12 @@ export interface AwsAccessOptions extends Partial<AwsClientOptions> {
  * which decides the account that signs them:
  *
  * ```ts
- * const trails = await aws.as(accountId, () =>
- *   aws.cloudTrail(region).send(new DescribeTrailsCommand({})),
+ * const trails = await aws.as(accountId, account =>
+ *   account.cloudTrail(region).send(new DescribeTrailsCommand({})),
  * );
  * ```
+ *
+ * @public
  */
 export class AwsAccess {
   readonly #pool: ClientPool;
@@ -44,8 +109,8 @@ export class AwsAccess {
     string,
     Promise<AwsCredentialIdentityProvider>
   >();
-  /** Scopes of accounts whose credentials resolved (the common, fast path). */
-  readonly #scopes = new Map<string, AwsScope>();
+  /** Clients of accounts whose credentials resolved (the common, fast path). */
+  readonly #accounts = new Map<string, AccountClients>();
 
   constructor(options: AwsAccessOptions) {
     const { credentials, mainCredentials, ...clientOptions } = options;
@@ -63,44 +128,28 @@ export class AwsAccess {
     return this.#pool;
   }
 
-  cloudTrail(region: string): CloudTrailClient {
-    return this.#pool.get('cloudtrail', region);
-  }
-
-  kms(region: string, options: { maxAttempts?: number } = {}): KMSClient {
-    return this.#pool.get('kms', region, options);
-  }
-
-  s3(region: string): S3Client {
-    return this.#pool.get('s3', region);
-  }
-
-  /** Organizations' endpoint (one per partition). */
-  organizations(): OrganizationsClient {
-    return this.#pool.get('organizations', ORGANIZATIONS_REGION);
-  }
-
-  /** IAM's endpoint (a global service). */
-  iam(): IAMClient {
-    return this.#pool.get('iam', IAM_REGION);
-  }
-
-  /** Runs `fn` with its AWS calls signed as the account's role. */
-  as<T>(accountId: string, fn: () => Promise<T>): Promise<T> {
-    const scope = this.#scopes.get(accountId);
-    if (scope) return this.#pool.run(scope, fn);
+  /**
+   * Runs `fn` with clients whose calls are signed as the account's role
+   * (its credentials resolved first: one AssumeRole per account, memoized).
+   */
+  as<T>(
+    accountId: string,
+    fn: (aws: AccountClients) => Promise<T>,
+  ): Promise<T> {
+    const clients = this.#accounts.get(accountId);
+    if (clients) return fn(clients);
     return this.#credentialsFor(accountId).then(credentials => {
-      const resolved = this.#scopes.get(accountId) ?? {
-        accountId,
-        credentials,
-      };
-      this.#scopes.set(accountId, resolved);
-      return this.#pool.run(resolved, fn);
+      let resolved = this.#accounts.get(accountId);
+      if (!resolved) {
+        resolved = new AccountClients(this.#pool, { accountId, credentials });
+        this.#accounts.set(accountId, resolved);
+      }
+      return fn(resolved);
     });
   }
 
   /** Runs `fn` with its AWS calls signed as the backend's own identity. */
-  async asMain<T>(fn: () => Promise<T>): Promise<T> {
+  async asMain<T>(fn: (aws: AccountClients) => Promise<T>): Promise<T> {
     if (!this.#resolveMain) {
       throw new Error(
         'No main AWS identity is configured to read the organization',
@@ -126,7 +175,7 @@ export class AwsAccess {
   forget(accountIds: Iterable<string>): void {
     for (const accountId of accountIds) {
       this.#credentials.delete(accountId);
-      this.#scopes.delete(accountId);
+      this.#accounts.delete(accountId);
       this.#resolve.forget?.(accountId);
     }
   }
@@ -134,7 +183,7 @@ export class AwsAccess {
   /** Releases sockets; nothing may be called afterwards. */
   destroy(): void {
     this.#credentials.clear();
-    this.#scopes.clear();
+    this.#accounts.clear();
     this.#pool.destroy();
   }
 

@@ -6,7 +6,11 @@ import {
 import type { AwsAccess } from './AwsAccess';
 import { describeAwsError } from './errors';
 
-/** Reads a bucket's policy and Block Public Access settings: I/O only. */
+/**
+ * Reads a bucket's policy and Block Public Access settings: I/O only.
+ *
+ * @public
+ */
 export class BucketPolicyReader {
   constructor(
     private readonly aws: AwsAccess,
@@ -25,8 +29,8 @@ export class BucketPolicyReader {
     bucket: string,
   ): Promise<string | null> {
     try {
-      const out = await this.aws.as(accountId, () =>
-        this.aws.s3(region).send(
+      const out = await this.aws.as(accountId, account =>
+        account.s3(region).send(
           new GetBucketPolicyCommand({
             Bucket: bucket,
             ExpectedBucketOwner: accountId,
@@ -48,8 +52,8 @@ export class BucketPolicyReader {
     bucket: string,
   ): Promise<PublicAccessBlockConfiguration | null> {
     try {
-      const out = await this.aws.as(accountId, () =>
-        this.aws.s3(region).send(
+      const out = await this.aws.as(accountId, account =>
+        account.s3(region).send(
           new GetPublicAccessBlockCommand({
             Bucket: bucket,
             ExpectedBucketOwner: accountId,

@@ -13,8 +13,8 @@ export class BucketReader {
    * names the bucket's Region whoever owns it (see {@link readBucketRegion}).
    */
   bucketRegion(accountId: string, bucket: string): Promise<string> {
-    return this.aws.as(accountId, () =>
-      readBucketRegion(this.aws.s3(this.options.defaultRegion), bucket, {
+    return this.aws.as(accountId, account =>
+      readBucketRegion(account.s3(this.options.defaultRegion), bucket, {
         abortSignal: AbortSignal.timeout(this.options.callTimeoutMs),
       }),
     );

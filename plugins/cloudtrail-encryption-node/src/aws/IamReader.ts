@@ -13,6 +13,8 @@ export const AUTHORIZATION_DETAILS_PAGE_SIZE = 1000;
  * What GetAccountAuthorizationDetails returns, pages concatenated, with the
  * fields the reader analysis uses. Policy documents stay as IAM sends them
  * (URL-encoded JSON strings).
+ *
+ * @public
  */
 export interface AuthorizationDetailsRecord {
   UserDetailList: unknown[];
@@ -21,7 +23,11 @@ export interface AuthorizationDetailsRecord {
   Policies: unknown[];
 }
 
-/** Reads an account's IAM: I/O only, no judgement. */
+/**
+ * Reads an account's IAM: I/O only, no judgement.
+ *
+ * @public
+ */
 export class IamReader {
   constructor(
     private readonly aws: AwsAccess,
@@ -33,8 +39,8 @@ export class IamReader {
    * SDK paginator (Marker/IsTruncated).
    */
   authorizationDetails(accountId: string): Promise<AuthorizationDetailsRecord> {
-    const client = this.aws.iam();
-    return this.aws.as(accountId, async () => {
+    return this.aws.as(accountId, async account => {
+      const client = account.iam();
       const out: AuthorizationDetailsRecord = {
         UserDetailList: [],
         GroupDetailList: [],

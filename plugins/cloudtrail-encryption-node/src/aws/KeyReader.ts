@@ -10,7 +10,11 @@ import {
 import type { KmsGrant } from '../analysis/grants';
 import type { AwsAccess } from './AwsAccess';
 
-/** A grant as ListGrants returns it; the analysis reads the same shape. */
+/**
+ * A grant as ListGrants returns it; the analysis reads the same shape.
+ *
+ * @public
+ */
 export type GrantRecord = KmsGrant;
 
 /** Reads KMS: I/O only, no judgement. Every call runs in the key's Region. */
@@ -83,8 +87,7 @@ export class KeyReader {
     region: string,
     fn: (client: KMSClient) => Promise<T>,
   ): Promise<T> {
-    const client = this.aws.kms(region);
-    return this.aws.as(accountId, () => fn(client));
+    return this.aws.as(accountId, account => fn(account.kms(region)));
   }
 
   #signal() {

@@ -3,12 +3,17 @@ import {
   paginateListParents,
   paginateListPolicies,
   paginateListTargetsForPolicy,
+  type OrganizationsClient,
   type PolicyType,
 } from '@aws-sdk/client-organizations';
 import pLimit from 'p-limit';
 import type { AwsAccess } from './AwsAccess';
 
-/** An SCP or RCP with its document and the roots, OUs and accounts it is attached to. */
+/**
+ * An SCP or RCP with its document and the roots, OUs and accounts it is attached to.
+ *
+ * @public
+ */
 export interface OrganizationPolicyRecord {
   id: string;
   type: 'SCP' | 'RCP';
@@ -33,6 +38,8 @@ const PAGE_SIZE = 20;
  * delegated administrator): I/O only. ListPolicies per type, then per
  * policy ListTargetsForPolicy and DescribePolicy, so the calls grow with the
  * number of policies, not of accounts.
+ *
+ * @public
  */
 export class OrganizationPolicyReader {
   readonly #limit = pLimit(CONCURRENCY);
@@ -43,8 +50,8 @@ export class OrganizationPolicyReader {
   ) {}
 
   policies(managementAccountId: string): Promise<OrganizationPolicyRecord[]> {
-    const client = this.aws.organizations();
-    return this.aws.as(managementAccountId, async () => {
+    return this.aws.as(managementAccountId, async account => {
+      const client = account.organizations();
       const listed = (
         await Promise.all(
           TYPES.map(async ([type, filter]) => {
@@ -64,8 +71,8 @@ export class OrganizationPolicyReader {
       return Promise.all(
         listed.map(async p => {
           const [document, targetIds] = await Promise.all([
-            this.#limit(() => this.#document(p.id)),
-            this.#limit(() => this.#targets(p.id)),
+            this.#limit(() => this.#document(client, p.id)),
+            this.#limit(() => this.#targets(client, p.id)),
           ]);
           return { ...p, document, targetIds };
         }),
@@ -78,9 +85,9 @@ export class OrganizationPolicyReader {
     managementAccountId: string,
     childId: string,
   ): Promise<string | undefined> {
-    const client = this.aws.organizations();
-    return this.aws.as(managementAccountId, () =>
+    return this.aws.as(managementAccountId, account =>
       this.#limit(async () => {
+        const client = account.organizations();
         for await (const page of paginateListParents(
           { client, pageSize: PAGE_SIZE },
           { ChildId: childId },
@@ -93,12 +100,16 @@ export class OrganizationPolicyReader {
     );
   }
 
-  async #document(policyId: string): Promise<unknown> {
-    const out = await this.aws
-      .organizations()
-      .send(new DescribePolicyCommand({ PolicyId: policyId }), {
+  async #document(
+    client: OrganizationsClient,
+    policyId: string,
+  ): Promise<unknown> {
+    const out = await client.send(
+      new DescribePolicyCommand({ PolicyId: policyId }),
+      {
         abortSignal: AbortSignal.timeout(this.options.callTimeoutMs),
-      });
+      },
+    );
     const content = out.Policy?.Content ?? '';
     try {
       return JSON.parse(content);
@@ -107,10 +118,13 @@ export class OrganizationPolicyReader {
     }
   }
 
-  async #targets(policyId: string): Promise<string[]> {
+  async #targets(
+    client: OrganizationsClient,
+    policyId: string,
+  ): Promise<string[]> {
     const ids: string[] = [];
     for await (const page of paginateListTargetsForPolicy(
-      { client: this.aws.organizations(), pageSize: PAGE_SIZE },
+      { client, pageSize: PAGE_SIZE },
       { PolicyId: policyId },
     )) {
       for (const t of page.Targets ?? []) if (t.TargetId) ids.push(t.TargetId);

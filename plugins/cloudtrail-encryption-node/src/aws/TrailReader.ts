@@ -6,14 +6,22 @@ import {
 import type { AwsAccess } from './AwsAccess';
 import { accountIdFromArn } from '../policy/arn';
 
-/** A trail as ListTrails names it. */
+/**
+ * A trail as ListTrails names it.
+ *
+ * @public
+ */
 export interface TrailSummaryRecord {
   trailArn: string;
   name: string;
   homeRegion: string;
 }
 
-/** A trail's configuration as DescribeTrails returns it. */
+/**
+ * A trail's configuration as DescribeTrails returns it.
+ *
+ * @public
+ */
 export interface TrailRecord extends TrailSummaryRecord {
   ownerAccountId: string;
   isMultiRegionTrail: boolean;
@@ -25,6 +33,7 @@ export interface TrailRecord extends TrailSummaryRecord {
   kmsKeyId?: string;
 }
 
+/** @public */
 export interface TrailStatusRecord {
   isLogging?: boolean;
   latestDeliveryError?: string;
@@ -43,8 +52,8 @@ export class TrailReader {
 
   /** ListTrails returns the trails of every Region, so one call plan per account. */
   listTrails(accountId: string): Promise<TrailSummaryRecord[]> {
-    const client = this.aws.cloudTrail(this.options.defaultRegion);
-    return this.aws.as(accountId, async () => {
+    return this.aws.as(accountId, async account => {
+      const client = account.cloudTrail(this.options.defaultRegion);
       const trails: TrailSummaryRecord[] = [];
       for await (const page of paginateListTrails({ client }, {})) {
         for (const t of page.Trails ?? []) {
@@ -69,9 +78,8 @@ export class TrailReader {
     region: string,
     trailArns?: string[],
   ): Promise<TrailRecord[]> {
-    const client = this.aws.cloudTrail(region);
-    const out = await this.aws.as(accountId, () =>
-      client.send(
+    const out = await this.aws.as(accountId, account =>
+      account.cloudTrail(region).send(
         new DescribeTrailsCommand({
           trailNameList: trailArns,
           includeShadowTrails: Boolean(trailArns),
@@ -102,11 +110,12 @@ export class TrailReader {
     region: string,
     trailArn: string,
   ): Promise<TrailStatusRecord> {
-    const client = this.aws.cloudTrail(region);
-    const out = await this.aws.as(accountId, () =>
-      client.send(new GetTrailStatusCommand({ Name: trailArn }), {
-        abortSignal: AbortSignal.timeout(this.options.callTimeoutMs),
-      }),
+    const out = await this.aws.as(accountId, account =>
+      account
+        .cloudTrail(region)
+        .send(new GetTrailStatusCommand({ Name: trailArn }), {
+          abortSignal: AbortSignal.timeout(this.options.callTimeoutMs),
+        }),
     );
     return {
       isLogging: out.IsLogging,

@@ -8,6 +8,8 @@ const REGION_HEADER = 'x-amz-bucket-region';
  * bucket (403) or asked the wrong Region (301), so a role needs no access to
  * a central log bucket in another account. Any other failure is the SDK's
  * error, unchanged (a missing bucket is a 404).
+ *
+ * @public
  */
 export async function readBucketRegion(
   client: Pick<S3Client, 'send'>,

@@ -4,17 +4,23 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import type {
+  AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
   DeserializeMiddleware,
+  FinalizeRequestMiddleware,
+  HandlerExecutionContext,
+  InitializeMiddleware,
   MiddlewareStack,
+  RequestSigner,
 } from '@aws-sdk/types';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import pLimit from 'p-limit';
 import { AccountRateLimiter, AccountScopedRetryStrategy } from './rateLimiter';
 
+/** @public */
 export interface AwsClientOptions {
   /** Endpoint override (the local AWS sandbox); real AWS when unset. */
   endpoint?: string;
@@ -33,6 +39,7 @@ export interface AwsClientOptions {
   maxInFlight: number;
 }
 
+/** @public */
 export const DEFAULT_AWS_CLIENT_OPTIONS: AwsClientOptions = {
   maxAttempts: 6,
   requestTimeoutMs: 10_000,
@@ -41,7 +48,9 @@ export const DEFAULT_AWS_CLIENT_OPTIONS: AwsClientOptions = {
   maxInFlight: 32,
 };
 
+/** @public */
 export type ServiceName = 'cloudtrail' | 'kms' | 's3' | 'organizations' | 'iam';
+/** @public */
 export type ClientOf<S extends ServiceName> = S extends 'cloudtrail'
   ? CloudTrailClient
   : S extends 'kms'
@@ -51,41 +60,112 @@ export type ClientOf<S extends ServiceName> = S extends 'cloudtrail'
   : S extends 'iam'
   ? IAMClient
   : S3Client;
-type AnyClient =
+/**
+ * Any of the AWS SDK clients the pool creates.
+ *
+ * @public
+ */
+export type AnyClient =
   | CloudTrailClient
   | KMSClient
   | S3Client
   | OrganizationsClient
   | IAMClient;
 
-/** Whose credentials sign the calls made inside {@link ClientPool.run}. */
+/**
+ * Whose credentials sign the calls of a scoped client.
+ *
+ * @public
+ */
 export interface AwsScope {
   /** The account the calls count against (AWS quotas are per account). */
   accountId: string;
   credentials: AwsCredentialIdentityProvider;
 }
 
+/** The SDK's per-call context, as far as the pool's middleware reads it. */
+type CallContext = HandlerExecutionContext & {
+  __smithy_context?: { commandInstance?: object };
+  /** The SDK's retry-token scope (RetryStrategyV2.acquireInitialRetryToken). */
+  partition_id?: string;
+  trailGuardScope?: AwsScope;
+};
+
+/**
+ * The clients' own credentials, which sign nothing: the pool's signer signs
+ * every attempt with the scope's credentials. The SDK still resolves an
+ * identity per call, and must not look for one on the machine.
+ */
+const UNSCOPED: AwsCredentialIdentity = {
+  accessKeyId: 'TRAILGUARD-UNSCOPED',
+  secretAccessKey: 'unscoped',
+};
+
+/**
+ * Keeps the keys a signer derives (per day, Region and service: four HMACs
+ * each). The SigV4 package keeps only the last 50 across the whole process,
+ * which a scan of hundreds of accounts in flight at once turns over on
+ * every call. S3's multi-Region signer signs SigV4 through an inner signer.
+ * Where the signer does not have the method, it derives as before.
+ */
+function keepSigningKeys(signer: unknown): void {
+  const inner = (signer as { sigv4Signer?: unknown }).sigv4Signer ?? signer;
+  const target = inner as {
+    getSigningKey?: (
+      credentials: AwsCredentialIdentity,
+      region: string,
+      shortDate: string,
+      service?: string,
+    ) => Promise<Uint8Array>;
+  };
+  const derive = target.getSigningKey?.bind(target);
+  if (!derive) return;
+  const keys = new Map<string, Promise<Uint8Array>>();
+  target.getSigningKey = (credentials, region, shortDate, service) => {
+    const id = [
+      shortDate,
+      region,
+      service ?? '',
+      credentials.accessKeyId,
+      credentials.sessionToken ?? '',
+    ].join('\n');
+    let key = keys.get(id);
+    if (!key) {
+      // A day's keys per Region and service; new credentials start afresh.
+      if (keys.size >= 32) keys.clear();
+      key = derive(credentials, region, shortDate, service);
+      key.catch(() => keys.delete(id));
+      keys.set(id, key);
+    }
+    return key;
+  };
+}
+
 /**
  * One SDK client per (service, Region), shared by every account. The
- * account is not part of the client: each call runs inside
- * {@link ClientPool.run}, and the clients' credentials provider reads the
- * account's credentials from that scope (an AsyncLocalStorage, which follows
- * each call through its own promise chain, so many accounts can be in flight
- * on one client at once). The SDK signs every attempt by asking the provider
- * again, so a retry is signed as the same account. Quotas stay per account:
- * the retry strategy keeps rate limits and retry quotas per (account,
- * Region, service).
+ * account is not part of the client: {@link ClientPool.scoped} gives a view
+ * of a pooled client whose `send` marks each command with the account's
+ * scope. The pool's middleware carries the scope through the call: the
+ * client's signer (the SDK's `signer` option) signs every attempt with a
+ * SigV4 signer of that account (one per account and client, so its signing
+ * keys are derived once a day rather than per call), and the retry strategy
+ * keys its quota and rate limit by (account, Region, service). Many accounts
+ * can be in flight on one client at once, and nothing follows the promise
+ * chain (no AsyncLocalStorage, whose promise hooks would cost every promise
+ * of the process).
+ *
+ * @public
  */
 export class ClientPool {
   readonly #options: AwsClientOptions;
   readonly #clients = new Map<string, AnyClient>();
-  readonly #scope = new AsyncLocalStorage<AwsScope>();
+  /** The scope of each command sent through a scoped client, until it is collected. */
+  readonly #commands = new WeakMap<object, AwsScope>();
+  /** The scope of each request about to be signed. */
+  readonly #requests = new WeakMap<object, AwsScope>();
   readonly #handler: NodeHttpHandler;
   readonly #inFlight: ReturnType<typeof pLimit>;
   readonly limiter = new AccountRateLimiter();
-  readonly #credentials: AwsCredentialIdentityProvider & {
-    memoized?: boolean;
-  };
 
   constructor(options: Partial<AwsClientOptions> = {}) {
     this.#options = { ...DEFAULT_AWS_CLIENT_OPTIONS, ...options };
@@ -102,33 +182,24 @@ export class ClientPool {
       throwOnRequestTimeout: true,
       connectionTimeout: this.#options.connectionTimeoutMs,
     });
-    const scope = this.#scope;
-    this.#credentials = async () => {
-      const current = scope.getStore();
-      if (!current) {
-        throw new Error(
-          'AWS call made outside an account scope: wrap it in AwsAccess.as()',
-        );
-      }
-      return current.credentials();
-    };
-    // Memoization is per account, in the scope's provider; the SDK must not
-    // add its own per-client memo, which would pin the first account.
-    this.#credentials.memoized = true;
   }
 
   get options(): Readonly<AwsClientOptions> {
     return this.#options;
   }
 
-  /** Runs `fn` with every AWS call inside it signed as `scope`. */
-  run<T>(scope: AwsScope, fn: () => Promise<T>): Promise<T> {
-    return this.#scope.run(scope, fn);
-  }
-
-  /** The scope of the running call, if any. */
-  current(): AwsScope | undefined {
-    return this.#scope.getStore();
+  /**
+   * The pooled client seen as `scope`: the same client (paginators accept
+   * it), whose `send` signs as the scope's account.
+   */
+  scoped<C extends AnyClient>(client: C, scope: AwsScope): C {
+    const commands = this.#commands;
+    const view = Object.create(client) as C;
+    view.send = ((command: object, ...rest: unknown[]) => {
+      commands.set(command, scope);
+      return (client.send as (...args: unknown[]) => unknown)(command, ...rest);
+    }) as C['send'];
+    return view;
   }
 
   get<S extends ServiceName>(
@@ -158,22 +229,51 @@ export class ClientPool {
   }
 
   #create(service: ServiceName, region: string, maxAttempts: number) {
-    const scope = this.#scope;
-    const keyOf = () =>
-      `${scope.getStore()?.accountId ?? '-'}/${region}/${service}`;
+    const requests = this.#requests;
+    let client: AnyClient;
+    // SigV4 signers of this client, one per account; a signer keeps the
+    // keys it derived (per day, Region and service).
+    const signers = new Map<AwsScope, RequestSigner>();
+    const signerOf = (scope: AwsScope): RequestSigner => {
+      let signer = signers.get(scope);
+      if (!signer) {
+        // As the SDK builds its own signer from the client's configuration
+        // (S3: SignatureV4MultiRegion, paths not escaped).
+        const resolved = client.config as unknown as Record<string, any>;
+        const Signer = resolved.signerConstructor ?? SignatureV4;
+        signer = new Signer({
+          sha256: resolved.sha256,
+          applyChecksum: resolved.applyChecksum,
+          credentials: scope.credentials,
+          region: resolved.signingRegion ?? region,
+          service: resolved.signingName ?? resolved.defaultSigningName,
+          uriEscapePath: resolved.signingEscapePath,
+        }) as RequestSigner;
+        keepSigningKeys(signer);
+        signers.set(scope, signer);
+      }
+      return signer;
+    };
+    const dispatch: RequestSigner = {
+      sign: (request, options) => {
+        const scope = requests.get(request);
+        if (!scope) {
+          return Promise.reject(
+            new Error('AWS request signed outside an account scope'),
+          );
+        }
+        return signerOf(scope).sign(request, options);
+      },
+    };
     const config = {
       region,
-      credentials: this.#credentials,
+      credentials: async () => UNSCOPED,
+      signer: async () => dispatch,
       endpoint: this.#options.endpoint,
       maxAttempts,
-      retryStrategy: new AccountScopedRetryStrategy(
-        this.limiter,
-        keyOf,
-        maxAttempts,
-      ),
+      retryStrategy: new AccountScopedRetryStrategy(this.limiter, maxAttempts),
       requestHandler: this.#handler,
     };
-    let client: AnyClient;
     if (service === 'cloudtrail') client = new CloudTrailClient(config);
     else if (service === 'kms') client = new KMSClient(config);
     else if (service === 'organizations')
@@ -186,10 +286,44 @@ export class ClientPool {
         // The bucket's Region is read from the redirect itself.
         followRegionRedirects: false,
       });
+    const stack = client.middlewareStack as MiddlewareStack<any, any>;
+    // First step: whose call this is. The retry strategy keys its quota and
+    // rate limit by the retry-token scope the SDK hands it.
+    const commands = this.#commands;
+    const bind: InitializeMiddleware<any, any> =
+      (next, context: CallContext) => async args => {
+        const command = context.__smithy_context?.commandInstance;
+        const scope = command && commands.get(command);
+        if (!scope) {
+          throw new Error(
+            'AWS call made outside an account scope: make it through AwsAccess.as()',
+          );
+        }
+        context.trailGuardScope = scope;
+        context.partition_id = `${scope.accountId}/${region}/${service}`;
+        return next(args);
+      };
+    stack.add(bind, {
+      step: 'initialize',
+      name: 'trailGuardAccountScope',
+      priority: 'high',
+    });
+    // Every attempt, right before the SDK signs it: the request the signer
+    // is handed carries the call's scope.
+    const mark: FinalizeRequestMiddleware<any, any> =
+      (next, context: CallContext) => args => {
+        requests.set(args.request as object, context.trailGuardScope!);
+        return next(args);
+      };
+    stack.addRelativeTo(mark, {
+      name: 'trailGuardSigningScope',
+      relation: 'before',
+      toMiddleware: 'httpSigningMiddleware',
+    });
     // Innermost step: wraps each HTTP attempt, inside the retry loop.
     const limited: DeserializeMiddleware<any, any> = next => args =>
       this.#inFlight(() => next(args));
-    (client.middlewareStack as MiddlewareStack<any, any>).add(limited, {
+    stack.add(limited, {
       step: 'deserialize',
       name: 'trailGuardInFlightLimit',
       priority: 'low',

@@ -10,6 +10,8 @@ import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
  * Resolves the SDK credentials to use for an account. `forget`, when
  * present, drops what the resolver memoized for the account, so its role is
  * assumed again.
+ *
+ * @public
  */
 export type CredentialsResolver = ((
   accountId: string,
@@ -17,13 +19,18 @@ export type CredentialsResolver = ((
   forget?(accountId: string): void;
 };
 
-/** The backend's own AWS identity (aws.mainAccount), used to read the organization. */
+/**
+ * The backend's own AWS identity (aws.mainAccount), used to read the organization.
+ *
+ * @public
+ */
 export type MainCredentialsResolver =
   () => Promise<AwsCredentialIdentityProvider>;
 
 /** Credentials are renewed this long before they expire. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 
+/** @public */
 export function roleArn(
   accountId: string,
   roleName: string,
@@ -39,6 +46,8 @@ type Memoized = { [MEMOIZED]?: boolean };
  * Shares one resolution of `provider` between all callers until the
  * credentials near expiry. Concurrent callers wait for the same request; a
  * failure is not kept, so the next caller asks again.
+ *
+ * @public
  */
 export function memoizeCredentials(
   provider: AwsCredentialIdentityProvider,
@@ -66,7 +75,11 @@ export function memoizeCredentials(
   return memoized;
 }
 
-/** One AssumeRole request; the memo key is everything that shapes the session. */
+/**
+ * One AssumeRole request; the memo key is everything that shapes the session.
+ *
+ * @public
+ */
 export interface AssumeRoleParams {
   roleArn: string;
   roleSessionName: string;
@@ -78,6 +91,7 @@ export interface AssumeRoleParams {
   durationSeconds?: number;
 }
 
+/** @public */
 export interface AssumeRoleCredentialsOptions {
   /** Who assumes the roles (the backend's own identity). */
   masterCredentials: () => Promise<AwsCredentialIdentityProvider>;
@@ -119,6 +133,8 @@ function memoKey(p: AssumeRoleParams): string {
  * identity, tags) until shortly before it expires. A failed AssumeRole is not
  * remembered: the next call tries again. Expired sessions are dropped, so the
  * memo holds only sessions in use.
+ *
+ * @public
  */
 export class AssumeRoleCredentials {
   readonly #options: AssumeRoleCredentialsOptions;
@@ -265,6 +281,8 @@ export class AssumeRoleCredentials {
  * an STS client per account for the life of the process (about 20 KB each),
  * which for an organization of thousands of accounts is hundreds of
  * megabytes; the calls and their results are the same.
+ *
+ * @public
  */
 export function credentialsResolverFromConfig(
   config: Config,
@@ -302,7 +320,11 @@ export function credentialsResolverFromConfig(
   return resolver;
 }
 
-/** The backend's own identity (aws.mainAccount, or the SDK's default chain). */
+/**
+ * The backend's own identity (aws.mainAccount, or the SDK's default chain).
+ *
+ * @public
+ */
 export function mainCredentialsResolverFromConfig(
   config: Config,
 ): MainCredentialsResolver {

@@ -2,6 +2,8 @@
  * Turns an AWS SDK error (or any thrown value) into what the report shows:
  * the AWS error code and a one-line message without stack traces, request
  * signatures or credentials.
+ *
+ * @public
  */
 export interface AwsErrorInfo {
   code: string;
@@ -22,6 +24,7 @@ const THROTTLING_CODES = new Set([
   'SlowDown',
 ]);
 
+/** @public */
 export function describeAwsError(error: unknown): AwsErrorInfo {
   const e = (error ?? {}) as {
     name?: string;
@@ -63,7 +66,11 @@ function sanitize(message: string): string {
     .slice(0, 500);
 }
 
-/** "ThrottlingException: Rate exceeded" — the form used in reports and logs. */
+/**
+ * "ThrottlingException: Rate exceeded" — the form used in reports and logs.
+ *
+ * @public
+ */
 export function formatAwsError(error: unknown, action?: string): string {
   const info = describeAwsError(error);
   const prefix = action ? `${action} failed: ` : '';

@@ -1,8 +1,9 @@
-export { AwsAccess, type AwsAccessOptions } from './AwsAccess';
+export { AccountClients, AwsAccess, type AwsAccessOptions } from './AwsAccess';
 export {
   ClientPool,
   DEFAULT_AWS_CLIENT_OPTIONS,
   type AwsClientOptions,
+  type AnyClient as AwsClient,
   type AwsScope,
   type ClientOf,
   type ServiceName,

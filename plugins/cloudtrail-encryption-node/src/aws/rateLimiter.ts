@@ -37,6 +37,8 @@ interface KeyState {
  * does per client). A key returns to unlimited after a minute without
  * throttling, and idle keys are dropped, so the state stays small however
  * many accounts a scan touches.
+ *
+ * @public
  */
 export class AccountRateLimiter {
   readonly #keys = new Map<string, KeyState>();
@@ -167,6 +169,8 @@ interface ScopedToken extends StandardRetryToken {
  * the retry quota are the SDK's StandardRetryStrategy; the quota and the
  * adaptive rate limit are kept per (account, Region, service), so one
  * throttled account never slows or starves the others sharing the client.
+ *
+ * @public
  */
 export class AccountScopedRetryStrategy implements RetryStrategyV2 {
   readonly mode = 'adaptive';
@@ -174,14 +178,17 @@ export class AccountScopedRetryStrategy implements RetryStrategyV2 {
 
   constructor(
     private readonly limiter: AccountRateLimiter,
-    private readonly keyOf: () => string,
     private readonly maxAttempts: number,
   ) {
     this.#pristine = new StandardRetryStrategy(maxAttempts);
   }
 
+  /**
+   * `scope` is the SDK's retry-token scope, which the pool's middleware sets
+   * to (account, Region, service) for every call.
+   */
   async acquireInitialRetryToken(scope: string): Promise<StandardRetryToken> {
-    const key = this.keyOf();
+    const key = scope || '-';
     const token = await this.#pristine.acquireInitialRetryToken(scope);
     const wait = this.limiter.take(key);
     if (wait) await wait;
@@ -192,7 +199,7 @@ export class AccountScopedRetryStrategy implements RetryStrategyV2 {
     token: StandardRetryToken,
     errorInfo: RetryErrorInfo,
   ): Promise<StandardRetryToken> {
-    const key = (token as ScopedToken).scopeKey ?? this.keyOf();
+    const key = (token as ScopedToken).scopeKey ?? '-';
     if (errorInfo.errorType === 'THROTTLING') this.limiter.throttled(key);
     const next = await this.limiter
       .retriesFor(key, this.maxAttempts)

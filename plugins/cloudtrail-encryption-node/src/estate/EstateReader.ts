@@ -16,7 +16,11 @@ import type { AwsAccess } from '../aws/AwsAccess';
 import { formatAwsError } from '../aws/errors';
 import type { EstateSettings } from './settings';
 
-/** One account of the estate. */
+/**
+ * One account of the estate.
+ *
+ * @public
+ */
 export interface EstateAccount {
   accountId: string;
   name?: string;
@@ -28,7 +32,11 @@ export interface EstateAccount {
   parentIds?: string[];
 }
 
-/** The accounts scanned and trusted, as one read of AWS Organizations (or the configuration) saw them. */
+/**
+ * The accounts scanned and trusted, as one read of AWS Organizations (or the configuration) saw them.
+ *
+ * @public
+ */
 export interface Estate {
   mode: 'organization' | 'accounts';
   organizationId?: string;
@@ -113,6 +121,7 @@ async function readOuPaths(
   return paths;
 }
 
+/** @public */
 export interface EstateReaderOptions {
   aws: AwsAccess;
   settings: EstateSettings;
@@ -125,6 +134,8 @@ export interface EstateReaderOptions {
  * ListAccounts, OU paths through ListParents and DescribeOrganizationalUnit)
  * plus configured accounts, or, in `accounts` mode, the configured accounts
  * only, without any Organizations call.
+ *
+ * @public
  */
 export class EstateReader {
   readonly #aws: AwsAccess;
@@ -186,10 +197,12 @@ export class EstateReader {
     const managementAccountId = this.#settings.managementAccountId;
     try {
       return await (managementAccountId
-        ? this.#aws.as(managementAccountId, () =>
-            this.#listOrganization(excluded),
+        ? this.#aws.as(managementAccountId, account =>
+            this.#listOrganization(account.organizations(), excluded),
           )
-        : this.#aws.asMain(() => this.#listOrganization(excluded)));
+        : this.#aws.asMain(account =>
+            this.#listOrganization(account.organizations(), excluded),
+          ));
     } catch (error) {
       throw new Error(
         `Could not read the AWS organization: ${formatAwsError(error)}`,
@@ -198,8 +211,7 @@ export class EstateReader {
     }
   }
 
-  async #listOrganization(excluded: Set<string>) {
-    const client = this.#aws.organizations();
+  async #listOrganization(client: OrganizationsClient, excluded: Set<string>) {
     const { Organization } = await client.send(
       new DescribeOrganizationCommand({}),
       { abortSignal: this.#signal() },

@@ -1,7 +1,11 @@
 import { ConfigReader, type Config } from '@backstage/config';
 import { isAwsAccountId } from '@trailguard/plugin-cloudtrail-encryption-common';
 
-/** How the estate is read, from `cloudtrailEncryption.estate` (see config.d.ts). */
+/**
+ * How the estate is read, from `cloudtrailEncryption.estate` (see config.d.ts).
+ *
+ * @public
+ */
 export interface EstateSettings {
   source: 'organization' | 'accounts';
   /** Read the organization through the scan role in this account (management or delegated administrator). */
@@ -35,6 +39,8 @@ function accountIds(config: Config, key: string): string[] | undefined {
  * Reads `cloudtrailEncryption.estate` and `trustedAccountIds`. The keys under
  * `cloudtrailEncryption.accounts` (include, exclude, fromAwsConfig) are read
  * as deprecated aliases when the estate section does not set them.
+ *
+ * @public
  */
 export function readEstateSettings(root: Config): EstateSettings {
   const config =

@@ -92,6 +92,8 @@ export const READ_ACTIONS = ['s3:GetObject'];
  * policy, the grants or the bucket policy name or pin by kms:CallerAccount
  * / aws:PrincipalAccount, and every estate account when the organization
  * (or an unpinned `*`) is admitted.
+ *
+ * @public
  */
 export function readerAccountsFor(
   input: ReaderAccountsInput,

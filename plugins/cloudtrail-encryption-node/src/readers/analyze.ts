@@ -17,12 +17,20 @@ import {
   grantAccounts,
 } from './accounts';
 import { principalsOf, IamPrincipal } from './authorizationDetails';
+import { accountClasses, ResourcePolicyVerdicts } from './accountVerdicts';
 import { partialFilter, resourcePolicyMayAdmit } from './admits';
-import { evaluateHalf, HalfVerdict, orderSteps } from './evaluatePrincipal';
+import {
+  evaluateHalf,
+  HalfVerdict,
+  identitySignature,
+  identityVerdict,
+  knownIdentityVerdict,
+  orderSteps,
+} from './evaluatePrincipal';
 import { readerFindings } from './findings';
 import { Guardrails } from './organization';
 import { Membership, readerRequests } from './requests';
-import { evaluatePolicy, PolicySource } from './statements';
+import type { PolicySource } from './statements';
 import { trusteesOf } from './trust';
 import type { ReaderAnalysisInput } from './types';
 import { anyOf, NO, uniqueConditions, uniqueSteps, Verdict } from './verdict';
@@ -32,15 +40,32 @@ const DENIED: HalfVerdict = { ...NO, broad: false };
 /** In a scan, partial readers listed beyond those always listed (see partialFilter). */
 export const PARTIAL_LIMIT = 100;
 
+type ParsedResourcePolicy =
+  | { ok: true; policy: ParsedPolicy }
+  | { ok: false; reason: string };
+
+/** Per document object and kind: a scan analyses a trail a batch of accounts at a time. */
+const parsedResourcePolicies = new WeakMap<
+  object,
+  Partial<Record<'key' | 'resource', ParsedResourcePolicy>>
+>();
+
 function parseResourcePolicy(
   policy: unknown,
   kind: 'key' | 'resource',
-): { ok: true; policy: ParsedPolicy } | { ok: false; reason: string } {
+): ParsedResourcePolicy {
+  const keyed = typeof policy === 'object' && policy !== null;
+  const known = keyed ? parsedResourcePolicies.get(policy) : undefined;
+  const cached = known?.[kind];
+  if (cached) return cached;
+  let result: ParsedResourcePolicy;
   try {
-    return parsePolicy(policy, { kind });
+    result = parsePolicy(policy, { kind });
   } catch (error) {
-    return { ok: false, reason: (error as Error).message };
+    result = { ok: false, reason: (error as Error).message };
   }
+  if (keyed) parsedResourcePolicies.set(policy, { ...known, [kind]: result });
+  return result;
 }
 
 function ineffectiveOf(
@@ -75,6 +100,8 @@ function admits(
  * user of the given accounts allowed both s3:GetObject on the log objects
  * and kms:Decrypt through S3, with the path that lets each in. Pure: the
  * engine reads the documents, this decides. Documented in docs/readers.md.
+ *
+ * @public
  */
 export function analyzeReaders(input: ReaderAnalysisInput): {
   readers: TrailReaders;
@@ -195,6 +222,37 @@ export function analyzeReadersCounted(input: ReaderAnalysisInput): {
     ? resourcePolicyMayAdmit(bucketSource.statements, 's3:GetObject')
     : () => false;
 
+  const keyVerdicts = new ResourcePolicyVerdicts(keySource, 'kms:Decrypt');
+  const bucketVerdicts = bucketSource
+    ? new ResourcePolicyVerdicts(bucketSource, 's3:GetObject')
+    : undefined;
+
+  // The decrypt half of principals no policy can tell apart is decided
+  // once: same kind, same identity policies deciding alike for every
+  // request, accounts of the same class (see accountClasses), no grant of
+  // their own. A key open to the organization or to anyone is asked of
+  // every principal of the fleet; most of them are the same few roles.
+  const classOf = accountClasses(input, membership, [
+    key.policy.statements,
+    ...guardrails.statementLists(),
+  ]);
+  const shapes = guardrails.principalSensitive('kms:Decrypt')
+    ? undefined
+    : shapesFor(input);
+  const shapeOf = (principal: IamPrincipal): string | undefined => {
+    if (!shapes || keyVerdicts.sensitiveTo(principal.accountId)) {
+      return undefined;
+    }
+    const identity = identitySignature(principal, 'kms:Decrypt');
+    if (identity === undefined) return undefined;
+    return [
+      classOf(principal.accountId),
+      principal.kind,
+      principal.serviceLinked ? 'slr' : '',
+      identity,
+    ].join('\u0003');
+  };
+
   const decryptHalf = (principal: IamPrincipal): HalfVerdict => {
     const grantsOf = grantVerdict(principal);
     if (
@@ -204,16 +262,39 @@ export function analyzeReadersCounted(input: ReaderAnalysisInput): {
     ) {
       return DENIED;
     }
+    // Across accounts both the key policy and the principal's own policies
+    // must allow: policies that allow nothing settle it (the key policy
+    // need not be read for the principal).
+    const crossAccount = principal.accountId !== input.key.accountId;
+    if (
+      crossAccount &&
+      !grantsOf &&
+      knownIdentityVerdict(principal, 'kms:Decrypt')?.allow.result === 'false'
+    ) {
+      return DENIED;
+    }
+    const shape = grantsOf ? undefined : shapeOf(principal);
+    const known = shape === undefined ? undefined : shapes!.get(shape);
+    if (known) return known;
     const decryptRequest = requests.decrypt(principal);
-    return evaluateHalf({
+    if (
+      crossAccount &&
+      !grantsOf &&
+      identityVerdict(principal, decryptRequest).allow.result === 'false'
+    ) {
+      return DENIED;
+    }
+    const verdict = evaluateHalf({
       principal,
       request: decryptRequest,
       resourceAccountId: input.key.accountId,
-      resource: evaluatePolicy(keySource, decryptRequest, principal),
+      resource: keyVerdicts.of(decryptRequest, principal),
       grants: grantsOf,
       needsDelegation: true,
       guardrails,
     });
+    if (shape !== undefined) shapes!.set(shape, verdict);
+    return verdict;
   };
 
   const readHalf = (principal: IamPrincipal): HalfVerdict => {
@@ -225,11 +306,9 @@ export function analyzeReadersCounted(input: ReaderAnalysisInput): {
       return DENIED;
     }
     const readRequest = requests.read(principal);
-    let bucketVerdicts = bucketSource
-      ? evaluatePolicy(bucketSource, readRequest, principal)
-      : undefined;
+    let bucket = bucketVerdicts?.of(readRequest, principal);
     if (bucketUnknown && principal.accountId !== bucketOwner) {
-      bucketVerdicts = {
+      bucket = {
         direct: unknownBucket(),
         account: unknownBucket(),
         deny: { result: 'false', conditions: [], steps: [] },
@@ -239,7 +318,7 @@ export function analyzeReadersCounted(input: ReaderAnalysisInput): {
       principal,
       request: readRequest,
       resourceAccountId: bucketOwner,
-      resource: bucketVerdicts,
+      resource: bucket,
       needsDelegation: false,
       guardrails,
     });
@@ -324,6 +403,41 @@ export function analyzeReadersCounted(input: ReaderAnalysisInput): {
     findings: readerFindings(input, result),
     partialListedUnderLimit: othersListed,
   };
+}
+
+interface ShapeCache {
+  input: ReaderAnalysisInput;
+  shapes: Map<string, HalfVerdict>;
+}
+
+const shapeCaches = new WeakMap<object, ShapeCache>();
+
+/**
+ * The decrypt verdicts by shape of one trail, kept across the batches of
+ * accounts a scan analyses it in (each batch is another input with the same
+ * documents): kept with the key policy object, used again only while the
+ * trail, its documents and the organization's policies are the same.
+ */
+function shapesFor(input: ReaderAnalysisInput): Map<string, HalfVerdict> {
+  const policy = input.key.policy;
+  if (typeof policy !== 'object' || policy === null) return new Map();
+  const cached = shapeCaches.get(policy);
+  const same = (a: ReaderAnalysisInput) =>
+    a.trail.trailArn === input.trail.trailArn &&
+    a.trail.s3BucketName === input.trail.s3BucketName &&
+    a.trail.s3KeyPrefix === input.trail.s3KeyPrefix &&
+    a.trail.bucketRegion === input.trail.bucketRegion &&
+    a.key.arn === input.key.arn &&
+    a.bucket.policy === input.bucket.policy &&
+    a.bucket.ownerAccountId === input.bucket.ownerAccountId &&
+    a.grants === input.grants &&
+    a.organizationId === input.organizationId &&
+    a.organization?.policies === input.organization?.policies &&
+    a.organization?.parentsByAccount === input.organization?.parentsByAccount;
+  if (cached && same(cached.input)) return cached.shapes;
+  const fresh: ShapeCache = { input, shapes: new Map() };
+  shapeCaches.set(policy, fresh);
+  return fresh.shapes;
 }
 
 /**

@@ -7,6 +7,8 @@ import type { AuthorizationDetails } from './types';
  * each role and user with the identity policies that apply to it (a user's
  * include its groups'), its permissions boundary and, for roles, the trust
  * policy. Managed policies resolve to their default version.
+ *
+ * @public
  */
 
 export interface IdentityPolicy {
@@ -20,6 +22,7 @@ export interface IdentityPolicy {
   problem?: string;
 }
 
+/** @public */
 export interface IamPrincipal {
   arn: string;
   name: string;
@@ -42,7 +45,11 @@ const list = (value: unknown): Raw[] =>
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' ? value : undefined;
 
-/** A policy document as the API returns it (URL-encoded JSON) or as the CLI prints it (an object). */
+/**
+ * A policy document as the API returns it (URL-encoded JSON) or as the CLI prints it (an object).
+ *
+ * @public
+ */
 export function decodePolicyDocument(document: unknown): unknown {
   if (typeof document !== 'string') return document;
   const trimmed = document.trim();
@@ -129,7 +136,11 @@ function identityPolicy(
   };
 }
 
-/** The first 12-digit account id found in an ARN of the document. */
+/**
+ * The first 12-digit account id found in an ARN of the document.
+ *
+ * @public
+ */
 export function accountIdOfDetails(
   details: AuthorizationDetails,
 ): string | undefined {
@@ -225,6 +236,8 @@ const principalsByDetails = new WeakMap<
  * Every role and user of the account, with what applies to it. Built once
  * per details object: a scan analyses an account for every trail whose
  * policies let it in, and the principals do not depend on the trail.
+ *
+ * @public
  */
 export function principalsOf(
   details: AuthorizationDetails,

@@ -122,6 +122,65 @@ export function identityVerdict(
   return verdict;
 }
 
+/** The identity verdict already kept for the principal and action, if any. */
+export function knownIdentityVerdict(
+  principal: IamPrincipal,
+  action: string,
+): IdentityVerdict | undefined {
+  return identityVerdicts.get(principal)?.get(action);
+}
+
+const statementIds = new WeakMap<ParsedStatement[], number>();
+let nextStatementId = 0;
+const idOf = (statements: ParsedStatement[]) => {
+  let id = statementIds.get(statements);
+  if (id === undefined) {
+    id = nextStatementId++;
+    statementIds.set(statements, id);
+  }
+  return id;
+};
+const signatures = new WeakMap<IamPrincipal, Map<string, string | null>>();
+
+/**
+ * What the principal's identity verdict for an action depends on, when its
+ * policies decide the action alike for every request: the policies (name,
+ * where attached, statements) and the boundary. Principals with the same
+ * signature get the same identity verdict (the SSO roles of every account,
+ * with the same AWS managed policies); `undefined` when the verdict depends
+ * on the request.
+ */
+export function identitySignature(
+  principal: IamPrincipal,
+  action: string,
+): string | undefined {
+  let known = signatures.get(principal);
+  if (!known) {
+    known = new Map();
+    signatures.set(principal, known);
+  }
+  let signature = known.get(action);
+  if (signature === undefined) {
+    const policies = [
+      ...principal.policies,
+      ...(principal.boundary ? [principal.boundary] : []),
+    ];
+    signature = policies.every(p => decidesAlike(p, action))
+      ? [
+          principal.boundary ? 'b' : '-',
+          ...policies.map(
+            p =>
+              `${p.name}\u0001${p.attachedTo ?? ''}\u0001${idOf(
+                p.statements,
+              )}\u0001${p.problem ?? ''}`,
+          ),
+        ].join('\u0002')
+      : null;
+    known.set(action, signature);
+  }
+  return signature ?? undefined;
+}
+
 function judgeIdentity(
   principal: IamPrincipal,
   request: Request,

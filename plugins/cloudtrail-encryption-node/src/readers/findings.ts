@@ -16,7 +16,11 @@ const LISTED = 5;
  */
 export const BROAD_READERS_MIN = 3;
 
-/** The finding codes the reader analysis raises (assessTrail raises the others). */
+/**
+ * The finding codes the reader analysis raises (assessTrail raises the others).
+ *
+ * @public
+ */
 export const READER_FINDING_CODES: FindingCode[] = [
   'READER_OUTSIDE_ORGANIZATION',
   'READER_ROLE_ASSUMABLE_BY_ANY',

@@ -1,4 +1,5 @@
-import { parsePolicy } from '../policy/document';
+import { parsePolicy, type ParsedStatement } from '../policy/document';
+import { principalSensitivity } from './accountVerdicts';
 import {
   contextFree,
   evaluatePolicy,
@@ -92,6 +93,18 @@ export class Guardrails {
     if (!org || accountId === org.managementAccountId) return undefined;
     if (!this.members.has(accountId)) return undefined;
     return [...(org.parentsByAccount[accountId] ?? []), accountId];
+  }
+
+  /** Whether an SCP or RCP may decide differently for two principals of one account. */
+  principalSensitive(action: string): boolean {
+    return [...this.scps, ...this.rcps].some(
+      g => principalSensitivity(g.source.statements, action).size > 0,
+    );
+  }
+
+  /** The statements of every SCP and RCP. */
+  statementLists(): ParsedStatement[][] {
+    return [...this.scps, ...this.rcps].map(g => g.source.statements);
   }
 
   /** What the SCPs of the principal's account let it do. */

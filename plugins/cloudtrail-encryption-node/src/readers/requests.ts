@@ -100,6 +100,18 @@ export class Membership {
   }
 }
 
+/**
+ * The keys of {@link principalKeys} whose value differs between two IAM
+ * principals of one account; every other key is the same for the whole
+ * account. A resource policy that reads none of them (and names no role or
+ * user of the account) decides alike for all of the account's principals.
+ */
+export const PRINCIPAL_SPECIFIC_KEYS: ReadonlySet<string> = new Set([
+  'aws:principalarn',
+  'aws:principaltype',
+  'aws:username',
+]);
+
 function principalKeys(principal: PrincipalRef, membership: Membership) {
   return {
     'aws:principalarn': present(principal.arn),

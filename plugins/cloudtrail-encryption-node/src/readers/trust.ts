@@ -32,7 +32,11 @@ const NARROWING_KEYS = [
 ];
 const SSO_ROLE = /^AWSReservedSSO_(.+)_[0-9a-f]{16}$/;
 
-/** The IAM Identity Center permission set an SSO role stands for. */
+/**
+ * The IAM Identity Center permission set an SSO role stands for.
+ *
+ * @public
+ */
 export function permissionSetOf(roleName: string): string | undefined {
   return SSO_ROLE.exec(roleName)?.[1];
 }

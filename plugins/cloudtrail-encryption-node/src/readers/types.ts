@@ -5,6 +5,8 @@ import type { KmsGrant } from '../analysis/grants';
  * GetAccountAuthorizationDetailsResponse with its pages concatenated.
  * Policy documents may be objects or URL-encoded JSON strings (as the API
  * returns them).
+ *
+ * @public
  */
 export interface AuthorizationDetails {
   UserDetailList?: unknown[];
@@ -13,6 +15,7 @@ export interface AuthorizationDetails {
   Policies?: unknown[];
 }
 
+/** @public */
 export interface ReaderAccountInput {
   accountId: string;
   accountName?: string;
@@ -21,6 +24,7 @@ export interface ReaderAccountInput {
   error?: string;
 }
 
+/** @public */
 export interface OrganizationPolicy {
   id: string;
   type: 'SCP' | 'RCP';
@@ -30,6 +34,7 @@ export interface OrganizationPolicy {
   targetIds: string[];
 }
 
+/** @public */
 export interface OrganizationPolicies {
   organizationId: string;
   managementAccountId: string;
@@ -39,6 +44,7 @@ export interface OrganizationPolicies {
   policies: OrganizationPolicy[];
 }
 
+/** @public */
 export interface ReaderTrailInput {
   trailArn: string;
   ownerAccountId: string;
@@ -48,6 +54,7 @@ export interface ReaderTrailInput {
   bucketRegion?: string;
 }
 
+/** @public */
 export interface ReaderAnalysisInput {
   trail: ReaderTrailInput;
   key: { arn: string; accountId: string; policy: unknown };
@@ -73,6 +80,7 @@ export interface ReaderAnalysisInput {
   partialLimit?: number;
 }
 
+/** @public */
 export interface ReaderAccountsInput {
   key: { accountId: string; policy: unknown };
   bucket: { ownerAccountId?: string; policy?: unknown | null };
@@ -81,6 +89,7 @@ export interface ReaderAccountsInput {
   estateAccountIds: string[];
 }
 
+/** @public */
 export interface ReaderAccountsPlan {
   accountIds: string[];
   /** Every estate account is admitted (an organization or `*` condition). */

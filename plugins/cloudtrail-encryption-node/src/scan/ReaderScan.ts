@@ -175,6 +175,7 @@ export class ReaderScan {
     for (const facts of byTrail.values()) {
       const bucket = (await this.bucket(facts)) ?? {};
       const key = facts.key!;
+      // A copy of its own: the analysis keeps per-trail verdicts with it.
       const policy = JSON.parse(key.policy!.ok ? key.policy!.value : '{}');
       const grants = key.grants?.ok ? key.grants.value : undefined;
       const bucketPolicy =

@@ -25,7 +25,11 @@ export class ScanCache<T> {
   }
 }
 
-/** A value or the reason it could not be read. */
+/**
+ * A value or the reason it could not be read.
+ *
+ * @public
+ */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 export async function settle<T>(promise: Promise<T>): Promise<Outcome<T>> {

@@ -13,6 +13,7 @@ import { ScanRun, type CollectedAccount } from './ScanRun';
 
 export type { KeyFacts, ScanAccount, TrailFacts } from './facts';
 
+/** @public */
 export interface ScanProgress {
   done: number;
   total: number;
@@ -20,6 +21,7 @@ export interface ScanProgress {
   report: AccountReport;
 }
 
+/** @public */
 export interface ScanEngineOptions {
   aws: AwsAccess;
   /** Accounts scanned at the same time. */
@@ -36,6 +38,7 @@ export interface ScanEngineOptions {
   managementAccountId?: string;
 }
 
+/** @public */
 export interface ScanOptions {
   onProgress?: (progress: ScanProgress) => void | Promise<void>;
   /**
@@ -90,6 +93,8 @@ export interface ScanOptions {
  * Reports are built once every account's trails are read, because a trail's
  * readers may live in any account (an organization trail whose key admits
  * the organization); until then only the compact facts are kept.
+ *
+ * @public
  */
 export class ScanEngine {
   readonly #aws: AwsAccess;

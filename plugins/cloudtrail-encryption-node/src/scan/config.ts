@@ -16,7 +16,11 @@ import { EstateReader } from '../estate/EstateReader';
 import { readEstateSettings, type EstateSettings } from '../estate/settings';
 import { ScanEngine } from './ScanEngine';
 
-/** The scan settings under `cloudtrailEncryption`. */
+/**
+ * The scan settings under `cloudtrailEncryption`.
+ *
+ * @public
+ */
 export interface ScanSettings {
   endpoint?: string;
   defaultRegion: string;
@@ -35,6 +39,7 @@ function readMs(config: Config, key: string, fallback: number): number {
   return durationToMilliseconds(readDurationFromConfig(config, { key }));
 }
 
+/** @public */
 export function readScanSettings(root: Config): ScanSettings {
   const config =
     root.getOptionalConfig('cloudtrailEncryption') ?? new ConfigReader({});
@@ -69,6 +74,8 @@ export function readScanSettings(root: Config): ScanSettings {
 /**
  * Builds the engine, its AWS access layer and the estate reader from
  * app-config. `clients` is the same AwsAccess as `aws`; the owner destroys it.
+ *
+ * @public
  */
 export function createScanEngineFromConfig(
   config: Config,

@@ -17,6 +17,7 @@ import type { Outcome } from './ScanCache';
 // engine, the run and the report builder so that each of them imports these
 // shapes without importing the others.
 
+/** @public */
 export interface ScanAccount {
   accountId: string;
   name?: string;
@@ -30,7 +31,11 @@ export interface ScanAccount {
   parentIds?: string[];
 }
 
-/** Everything read about one KMS key. */
+/**
+ * Everything read about one KMS key.
+ *
+ * @public
+ */
 export interface KeyFacts {
   keyArn: string;
   region: string;
@@ -41,7 +46,11 @@ export interface KeyFacts {
   grants?: Outcome<GrantRecord[]>;
 }
 
-/** Everything read about one trail. */
+/**
+ * Everything read about one trail.
+ *
+ * @public
+ */
 export interface TrailFacts {
   trail: TrailRecord;
   status: Outcome<TrailStatusRecord>;

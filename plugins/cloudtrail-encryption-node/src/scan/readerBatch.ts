@@ -113,13 +113,21 @@ function membersFor(
   };
 }
 
+/** Whether each key's policy parses, asked once per key (many trails share one). */
+const readableKeys = new WeakMap<object, boolean>();
+
 /** A KMS-encrypted trail whose key policy was read and parses. */
 export function analysable(facts: TrailFacts): boolean {
   const key = facts.key;
   if (!key?.metadata.ok || !key.policy?.ok || !facts.trail.s3BucketName) {
     return false;
   }
-  return parsed(key.policy.value) !== undefined;
+  let readable = readableKeys.get(key);
+  if (readable === undefined) {
+    readable = parsed(key.policy.value) !== undefined;
+    readableKeys.set(key, readable);
+  }
+  return readable;
 }
 
 export function parsed(text: string | null): unknown {

@@ -14,9 +14,11 @@ import {
 } from '@trailguard/plugin-cloudtrail-encryption-node';
 import { awsCall, RemediationError } from './errors';
 
+/** @public */
 export const NOT_CONFIGURED_MESSAGE =
   'remediation credentials are not configured: set cloudtrailEncryption.remediation.roleName';
 
+/** @public */
 export interface RemediationSettings {
   roleName?: string;
   externalId?: string;
@@ -29,6 +31,7 @@ export interface RemediationSettings {
   scanRoleNames: string[];
 }
 
+/** @public */
 export function readRemediationSettings(config: Config): RemediationSettings {
   const scan = readScanSettings(config);
   const remediation = config.getOptionalConfig(
@@ -84,7 +87,11 @@ export function sessionTags(initiator?: string): Record<string, string> {
   return tags;
 }
 
-/** A pooled client whose calls are signed as the session's role. */
+/**
+ * A pooled client whose calls are signed as the session's role.
+ *
+ * @public
+ */
 export interface SessionClient<C extends { send: (...args: any[]) => any }> {
   send: C['send'];
 }
@@ -94,6 +101,8 @@ export interface SessionClient<C extends { send: (...args: any[]) => any }> {
  * are the shared pool's (one per service and Region); the session only
  * decides whose credentials sign. Closed after the action run, which drops
  * its credentials, so none outlive the step that needed them.
+ *
+ * @public
  */
 export class RemediationSession {
   readonly #scope: AwsScope;
@@ -111,9 +120,8 @@ export class RemediationSession {
   #scoped<C extends { send: (...args: any[]) => any }>(
     client: C,
   ): SessionClient<C> {
-    const send = (...args: unknown[]) =>
-      this.pool.run(this.#scope, () => client.send(...args));
-    return { send: send as C['send'] };
+    const view = this.pool.scoped(client as any, this.#scope) as C;
+    return { send: view.send.bind(view) as C['send'] };
   }
 
   kms(region: string): SessionClient<KMSClient> {
@@ -146,6 +154,8 @@ export class RemediationSession {
  * `cloudtrailEncryption.remediation.roleName`, assumed from the AWS
  * integration's main account credentials. The scan's read-only role is never
  * used here, and nothing works until the remediation role is configured.
+ *
+ * @public
  */
 export class RemediationAws {
   #mainCredentials?: Promise<AwsCredentialIdentityProvider>;

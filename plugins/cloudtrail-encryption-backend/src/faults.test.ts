@@ -170,7 +170,8 @@ describe.each(createTestDatabases().eachSupportedId())(
       });
       const started = Date.now();
       const run = await h.fullScan();
-      expect(Date.now() - started).toBeLessThan(30_000);
+      // Bounded by the call deadline (20 s in the harness), not hanging.
+      expect(Date.now() - started).toBeLessThan(40_000);
       // Only acquired-co fails outright; the hung Region makes data-lake partial.
       expect(run.errorCount).toBe(1);
       const now = await allKept();

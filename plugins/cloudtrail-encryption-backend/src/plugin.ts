@@ -35,6 +35,8 @@ import { ReportStore } from './store/ReportStore';
  * Organization, or the configured accounts), stores the reports and serves
  * them under /api/cloudtrail-encryption, each account being a permission
  * resource.
+ *
+ * @public
  */
 export const cloudTrailEncryptionPlugin = createBackendPlugin({
   pluginId: 'cloudtrail-encryption',
@@ -166,9 +168,22 @@ export const cloudTrailEncryptionPlugin = createBackendPlugin({
               ),
           },
         });
+        // One audit for HTTP and actions: one ownership cache.
+        const audit = new AccountAudit({
+          auditor: deps.auditor,
+          userInfo: deps.userInfo,
+          directory,
+        });
         registerActions(
           deps.actionsRegistry,
-          new AccountQueries({ store, access, directory, estate, scans }),
+          new AccountQueries({
+            store,
+            access,
+            directory,
+            estate,
+            scans,
+            audit,
+          }),
         );
 
         const scanScheduler = ScanScheduler.fromConfig(config, {
@@ -186,11 +201,7 @@ export const cloudTrailEncryptionPlugin = createBackendPlugin({
             directory,
             estate,
             scans,
-            audit: new AccountAudit({
-              auditor: deps.auditor,
-              userInfo: deps.userInfo,
-              directory,
-            }),
+            audit,
             scanScheduler,
           }),
         );

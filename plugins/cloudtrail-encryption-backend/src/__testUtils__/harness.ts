@@ -2,6 +2,9 @@ import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
   coreServices,
   createServiceFactory,
+  type AuditorServiceCreateEventOptions,
+  type BackendFeature,
+  type BackstageCredentials,
   type LoggerService,
 } from '@backstage/backend-plugin-api';
 import {
@@ -42,6 +45,49 @@ export function recordingLogger() {
   return { lines, factory };
 }
 
+/**
+ * An auditor that keeps the events it is asked to create (of the given ids
+ * only, when given), and tells how each ended.
+ */
+export function recordingAuditor(eventIds?: readonly string[]) {
+  const auditor = mockServices.auditor.mock();
+  const recorded = () =>
+    auditor.createEvent.mock.calls
+      .map(([options], i) => ({
+        options: options as AuditorServiceCreateEventOptions,
+        result: auditor.createEvent.mock.results[i],
+      }))
+      .filter(r => !eventIds || eventIds.includes(r.options.eventId));
+  return {
+    factory: auditor.factory,
+    events: () => recorded().map(r => r.options),
+    outcomes: async () =>
+      Promise.all(
+        recorded().map(async r => {
+          const event = await r.result.value;
+          if (event.success.mock.calls.length) return 'succeeded';
+          if (event.fail.mock.calls.length) return 'failed';
+          return 'open';
+        }),
+      ),
+    clear: () => auditor.createEvent.mockClear(),
+  };
+}
+
+/** Each user owns itself and the group given for it, if any. */
+export function userInfoWithGroups(groups: Record<string, string>) {
+  return mockServices.userInfo.mock({
+    getUserInfo: async (credentials: BackstageCredentials) => {
+      const ref = (credentials.principal as { userEntityRef: string })
+        .userEntityRef;
+      return {
+        userEntityRef: ref,
+        ownershipEntityRefs: groups[ref] ? [ref, groups[ref]] : [ref],
+      };
+    },
+  }).factory;
+}
+
 export function accountEntities(sandbox: Sandbox): Entity[] {
   return sandbox.scenario.accounts.map(a => ({
     apiVersion: 'backstage.io/v1alpha1',
@@ -61,8 +107,16 @@ export function accountEntities(sandbox: Sandbox): Entity[] {
  */
 export async function startPluginBackend(options: {
   sandbox: Sandbox;
-  knex: Knex;
+  /** The database; the test backend's own SQLite in memory when omitted. */
+  knex?: Knex;
+  /** Merged into the `cloudtrailEncryption` section. */
   extraConfig?: object;
+  /** Other sections of the configuration (other plugins', `app`, `backend`). */
+  rootConfig?: object;
+  /** The catalog's entities; the sandbox's accounts' entities by default. */
+  entities?: Entity[];
+  /** More plugins and service factories (auditor, permissions, …). */
+  features?: BackendFeature[];
 }) {
   const log = recordingLogger();
   const { sandbox } = options;
@@ -71,10 +125,16 @@ export async function startPluginBackend(options: {
       cloudTrailEncryptionPlugin,
       schedulerServiceFactory,
       log.factory,
-      mockServices.database.factory({ knex: options.knex }),
-      catalogServiceMock.factory({ entities: accountEntities(sandbox) }),
+      ...(options.knex
+        ? [mockServices.database.factory({ knex: options.knex })]
+        : []),
+      catalogServiceMock.factory({
+        entities: options.entities ?? accountEntities(sandbox),
+      }),
+      ...(options.features ?? []),
       mockServices.rootConfig.factory({
         data: {
+          ...options.rootConfig,
           aws: {
             mainAccount: {
               accessKeyId: sandbox.credentials.accessKeyId,
@@ -89,8 +149,12 @@ export async function startPluginBackend(options: {
               // 20% random throttling fails a call 8 times running once in
               // 400,000 calls: rare enough for a test to rely on.
               maxAttempts: 8,
-              // Long enough for throttling back-off, short enough for hang tests.
-              callTimeout: 8000,
+              // Long enough for throttling back-off (20% random throttling
+              // on every API holds an account's adaptive rate near 1.3
+              // requests per second per service and Region, so an account's
+              // last KMS call can wait 10 s for its turn), short enough for
+              // the hang tests.
+              callTimeout: 20000,
             },
             scan: { concurrency: 4 },
             schedule: {

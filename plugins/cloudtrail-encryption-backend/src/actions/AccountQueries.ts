@@ -9,6 +9,7 @@ import {
   type FindingCode,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import type { AccountAccess } from '../service/AccountAccess';
+import type { AccountAudit } from '../service/AccountAudit';
 import type { AccountDirectory } from '../service/AccountDirectory';
 import { estateMembers, type EstateService } from '../service/EstateService';
 import type { ScanService } from '../service/ScanService';
@@ -20,6 +21,8 @@ export interface AccountQueriesOptions {
   directory: AccountDirectory;
   estate: EstateService;
   scans: ScanService;
+  /** Records reads and rescans of accounts the caller does not own. */
+  audit: AccountAudit;
 }
 
 /**
@@ -28,7 +31,9 @@ export interface AccountQueriesOptions {
  * visibility included) decides which accounts exist for the caller, and
  * `scan.trigger` on the account decides whether it may be rescanned. An
  * account the caller may not see is "not found", never "forbidden", so that
- * its existence does not leak.
+ * its existence does not leak. Reads and rescans of an account the caller
+ * does not own are audited as the HTTP routes audit them, under the name of
+ * the action.
  */
 export class AccountQueries {
   constructor(private readonly deps: AccountQueriesOptions) {}
@@ -63,8 +68,36 @@ export class AccountQueries {
     return accountId;
   }
 
-  /** The stored report of an account the caller may read. */
-  async report(
+  /**
+   * Serves the stored report of an account the caller may read, through
+   * `serve` (what the action makes of it); the read is audited as `action`'s,
+   * and fails when `serve` throws.
+   */
+  async readReport<T>(
+    action: string,
+    accountId: string,
+    credentials: BackstageCredentials,
+    serve: (read: { report: AccountReport; entityRef?: string }) => T,
+  ): Promise<T> {
+    const read = await this.#report(accountId, credentials);
+    const event = await this.deps.audit.ofForeignAccess({
+      eventId: 'account-report-read',
+      accountId,
+      credentials,
+      action,
+    });
+    let served: T;
+    try {
+      served = serve(read);
+    } catch (error) {
+      await event?.fail({ error: error as Error });
+      throw error;
+    }
+    await event?.success();
+    return served;
+  }
+
+  async #report(
     accountId: string,
     credentials: BackstageCredentials,
   ): Promise<{ report: AccountReport; entityRef?: string }> {
@@ -118,9 +151,11 @@ export class AccountQueries {
 
   /**
    * Rescans an account the caller may see and holds `scan.trigger` on;
-   * returns the report stored afterwards.
+   * returns the report stored afterwards. The rescan is audited as
+   * `action`'s.
    */
   async rescan(
+    action: string,
     accountId: string,
     credentials: BackstageCredentials,
     requestedBy: string | undefined,
@@ -142,9 +177,23 @@ export class AccountQueries {
         `Not allowed: ${cloudTrailEncryptionScanTriggerPermission.name} on account ${accountId}`,
       );
     }
-    return this.deps.scans.rescan(accountId, {
-      trigger: 'manual',
-      requestedBy,
+    const event = await this.deps.audit.ofForeignAccess({
+      eventId: 'account-rescan',
+      accountId,
+      credentials,
+      action,
     });
+    let report;
+    try {
+      report = await this.deps.scans.rescan(accountId, {
+        trigger: 'manual',
+        requestedBy,
+      });
+    } catch (error) {
+      await event?.fail({ error: error as Error });
+      throw error;
+    }
+    await event?.success();
+    return report;
   }
 }

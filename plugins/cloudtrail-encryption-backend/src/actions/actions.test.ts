@@ -1,22 +1,23 @@
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import mcpActionsPlugin from '@backstage/plugin-mcp-actions-backend';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startSandbox, type Sandbox } from '@trailguard/aws-sandbox';
-import { accountEntities } from '../__testUtils__/harness';
-import { cloudTrailEncryptionPlugin } from '../plugin';
+import request from 'supertest';
+import {
+  recordingAuditor,
+  startPluginBackend,
+  userInfoWithGroups,
+} from '../__testUtils__/harness';
 
 jest.setTimeout(120_000);
 
+/** In the team owning the account entities. */
 const OWNER = 'user:default/owner';
+/** May read and rescan, but is not in the owning team. */
+const OTHER_TEAM = 'user:default/other-team';
 /** May read reports but not rescan. */
 const VIEWER = 'user:default/viewer';
 /** May not read CloudTrail encryption reports at all. */
@@ -37,13 +38,14 @@ const userOf = (credentials: BackstageCredentials) =>
 
 describe('TrailGuard actions over MCP', () => {
   let sandbox: Sandbox;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let h: Awaited<ReturnType<typeof startPluginBackend>>;
   const clients: Client[] = [];
+  const auditor = recordingAuditor(['account-report-read', 'account-rescan']);
 
   async function connect(user: string): Promise<Client> {
     const client = new Client({ name: 'trailguard-test', version: '1.0.0' });
     const transport = new StreamableHTTPClientTransport(
-      new URL(`http://localhost:${backend.server.port()}/api/mcp-actions/v1`),
+      new URL(`http://localhost:${h.backend.server.port()}/api/mcp-actions/v1`),
       {
         requestInit: {
           headers: { Authorization: mockCredentials.user.header(user) },
@@ -74,43 +76,23 @@ describe('TrailGuard actions over MCP', () => {
           };
         }) as any,
     });
-    backend = await startTestBackend({
+    h = await startPluginBackend({
+      sandbox,
       features: [
-        cloudTrailEncryptionPlugin,
         mcpActionsPlugin,
-        schedulerServiceFactory,
         permissions.factory,
-        catalogServiceMock.factory({ entities: accountEntities(sandbox) }),
-        mockServices.rootConfig.factory({
-          data: {
-            backend: { actions: { pluginSources: ['cloudtrail-encryption'] } },
-            aws: {
-              mainAccount: {
-                accessKeyId: sandbox.credentials.accessKeyId,
-                secretAccessKey: sandbox.credentials.secretAccessKey,
-              },
-              accountDefaults: { roleName: 'TrailGuardReadOnly' },
-            },
-            cloudtrailEncryption: {
-              aws: { endpoint: sandbox.endpoint },
-              schedule: {
-                frequency: { trigger: 'manual' },
-                timeout: { minutes: 5 },
-              },
-              newAccountsSchedule: {
-                frequency: { trigger: 'manual' },
-                timeout: { minutes: 5 },
-              },
-            },
-          },
-        }),
+        auditor.factory,
+        userInfoWithGroups({ [OWNER]: 'group:default/platform-team' }),
       ],
+      rootConfig: {
+        backend: { actions: { pluginSources: ['cloudtrail-encryption'] } },
+      },
     });
   });
 
   afterAll(async () => {
     await Promise.all(clients.map(c => c.close()));
-    await backend?.stop();
+    await h?.backend.stop();
     await sandbox?.close();
     delete process.env.AWS_ENDPOINT_URL_STS;
   });
@@ -274,5 +256,112 @@ describe('TrailGuard actions over MCP', () => {
     expect((both.content as Array<{ text: string }>)[0].text).toBe(
       'InputError: Give exactly one of accountId or entityRef',
     );
+  });
+
+  it('audits report reads and rescans of another team’s account as the HTTP routes do, naming the action', async () => {
+    const call = async (
+      user: string,
+      name: string,
+      args: Record<string, unknown>,
+    ) => {
+      const result = await (
+        await connect(user)
+      ).callTool({ name: `cloudtrail-encryption.${name}`, arguments: args });
+      expect({ name, failed: Boolean(result.isError) }).toEqual({
+        name,
+        failed: false,
+      });
+    };
+    const entityRef = 'resource:default/aws-payments-prod';
+    auditor.clear();
+
+    // Owners are not recorded; lists never are.
+    await call(OWNER, 'rescan-account', { accountId: PAYMENTS });
+    await call(OWNER, 'get-account-report', { accountId: PAYMENTS });
+    await call(OWNER, 'explain-trail-readers', { accountId: PAYMENTS });
+    await call(OTHER_TEAM, 'list-accounts', {});
+    expect(auditor.events()).toEqual([]);
+
+    await call(OTHER_TEAM, 'get-account-report', { entityRef });
+    expect(auditor.events()).toEqual([
+      expect.objectContaining({
+        eventId: 'account-report-read',
+        severityLevel: 'low',
+        meta: {
+          accountId: PAYMENTS,
+          entityRef,
+          via: 'mcp-action',
+          action: 'get-account-report',
+          initiator: OTHER_TEAM,
+        },
+      }),
+    ]);
+    expect(await auditor.outcomes()).toEqual(['succeeded']);
+
+    // Within the minute, another read of the report through an action is
+    // not recorded again; a read over HTTP is, being another channel.
+    await call(OTHER_TEAM, 'explain-trail-readers', { accountId: PAYMENTS });
+    expect(auditor.events()).toHaveLength(1);
+    const http = await request(h.backend.server)
+      .get(h.api(`/accounts/${PAYMENTS}`))
+      .set('Authorization', mockCredentials.user.header(OTHER_TEAM));
+    expect(http.status).toBe(200);
+    expect(auditor.events()[1]).toEqual(
+      expect.objectContaining({
+        eventId: 'account-report-read',
+        meta: { accountId: PAYMENTS, entityRef },
+      }),
+    );
+
+    // A minute later, the same read is recorded again.
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 61_000);
+    try {
+      await call(OTHER_TEAM, 'explain-trail-readers', {
+        accountId: PAYMENTS,
+        trail: 'payments-trail',
+      });
+    } finally {
+      clock.mockRestore();
+    }
+    expect(auditor.events()[2]).toEqual(
+      expect.objectContaining({
+        eventId: 'account-report-read',
+        meta: expect.objectContaining({
+          via: 'mcp-action',
+          action: 'explain-trail-readers',
+          initiator: OTHER_TEAM,
+        }),
+      }),
+    );
+
+    // Every rescan is recorded, after authorization: a refused one is not.
+    const refused = await (
+      await connect(VIEWER)
+    ).callTool({
+      name: 'cloudtrail-encryption.rescan-account',
+      arguments: { accountId: PAYMENTS },
+    });
+    expect(refused.isError).toBe(true);
+    await call(OTHER_TEAM, 'rescan-account', { accountId: PAYMENTS });
+    expect(auditor.events().slice(3)).toEqual([
+      expect.objectContaining({
+        eventId: 'account-rescan',
+        severityLevel: 'low',
+        meta: {
+          accountId: PAYMENTS,
+          entityRef,
+          via: 'mcp-action',
+          action: 'rescan-account',
+          initiator: OTHER_TEAM,
+        },
+      }),
+    ]);
+    expect(await auditor.outcomes()).toEqual([
+      'succeeded',
+      'succeeded',
+      'succeeded',
+      'succeeded',
+    ]);
   });
 });

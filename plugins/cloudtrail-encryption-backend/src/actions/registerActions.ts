@@ -33,6 +33,8 @@ function requesterOf(credentials: BackstageCredentials): string | undefined {
  * Registers TrailGuard's actions (served to AI assistants by the MCP actions
  * backend). Each runs with the caller's credentials through the same checks
  * as the HTTP API, so an assistant never learns more than its user could.
+ * Report reads and rescans of an account the caller does not own are audited
+ * as the HTTP routes audit them; lists, summaries only, are not.
  */
 export function registerActions(
   registry: ActionsRegistryService,
@@ -79,11 +81,14 @@ Accounts the user may not see are reported as not found.`,
     },
     action: async ({ input, credentials }) => {
       const accountId = await accountOf(input, credentials);
-      const { report, entityRef } = await queries.report(
+      return queries.readReport(
+        'get-account-report',
         accountId,
         credentials,
+        ({ report, entityRef }) => ({
+          output: { report: condenseReport(report, entityRef) },
+        }),
       );
-      return { output: { report: condenseReport(report, entityRef) } };
     },
   });
 
@@ -170,16 +175,21 @@ Give the 12-digit AWS account id, and optionally a trail name or ARN to explain 
           trails: z.array(trailReadersSchema(z)),
         }),
     },
-    action: async ({ input, credentials }) => {
-      const { report } = await queries.report(input.accountId, credentials);
-      const trails = explainReaders(report, input.trail);
-      if (input.trail && trails.length === 0) {
-        throw new NotFoundError(
-          `Account ${input.accountId} has no trail named ${input.trail}`,
-        );
-      }
-      return { output: { accountId: report.accountId, trails } };
-    },
+    action: async ({ input, credentials }) =>
+      queries.readReport(
+        'explain-trail-readers',
+        input.accountId,
+        credentials,
+        ({ report }) => {
+          const trails = explainReaders(report, input.trail);
+          if (input.trail && trails.length === 0) {
+            throw new NotFoundError(
+              `Account ${input.accountId} has no trail named ${input.trail}`,
+            );
+          }
+          return { output: { accountId: report.accountId, trails } };
+        },
+      ),
   });
 
   registry.register({
@@ -203,6 +213,7 @@ Needs the cloudtrail-encryption.scan.trigger permission on the account; without 
     },
     action: async ({ input, credentials }) => {
       const report: AccountReport = await queries.rescan(
+        'rescan-account',
         input.accountId,
         credentials,
         requesterOf(credentials),

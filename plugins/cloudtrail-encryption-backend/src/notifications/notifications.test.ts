@@ -1,16 +1,9 @@
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import notificationsPlugin from '@backstage/plugin-notifications-backend';
 import { startSandbox, type Sandbox } from '@trailguard/aws-sandbox';
 import request from 'supertest';
-import { accountEntities } from '../__testUtils__/harness';
-import { cloudTrailEncryptionPlugin } from '../plugin';
+import { accountEntities, startPluginBackend } from '../__testUtils__/harness';
 
 jest.setTimeout(120_000);
 
@@ -50,10 +43,10 @@ interface Notification {
 
 describe('regression notifications through the notifications backend', () => {
   let sandbox: Sandbox;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let h: Awaited<ReturnType<typeof startPluginBackend>>;
 
   const notificationsOf = async (user: string): Promise<Notification[]> => {
-    const res = await request(backend.server)
+    const res = await request(h.backend.server)
       .get('/api/notifications/notifications')
       .set('Authorization', mockCredentials.user.header(user));
     expect(res.status).toBe(200);
@@ -61,8 +54,8 @@ describe('regression notifications through the notifications backend', () => {
   };
 
   const rescan = async () => {
-    const res = await request(backend.server)
-      .post(`/api/cloudtrail-encryption/accounts/${PAYMENTS}/rescan`)
+    const res = await request(h.backend.server)
+      .post(h.api(`/accounts/${PAYMENTS}/rescan`))
       .set('Authorization', mockCredentials.user.header(OWNER));
     expect(res.status).toBe(200);
     return res.body;
@@ -84,43 +77,16 @@ describe('regression notifications through the notifications backend', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({ scenario: 'demo' });
     process.env.AWS_ENDPOINT_URL_STS = sandbox.endpoint;
-    backend = await startTestBackend({
-      features: [
-        cloudTrailEncryptionPlugin,
-        notificationsPlugin,
-        schedulerServiceFactory,
-        catalogServiceMock.factory({
-          entities: [...accountEntities(sandbox), ...people],
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            app: { baseUrl: 'http://localhost:3000' },
-            aws: {
-              mainAccount: {
-                accessKeyId: sandbox.credentials.accessKeyId,
-                secretAccessKey: sandbox.credentials.secretAccessKey,
-              },
-              accountDefaults: { roleName: 'TrailGuardReadOnly' },
-            },
-            cloudtrailEncryption: {
-              aws: { endpoint: sandbox.endpoint },
-              schedule: {
-                frequency: { trigger: 'manual' },
-                timeout: { minutes: 5 },
-              },
-              newAccountsSchedule: {
-                frequency: { trigger: 'manual' },
-                timeout: { minutes: 5 },
-              },
-            },
-          },
-        }),
-      ],
+    h = await startPluginBackend({
+      sandbox,
+      entities: [...accountEntities(sandbox), ...people],
+      features: [notificationsPlugin],
+      rootConfig: { app: { baseUrl: 'http://localhost:3000' } },
     });
   });
 
   afterAll(async () => {
-    await backend?.stop();
+    await h?.backend.stop();
     await sandbox?.close();
     delete process.env.AWS_ENDPOINT_URL_STS;
   });

@@ -20,6 +20,15 @@ const READ_WINDOW_LIMIT = 50_000;
 // the cost: this runs on the request path.
 const lower = (s: string) => s.toLowerCase();
 
+/** The caller's user entity ref or service subject. */
+function callerOf(credentials: BackstageCredentials): string | undefined {
+  const principal = credentials.principal as {
+    userEntityRef?: string;
+    subject?: string;
+  };
+  return principal.userEntityRef ?? principal.subject;
+}
+
 /**
  * Records, through the auditor, reads and rescans of an account by a caller
  * who is not among the owners of the account's entity: what one team learns
@@ -28,9 +37,9 @@ const lower = (s: string) => s.toLowerCase();
  *
  * A user's ownership refs are cached briefly, as the catalog's view is, so
  * that an audited read costs no extra round trip. Reads are recorded once
- * per caller and account a minute: a page or script reading the same report
- * over and over would otherwise bury the events that matter (each rescan is
- * recorded).
+ * per caller, account and channel (HTTP, or an action of the actions
+ * registry) a minute: a page or script reading the same report over and over
+ * would otherwise bury the events that matter (each rescan is recorded).
  */
 export class AccountAudit {
   readonly #ownership = new Map<
@@ -52,17 +61,24 @@ export class AccountAudit {
   /**
    * Starts an audit event for `eventId` on the account when the caller does
    * not own it; undefined (nothing recorded) when the caller is an owner.
+   *
+   * Either `request` (an HTTP route) or `action` (an action of the actions
+   * registry, e.g. called over MCP) says where the access came from. An
+   * action has no request the auditor could learn the caller from, so its
+   * event names the action and the caller in `meta`.
    */
-  async ofForeignAccess(options: {
-    eventId: AccountAuditEventId;
-    accountId: string;
-    credentials: BackstageCredentials;
-    request: Request;
-  }): Promise<AuditorServiceEvent | undefined> {
+  async ofForeignAccess(
+    options: {
+      eventId: AccountAuditEventId;
+      accountId: string;
+      credentials: BackstageCredentials;
+    } & ({ request: Request } | { action: string }),
+  ): Promise<AuditorServiceEvent | undefined> {
     const { accountId, credentials } = options;
+    const action = 'action' in options ? options.action : undefined;
     if (
       options.eventId === 'account-report-read' &&
-      this.#readRecently(accountId, credentials)
+      this.#readRecently(accountId, credentials, action ? 'action' : 'http')
     ) {
       return undefined;
     }
@@ -72,24 +88,32 @@ export class AccountAudit {
     if (entity && (await this.#owns(credentials, entity.ownerRefs))) {
       return undefined;
     }
+    const meta = { accountId, entityRef: entity?.entityRef };
     return this.deps.auditor.createEvent({
       eventId: options.eventId,
       severityLevel: 'low',
-      request: options.request,
-      meta: { accountId, entityRef: entity?.entityRef },
+      ...('request' in options
+        ? { request: options.request, meta }
+        : {
+            meta: {
+              ...meta,
+              via: 'mcp-action',
+              action,
+              initiator: callerOf(credentials),
+            },
+          }),
     });
   }
 
   /** Whether this read falls in the window of one already recorded (and if not, opens one). */
-  #readRecently(accountId: string, credentials: BackstageCredentials): boolean {
-    const principal = credentials.principal as {
-      type?: string;
-      userEntityRef?: string;
-      subject?: string;
-    };
-    const who = principal.userEntityRef ?? principal.subject;
+  #readRecently(
+    accountId: string,
+    credentials: BackstageCredentials,
+    channel: 'http' | 'action',
+  ): boolean {
+    const who = callerOf(credentials);
     if (!who) return false;
-    const key = `${who}\u0000${accountId}`;
+    const key = `${who}\u0000${accountId}\u0000${channel}`;
     const now = Date.now();
     const until = this.#recentReads.get(key);
     if (until !== undefined && until > now) return true;

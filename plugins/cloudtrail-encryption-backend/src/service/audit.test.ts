@@ -1,17 +1,12 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import type {
-  AuditorServiceCreateEventOptions,
-  BackstageCredentials,
-} from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { startSandbox, type Sandbox } from '@trailguard/aws-sandbox';
 import request from 'supertest';
-import { cloudTrailEncryptionPlugin } from '../plugin';
+import {
+  recordingAuditor,
+  startPluginBackend,
+  userInfoWithGroups,
+} from '../__testUtils__/harness';
 
 jest.setTimeout(120_000);
 
@@ -46,79 +41,36 @@ const GROUPS: Record<string, string> = {
 
 describe('audit events for reads and rescans of accounts the caller does not own', () => {
   let sandbox: Sandbox;
-  let server: any;
-  let stop: () => Promise<void>;
-  const auditor = mockServices.auditor.mock();
-  const events = () =>
-    auditor.createEvent.mock.calls.map(
-      ([options]) => options as AuditorServiceCreateEventOptions,
-    );
-  const outcomes = async () =>
-    Promise.all(
-      auditor.createEvent.mock.results.map(async r => {
-        const event = await r.value;
-        if (event.success.mock.calls.length) return 'succeeded';
-        if (event.fail.mock.calls.length) return 'failed';
-        return 'open';
-      }),
-    );
+  let h: Awaited<ReturnType<typeof startPluginBackend>>;
+  const auditor = recordingAuditor();
+  const { events, outcomes } = auditor;
 
   beforeAll(async () => {
     sandbox = await startSandbox({ scenario: 'demo' });
     process.env.AWS_ENDPOINT_URL_STS = sandbox.endpoint;
-    const userInfo = mockServices.userInfo.mock({
-      getUserInfo: async (credentials: BackstageCredentials) => {
-        const ref = (credentials.principal as { userEntityRef: string })
-          .userEntityRef;
-        return { userEntityRef: ref, ownershipEntityRefs: [ref, GROUPS[ref]] };
-      },
+    h = await startPluginBackend({
+      sandbox,
+      entities: ENTITIES,
+      features: [auditor.factory, userInfoWithGroups(GROUPS)],
     });
-    const backend = await startTestBackend({
-      features: [
-        cloudTrailEncryptionPlugin,
-        auditor.factory,
-        userInfo.factory,
-        catalogServiceMock.factory({ entities: ENTITIES }),
-        mockServices.rootConfig.factory({
-          data: {
-            aws: {
-              mainAccount: {
-                accessKeyId: sandbox.credentials.accessKeyId,
-                secretAccessKey: sandbox.credentials.secretAccessKey,
-              },
-              accountDefaults: { roleName: 'TrailGuardReadOnly' },
-            },
-            cloudtrailEncryption: {
-              aws: { endpoint: sandbox.endpoint },
-              schedule: {
-                frequency: { trigger: 'manual' },
-                timeout: { minutes: 5 },
-              },
-            },
-          },
-        }),
-      ],
-    });
-    server = backend.server;
-    stop = () => backend.stop();
   });
 
   afterAll(async () => {
-    await stop?.();
+    await h?.backend.stop();
     await sandbox?.close();
     delete process.env.AWS_ENDPOINT_URL_STS;
   });
 
-  beforeEach(() => auditor.createEvent.mockClear());
+  beforeEach(() => auditor.clear());
 
   const as = (user: string) => ({
     get: (path: string) =>
-      request(server)
-        .get(`/api/cloudtrail-encryption${path}`)
+      request(h.backend.server)
+        .get(h.api(path))
         .set('Authorization', mockCredentials.user.header(user)),
     post: (path: string) =>
-      request(server)
-        .post(`/api/cloudtrail-encryption${path}`)
+      request(h.backend.server)
+        .post(h.api(path))
         .set('Authorization', mockCredentials.user.header(user)),
   });
 

@@ -8,14 +8,6 @@ import {
   type ScanRunSignal,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 
-/** The channel of one account's scan progress. */
-export const accountChannel = accountSignalChannel;
-
-/** The channel told when any scan run ends. */
-export const SCAN_RUNS_CHANNEL = SCAN_RUNS_SIGNAL_CHANNEL;
-
-export type { AccountSignal, ScanRunSignal };
-
 /**
  * Publishes scan progress through the signals service, so that an open
  * account card or fleet page refreshes when a scan stores something instead
@@ -31,7 +23,7 @@ export class RescanSignals {
 
   rescanStarted(accountId: string, runId: string): void {
     this.#rescans.set(runId, accountId);
-    this.#publish(accountChannel(accountId), {
+    this.#publish(accountSignalChannel(accountId), {
       type: 'rescan-started',
       accountId,
       runId,
@@ -39,7 +31,7 @@ export class RescanSignals {
   }
 
   reportStored(report: AccountReport): void {
-    this.#publish(accountChannel(report.accountId), {
+    this.#publish(accountSignalChannel(report.accountId), {
       type: 'report-stored',
       accountId: report.accountId,
       scannedAt: report.scannedAt,
@@ -51,14 +43,14 @@ export class RescanSignals {
     const rescanned = this.#rescans.get(runId);
     if (rescanned) {
       this.#rescans.delete(runId);
-      this.#publish(accountChannel(rescanned), {
+      this.#publish(accountSignalChannel(rescanned), {
         type: 'rescan-finished',
         accountId: rescanned,
         runId,
         stored: accountIds.includes(rescanned),
       });
     }
-    this.#publish(SCAN_RUNS_CHANNEL, {
+    this.#publish(SCAN_RUNS_SIGNAL_CHANNEL, {
       type: 'run-finished',
       runId,
       accountCount: accountIds.length,

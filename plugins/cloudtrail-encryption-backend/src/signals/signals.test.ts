@@ -1,84 +1,52 @@
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   signalsServiceRef,
   type SignalPayload,
 } from '@backstage/plugin-signals-node';
 import { startSandbox, type Sandbox } from '@trailguard/aws-sandbox';
 import request from 'supertest';
-import { accountEntities } from '../__testUtils__/harness';
-import { cloudTrailEncryptionPlugin } from '../plugin';
+import { startPluginBackend } from '../__testUtils__/harness';
 
 jest.setTimeout(120_000);
 
 const PAYMENTS = '100000000001';
 
+/** A signals service handing each signal to `publish`. */
+const signalsService = (publish: (signal: SignalPayload) => Promise<void>) =>
+  createServiceFactory({
+    service: signalsServiceRef,
+    deps: {},
+    factory: () => ({ publish }),
+  });
+
 describe('rescan progress through signals', () => {
   let sandbox: Sandbox;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let h: Awaited<ReturnType<typeof startPluginBackend>>;
   const published: SignalPayload[] = [];
-
-  const config = (sb: Sandbox) =>
-    mockServices.rootConfig.factory({
-      data: {
-        aws: {
-          mainAccount: {
-            accessKeyId: sb.credentials.accessKeyId,
-            secretAccessKey: sb.credentials.secretAccessKey,
-          },
-          accountDefaults: { roleName: 'TrailGuardReadOnly' },
-        },
-        cloudtrailEncryption: {
-          aws: { endpoint: sb.endpoint },
-          schedule: {
-            frequency: { trigger: 'manual' },
-            timeout: { minutes: 5 },
-          },
-          newAccountsSchedule: {
-            frequency: { trigger: 'manual' },
-            timeout: { minutes: 5 },
-          },
-        },
-      },
-    });
 
   beforeAll(async () => {
     sandbox = await startSandbox({ scenario: 'demo' });
     process.env.AWS_ENDPOINT_URL_STS = sandbox.endpoint;
-    backend = await startTestBackend({
+    h = await startPluginBackend({
+      sandbox,
       features: [
-        cloudTrailEncryptionPlugin,
-        schedulerServiceFactory,
-        catalogServiceMock.factory({ entities: accountEntities(sandbox) }),
-        createServiceFactory({
-          service: signalsServiceRef,
-          deps: {},
-          factory: () => ({
-            publish: async (signal: SignalPayload) => {
-              published.push(signal);
-            },
-          }),
+        signalsService(async signal => {
+          published.push(signal);
         }),
-        config(sandbox),
       ],
     });
   });
 
   afterAll(async () => {
-    await backend?.stop();
+    await h?.backend.stop();
     await sandbox?.close();
     delete process.env.AWS_ENDPOINT_URL_STS;
   });
 
   it('tells the account channel a rescan started, stored and finished, then the runs channel', async () => {
-    const res = await request(backend.server)
-      .post(`/api/cloudtrail-encryption/accounts/${PAYMENTS}/rescan`)
+    const res = await request(h.backend.server)
+      .post(h.api(`/accounts/${PAYMENTS}/rescan`))
       .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(200);
     const runId = published[0]?.message.runId;
@@ -119,31 +87,22 @@ describe('rescan progress through signals', () => {
   });
 
   it('keeps working when publishing fails', async () => {
-    const failing = await startTestBackend({
+    const failing = await startPluginBackend({
+      sandbox,
       features: [
-        cloudTrailEncryptionPlugin,
-        schedulerServiceFactory,
-        catalogServiceMock.factory({ entities: accountEntities(sandbox) }),
-        createServiceFactory({
-          service: signalsServiceRef,
-          deps: {},
-          factory: () => ({
-            publish: async () => {
-              throw new Error('signals are down');
-            },
-          }),
+        signalsService(async () => {
+          throw new Error('signals are down');
         }),
-        config(sandbox),
       ],
     });
     try {
-      const res = await request(failing.server)
-        .post(`/api/cloudtrail-encryption/accounts/${PAYMENTS}/rescan`)
+      const res = await request(failing.backend.server)
+        .post(failing.api(`/accounts/${PAYMENTS}/rescan`))
         .set('Authorization', mockCredentials.user.header());
       expect(res.status).toBe(200);
       expect(res.body.accountId).toBe(PAYMENTS);
     } finally {
-      await failing.stop();
+      await failing.backend.stop();
     }
   });
 });

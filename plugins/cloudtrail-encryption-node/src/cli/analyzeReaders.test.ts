@@ -1,6 +1,4 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { consoleDefaultPolicy } from '../analysis/__fixtures__/keyPolicies';
@@ -9,7 +7,7 @@ import {
   managedArn,
   urlEncoded,
 } from '../readers/__fixtures__/iam';
-import { main } from './index';
+import { runCli, tempFiles } from './__testUtils__/runCli';
 
 jest.setTimeout(60_000);
 
@@ -19,43 +17,7 @@ const TRAIL = `arn:aws:cloudtrail:us-east-1:${A}:trail/main`;
 const KEY = `arn:aws:kms:us-east-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const BUCKET = 'main-trail-logs';
 
-const dir = mkdtempSync(join(tmpdir(), 'trailguard-readers-'));
-function file(name: string, content: unknown) {
-  const path = join(dir, name);
-  writeFileSync(
-    path,
-    typeof content === 'string' ? content : JSON.stringify(content),
-  );
-  return path;
-}
-
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = jest
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((s: any) => {
-      stdout += String(s);
-      return true;
-    });
-  const err = jest
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((s: any) => {
-      stderr += String(s);
-      return true;
-    });
-  process.exitCode = undefined;
-  try {
-    await main(['node', 'trailguard', ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const code = process.exitCode ?? 0;
-  process.exitCode = undefined;
-  return { stdout, stderr, code };
-}
-
+const { dir, file } = tempFiles('trailguard-readers-');
 const keyPolicy = file('key.json', consoleDefaultPolicy(A, TRAIL));
 const bucketPolicy = file('bucket.json', {
   Version: '2012-10-17',
@@ -121,7 +83,7 @@ const baseArgs = [
 
 describe('trailguard analyze-readers', () => {
   it('names the readers, partial readers and findings of a trail', async () => {
-    const { stdout, code } = await run(baseArgs);
+    const { stdout, code } = await runCli(baseArgs);
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
     expect(result.readers.map((r: any) => r.principal)).toEqual([
@@ -152,7 +114,7 @@ describe('trailguard analyze-readers', () => {
   });
 
   it('takes several accounts and tells each by the ARNs in its file', async () => {
-    const { stdout, code } = await run([
+    const { stdout, code } = await runCli([
       ...baseArgs,
       '--authorization-details',
       auditAccount,
@@ -186,7 +148,7 @@ describe('trailguard analyze-readers', () => {
       /is not the output of aws iam get-account-authorization-details/,
     ],
   ])('exits 2 on %s', async (_name, extra, message) => {
-    const { stderr, stdout, code } = await run([...baseArgs, ...extra]);
+    const { stderr, stdout, code } = await runCli([...baseArgs, ...extra]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(message);
@@ -195,7 +157,7 @@ describe('trailguard analyze-readers', () => {
   it('exits 2 on a bad ARN', async () => {
     const args = [...baseArgs];
     args[args.indexOf('--key-arn') + 1] = 'arn:aws:kms:us-east-1:1:alias/x';
-    const { stderr, code } = await run(args);
+    const { stderr, code } = await runCli(args);
     expect(code).toBe(2);
     expect(stderr).toBe(
       'trailguard: --key-arn is not a KMS key ARN: "arn:aws:kms:us-east-1:1:alias/x"\n',

@@ -1,8 +1,5 @@
 import { startSandbox, type Sandbox } from '@trailguard/aws-sandbox';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { main } from './index';
+import { runCli, tempFiles } from './__testUtils__/runCli';
 
 jest.setTimeout(30_000);
 
@@ -10,46 +7,14 @@ const TRAIL = 'arn:aws:cloudtrail:us-east-1:111122223333:trail/main';
 const KEY =
   'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = jest
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((s: any) => {
-      stdout += String(s);
-      return true;
-    });
-  const err = jest
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((s: any) => {
-      stderr += String(s);
-      return true;
-    });
-  process.exitCode = undefined;
-  try {
-    await main(['node', 'trailguard', ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const code = process.exitCode ?? 0;
-  process.exitCode = undefined;
-  return { stdout, stderr, code };
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'trailguard-cli-'));
-function file(name: string, content: string) {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
+const { file } = tempFiles('trailguard-cli-');
 
 const BAD_SOURCE = 'cloudtrailEncryption:\n  estate:\n    source: everything\n';
 const BAD_TRUSTED = 'cloudtrailEncryption:\n  trustedAccountIds: ["12345"]\n';
 
 describe('trailguard scan --help', () => {
   it('documents the exit codes and exits 0', async () => {
-    const { stdout, code } = await run(['scan', '--help']);
+    const { stdout, code } = await runCli(['scan', '--help']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/--fail-on <severity>/);
     expect(stdout.replace(/\s+/g, ' ')).toContain(
@@ -91,7 +56,7 @@ describe('trailguard analyze-policy', () => {
         ],
       }),
     );
-    const { stdout, code } = await run([
+    const { stdout, code } = await runCli([
       'analyze-policy',
       '--policy',
       policy,
@@ -117,7 +82,7 @@ describe('trailguard analyze-policy', () => {
   });
 
   it('reports a malformed policy as unreadable, exit 0', async () => {
-    const { stdout, code } = await run([
+    const { stdout, code } = await runCli([
       'analyze-policy',
       '--policy',
       file('bad.json', '{"Statement": ['),
@@ -162,7 +127,7 @@ describe('trailguard analyze-policy', () => {
       Condition: { StringEquals: { 'aws:PrincipalOrgID': org } },
     });
     const analyze = (policy: string, ...extra: string[]) =>
-      run([
+      runCli([
         'analyze-policy',
         '--policy',
         policy,
@@ -246,7 +211,7 @@ describe('trailguard analyze-policy', () => {
     [['scan', '--config', file('bad-trusted.yaml', BAD_TRUSTED)]],
     [['no-such-command']],
   ])('exits 2 with a message for bad input %j', async args => {
-    const { code, stderr } = await run(args);
+    const { code, stderr } = await runCli(args);
     expect(code).toBe(2);
     expect(stderr.trim()).not.toBe('');
   });
@@ -283,7 +248,7 @@ cloudtrailEncryption:
     endpoint: ${sandbox.endpoint}
 `,
     );
-    const { stdout, code } = await run([
+    const { stdout, code } = await runCli([
       'scan',
       '--config',
       config,

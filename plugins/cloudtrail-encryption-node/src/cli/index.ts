@@ -7,6 +7,7 @@ import { UsageError, userDir } from './appConfig';
 import { EXIT } from './exitCode';
 import { registerScanCommand } from './scanCommand';
 
+/** @public */
 export async function main(argv: string[]): Promise<void> {
   const program = new Command()
     .name('trailguard')

@@ -3,15 +3,13 @@ import {
   startSandbox,
   type Sandbox,
 } from '@trailguard/aws-sandbox';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import {
   FINDING_CODES,
   type FindingCode,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import { join, resolve } from 'node:path';
 import { FINDING_CATALOGUE } from '../analysis/catalogue';
-import { main } from './index';
+import { runCli, tempFiles } from './__testUtils__/runCli';
 
 jest.setTimeout(60_000);
 
@@ -34,39 +32,7 @@ const DEMO_ACCOUNTS = [
   '222222222222',
 ];
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = jest
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((s: any) => {
-      stdout += String(s);
-      return true;
-    });
-  const err = jest
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((s: any) => {
-      stderr += String(s);
-      return true;
-    });
-  process.exitCode = undefined;
-  try {
-    await main(['node', 'trailguard', ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const code = process.exitCode ?? 0;
-  process.exitCode = undefined;
-  return { stdout, stderr, code };
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'trailguard-cli-scan-'));
-function file(name: string, content: string) {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
+const { file } = tempFiles('trailguard-cli-scan-');
 
 describe('trailguard scan on the demo configuration', () => {
   let sandbox: Sandbox;
@@ -93,7 +59,7 @@ describe('trailguard scan on the demo configuration', () => {
     delete process.env.AWS_ENDPOINT_URL_STS;
   });
 
-  const scan = (...args: string[]) => run(['scan', ...demo, ...args]);
+  const scan = (...args: string[]) => runCli(['scan', ...demo, ...args]);
   const json = async (...args: string[]) => {
     const result = await scan('--format', 'json', ...args);
     return { ...result, reports: JSON.parse(result.stdout) as any[] };

@@ -1,5 +1,8 @@
 import type {
   AccountReport,
+  EffectiveReader,
+  PartialReader,
+  ReaderPathStep,
   TrailReport,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import { compliantReport, organizationTrail } from './reports';
@@ -7,6 +10,57 @@ import { compliantReport, organizationTrail } from './reports';
 const SSO_ADMIN_ROLE =
   'arn:aws:iam::222222222222:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_5f3a9c0e1b2d4a6f';
 const AUDITOR_ROLE = 'arn:aws:iam::333333333333:role/security/SecurityAuditor';
+
+/**
+ * A reader of a trail's logs: its account id and kind (role or user) come
+ * from the principal's ARN; it is in the key's account, inside the
+ * organization, with no path and no conditions, unless `overrides` say
+ * otherwise.
+ */
+export function reader(
+  overrides: Partial<EffectiveReader> & Pick<EffectiveReader, 'principal'>,
+): EffectiveReader {
+  return {
+    kind: overrides.principal.includes(':user/') ? 'iam-user' : 'iam-role',
+    accountId: overrides.principal.split(':')[4],
+    crossAccount: false,
+    outsideOrganization: false,
+    via: [],
+    conditions: [],
+    ...overrides,
+  };
+}
+
+/** A principal that lacks one of the two permissions a reader needs. */
+export function partialReader(
+  lacks: PartialReader['lacks'],
+  overrides: Parameters<typeof reader>[0],
+): PartialReader {
+  return { ...reader(overrides), lacks };
+}
+
+const keyPolicy = (statement: string): ReaderPathStep => ({
+  layer: 'key-policy',
+  policy: 'key policy',
+  statement,
+});
+
+const bucketPolicy = (statement: string): ReaderPathStep => ({
+  layer: 'bucket-policy',
+  policy: 'bucket policy',
+  statement,
+});
+
+const identityPolicy = (
+  policy: string,
+  statement: string,
+  attachedTo?: string,
+): ReaderPathStep => ({
+  layer: 'identity-policy',
+  policy,
+  statement,
+  ...(attachedTo && { attachedTo }),
+});
 
 /**
  * The organization trail with its readers analysed: an SSO administrator
@@ -19,26 +73,13 @@ export const readersTrail: TrailReport = {
   ...organizationTrail,
   readers: {
     readers: [
-      {
+      reader({
         principal: SSO_ADMIN_ROLE,
-        kind: 'iam-role',
-        accountId: '222222222222',
         accountName: 'log-archive',
-        crossAccount: false,
-        outsideOrganization: false,
         via: [
-          {
-            layer: 'key-policy',
-            policy: 'key policy',
-            statement: 'EnableIAMUserPermissions',
-          },
-          {
-            layer: 'identity-policy',
-            policy: 'arn:aws:iam::aws:policy/AdministratorAccess',
-            statement: '#0',
-          },
+          keyPolicy('EnableIAMUserPermissions'),
+          identityPolicy('arn:aws:iam::aws:policy/AdministratorAccess', '#0'),
         ],
-        conditions: [],
         broad: true,
         trustedBy: [
           {
@@ -56,31 +97,19 @@ export const readersTrail: TrailReport = {
             ],
           },
         ],
-      },
-      {
+      }),
+      reader({
         principal: AUDITOR_ROLE,
-        kind: 'iam-role',
-        accountId: '333333333333',
         accountName: 'security',
         crossAccount: true,
-        outsideOrganization: false,
         via: [
-          {
-            layer: 'key-policy',
-            policy: 'key policy',
-            statement: 'AllowAuditorsToDecrypt',
-          },
-          {
-            layer: 'identity-policy',
-            policy: 'inline:read-cloudtrail-logs',
-            statement: 'ReadLogs',
-            attachedTo: AUDITOR_ROLE,
-          },
-          {
-            layer: 'bucket-policy',
-            policy: 'bucket policy',
-            statement: 'AllowSecurityAuditRead',
-          },
+          keyPolicy('AllowAuditorsToDecrypt'),
+          identityPolicy(
+            'inline:read-cloudtrail-logs',
+            'ReadLogs',
+            AUDITOR_ROLE,
+          ),
+          bucketPolicy('AllowSecurityAuditRead'),
         ],
         conditions: [
           {
@@ -97,31 +126,19 @@ export const readersTrail: TrailReport = {
             conditions: [],
           },
         ],
-      },
-      {
+      }),
+      reader({
         principal: 'arn:aws:iam::100000000099:role/PartnerLogReader',
-        kind: 'iam-role',
-        accountId: '100000000099',
         crossAccount: true,
         outsideOrganization: true,
         via: [
-          {
-            layer: 'key-policy',
-            policy: 'key policy',
-            statement: '#3',
-          },
-          {
-            layer: 'identity-policy',
-            policy: 'arn:aws:iam::100000000099:policy/ReadPartnerLogs',
-            statement: '#0',
-          },
-          {
-            layer: 'bucket-policy',
-            policy: 'bucket policy',
-            statement: 'PartnerRead',
-          },
+          keyPolicy('#3'),
+          identityPolicy(
+            'arn:aws:iam::100000000099:policy/ReadPartnerLogs',
+            '#0',
+          ),
+          bucketPolicy('PartnerRead'),
         ],
-        conditions: [],
         trustedBy: [
           {
             principal: '*',
@@ -130,72 +147,40 @@ export const readersTrail: TrailReport = {
             conditions: [],
           },
         ],
-      },
-      {
+      }),
+      reader({
         principal: 'arn:aws:iam::222222222222:user/ops/log-reviewer',
-        kind: 'iam-user',
-        accountId: '222222222222',
         accountName: 'log-archive',
-        crossAccount: false,
-        outsideOrganization: false,
         via: [
-          {
-            layer: 'key-policy',
-            policy: 'key policy',
-            statement: 'EnableIAMUserPermissions',
-          },
-          {
-            layer: 'identity-policy',
-            policy: 'arn:aws:iam::222222222222:policy/LogReaders',
-            statement: 'Read',
-            attachedTo: 'arn:aws:iam::222222222222:group/LogReviewers',
-          },
+          keyPolicy('EnableIAMUserPermissions'),
+          identityPolicy(
+            'arn:aws:iam::222222222222:policy/LogReaders',
+            'Read',
+            'arn:aws:iam::222222222222:group/LogReviewers',
+          ),
         ],
-        conditions: [],
-      },
+      }),
     ],
     partial: [
-      {
+      partialReader('s3:GetObject', {
         principal: 'arn:aws:iam::222222222222:role/ci-deployer',
-        kind: 'iam-role',
-        accountId: '222222222222',
         accountName: 'log-archive',
-        crossAccount: false,
-        outsideOrganization: false,
         via: [
-          {
-            layer: 'key-policy',
-            policy: 'key policy',
-            statement: 'EnableIAMUserPermissions',
-          },
-          {
-            layer: 'identity-policy',
-            policy: 'inline:deploy',
-            statement: '#0',
-            attachedTo: 'arn:aws:iam::222222222222:role/ci-deployer',
-          },
+          keyPolicy('EnableIAMUserPermissions'),
+          identityPolicy(
+            'inline:deploy',
+            '#0',
+            'arn:aws:iam::222222222222:role/ci-deployer',
+          ),
         ],
-        conditions: [],
         broad: true,
-        lacks: 's3:GetObject',
-      },
-      {
+      }),
+      partialReader('kms:Decrypt', {
         principal: 'arn:aws:iam::100000000001:role/DataPipeline',
-        kind: 'iam-role',
-        accountId: '100000000001',
         accountName: 'payments-prod',
         crossAccount: true,
-        outsideOrganization: false,
-        via: [
-          {
-            layer: 'bucket-policy',
-            policy: 'bucket policy',
-            statement: 'PipelineRead',
-          },
-        ],
-        conditions: [],
-        lacks: 'kms:Decrypt',
-      },
+        via: [bucketPolicy('PipelineRead')],
+      }),
     ],
     unresolved: [
       {

@@ -1,7 +1,10 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { EffectiveReader } from '@trailguard/plugin-cloudtrail-encryption-common';
-import { readersReport, readersTrail } from '../../__testUtils__/readers';
+import {
+  reader,
+  readersReport,
+  readersTrail,
+} from '../../__testUtils__/readers';
 import { compliantReport, sseS3Report } from '../../__testUtils__/reports';
 import { renderCard, withReport } from '../../__testUtils__/renderCard';
 
@@ -224,18 +227,14 @@ describe('Who can read the logs', () => {
   });
 
   it('shows the first readers of a long list until asked for all', async () => {
-    const many: EffectiveReader[] = Array.from({ length: 12 }, (_, i) => ({
-      principal: `arn:aws:iam::222222222222:role/reader-${String(i).padStart(
-        2,
-        '0',
-      )}`,
-      kind: 'iam-role',
-      accountId: '222222222222',
-      crossAccount: false,
-      outsideOrganization: false,
-      via: [],
-      conditions: [],
-    }));
+    const many = Array.from({ length: 12 }, (_, i) =>
+      reader({
+        principal: `arn:aws:iam::222222222222:role/reader-${String(i).padStart(
+          2,
+          '0',
+        )}`,
+      }),
+    );
     await renderCard(
       withReport({
         ...readersReport,

@@ -1,5 +1,5 @@
 import type { EffectiveReader } from '@trailguard/plugin-cloudtrail-encryption-common';
-import { readersTrail } from '../../__testUtils__/readers';
+import { reader, readersTrail } from '../../__testUtils__/readers';
 import { organizationTrail } from '../../__testUtils__/reports';
 import {
   assumableFrom,
@@ -149,24 +149,21 @@ describe('describeTrustee', () => {
 
 describe('sortReaders', () => {
   it('puts readers outside the organization first, then other accounts, then by name', () => {
-    const reader = (
+    const named = (
       name: string,
       crossAccount: boolean,
       outsideOrganization: boolean,
-    ): EffectiveReader => ({
-      principal: `arn:aws:iam::1:role/${name}`,
-      kind: 'iam-role',
-      accountId: '1',
-      crossAccount,
-      outsideOrganization,
-      via: [],
-      conditions: [],
-    });
+    ) =>
+      reader({
+        principal: `arn:aws:iam::1:role/${name}`,
+        crossAccount,
+        outsideOrganization,
+      });
     const sorted = sortReaders([
-      reader('b-local', false, false),
-      reader('a-local', false, false),
-      reader('z-other', true, false),
-      reader('y-partner', true, true),
+      named('b-local', false, false),
+      named('a-local', false, false),
+      named('z-other', true, false),
+      named('y-partner', true, true),
     ]);
     expect(sorted.map(r => iamPrincipalName(r.principal))).toEqual([
       'y-partner',
@@ -178,16 +175,12 @@ describe('sortReaders', () => {
 });
 
 describe('assumableFrom', () => {
-  const role = (trustedBy: EffectiveReader['trustedBy']): EffectiveReader => ({
-    principal: 'arn:aws:iam::100000000010:role/ExternalAuditReader',
-    kind: 'iam-role',
-    accountId: '100000000010',
-    crossAccount: true,
-    outsideOrganization: false,
-    via: [],
-    conditions: [],
-    trustedBy,
-  });
+  const role = (trustedBy: EffectiveReader['trustedBy']) =>
+    reader({
+      principal: 'arn:aws:iam::100000000010:role/ExternalAuditReader',
+      crossAccount: true,
+      trustedBy,
+    });
 
   it('tells a role anyone may assume from one an outside account may', () => {
     expect(

@@ -7,7 +7,11 @@ import type { PolicyCondition } from './policyCondition';
  * context). Documented in docs/readers.md.
  */
 
-/** The policy layer a step of a reader's path comes from. */
+/**
+ * The policy layer a step of a reader's path comes from.
+ *
+ * @public
+ */
 export type ReaderPathLayer =
   | 'key-policy'
   | 'grant'
@@ -17,7 +21,11 @@ export type ReaderPathLayer =
   | 'scp'
   | 'rcp';
 
-/** One statement that lets a reader in (or that it had to pass). */
+/**
+ * One statement that lets a reader in (or that it had to pass).
+ *
+ * @public
+ */
 export interface ReaderPathStep {
   layer: ReaderPathLayer;
   /**
@@ -32,7 +40,11 @@ export interface ReaderPathStep {
   attachedTo?: string;
 }
 
-/** What may assume a reader role, from its trust policy (one hop). */
+/**
+ * What may assume a reader role, from its trust policy (one hop).
+ *
+ * @public
+ */
 export interface ReaderTrustee {
   /** As written in the trust policy: an ARN, an account id, `*`, a service or SAML provider. */
   principal: string;
@@ -51,6 +63,7 @@ export interface ReaderTrustee {
   conditions: PolicyCondition[];
 }
 
+/** @public */
 export interface EffectiveReader {
   /** The role or user ARN. */
   principal: string;
@@ -71,12 +84,20 @@ export interface EffectiveReader {
   trustedBy?: ReaderTrustee[];
 }
 
-/** A principal with only one half of what reading the logs takes. */
+/**
+ * A principal with only one half of what reading the logs takes.
+ *
+ * @public
+ */
 export interface PartialReader extends EffectiveReader {
   lacks: 'kms:Decrypt' | 's3:GetObject';
 }
 
-/** An account whose principals may be readers but whose IAM could not be read. */
+/**
+ * An account whose principals may be readers but whose IAM could not be read.
+ *
+ * @public
+ */
 export interface UnresolvedReaderAccount {
   accountId: string;
   accountName?: string;
@@ -86,13 +107,18 @@ export interface UnresolvedReaderAccount {
   missingPermission?: string;
 }
 
-/** A statement left out of the evaluation (AWS accepts it but it has no effect). */
+/**
+ * A statement left out of the evaluation (AWS accepts it but it has no effect).
+ *
+ * @public
+ */
 export interface IneffectiveStatement {
   policy: string;
   statement: string;
   reason: string;
 }
 
+/** @public */
 export interface TrailReaders {
   readers: EffectiveReader[];
   /**

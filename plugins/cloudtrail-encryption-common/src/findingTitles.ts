@@ -1,7 +1,11 @@
 import type { FindingCode } from './findings';
 import type { Severity } from './severity';
 
-/** A finding code's readable name and default severity, safe for the browser. */
+/**
+ * A finding code's readable name and default severity, safe for the browser.
+ *
+ * @public
+ */
 export interface FindingTitle {
   title: string;
   /** The usual severity; a finding may be reported lower when unconfirmed. */
@@ -12,6 +16,8 @@ export interface FindingTitle {
  * The one source of finding titles: the backend catalogue builds on it and the
  * UI shows it next to the code, so the card, the fleet table and the filter
  * name a finding the same way.
+ *
+ * @public
  */
 export const FINDING_TITLES: Record<FindingCode, FindingTitle> = {
   TRAIL_NOT_KMS_ENCRYPTED: {
@@ -91,6 +97,8 @@ export const FINDING_TITLES: Record<FindingCode, FindingTitle> = {
 /**
  * The anchor of a finding's entry in docs/findings.md (its heading is the
  * code, which Markdown renderers slug to the lower-cased code).
+ *
+ * @public
  */
 export function findingDocsAnchor(code: FindingCode): string {
   return code.toLowerCase();

@@ -1,4 +1,8 @@
-/** Stable finding codes. Documented in docs/findings.md. */
+/**
+ * Stable finding codes. Documented in docs/findings.md.
+ *
+ * @public
+ */
 export const FINDING_CODES = [
   'TRAIL_NOT_KMS_ENCRYPTED',
   'KMS_KEY_REGION_MISMATCH',
@@ -20,8 +24,10 @@ export const FINDING_CODES = [
   'READERS_VIA_BROAD_POLICY',
 ] as const;
 
+/** @public */
 export type FindingCode = (typeof FINDING_CODES)[number];
 
+/** @public */
 export function isFindingCode(value: unknown): value is FindingCode {
   return (
     typeof value === 'string' &&

@@ -1,4 +1,8 @@
-/** A condition that still restricts a principal after evaluation ("allowed only when …"). */
+/**
+ * A condition that still restricts a principal after evaluation ("allowed only when …").
+ *
+ * @public
+ */
 export interface PolicyCondition {
   /** The operator as written in the policy, e.g. `StringEquals`, `ForAnyValue:StringLike`. */
   operator: string;

@@ -19,6 +19,8 @@ function readerIdentity(principal: DecryptPrincipal): string {
  * How many distinct principals may decrypt the log files of these trails
  * (one account, one role, "any principal of organization o-…" and "anyone"
  * each count once), or undefined when there are no trails to count.
+ *
+ * @public
  */
 export function countDecryptReaders(
   trails: ReadonlyArray<Pick<TrailReport, 'decryptPrincipals'>> | undefined,

@@ -25,6 +25,8 @@ import type {
 /**
  * One concrete step of a finding's fix, naming the trail's real values. The
  * card, the CLI and the documentation show the same steps.
+ *
+ * @public
  */
 export interface RemediationStep {
   /** What to do and why, in words. */
@@ -41,9 +43,17 @@ export interface RemediationStep {
   };
 }
 
-/** The file the key-policy edit steps save the current policy to. */
+/**
+ * The file the key-policy edit steps save the current policy to.
+ *
+ * @public
+ */
 export const KEY_POLICY_FILE = 'key-policy.json';
-/** The file a new key's policy is saved to before the key is created. */
+/**
+ * The file a new key's policy is saved to before the key is created.
+ *
+ * @public
+ */
 export const NEW_KEY_POLICY_FILE = 'cloudtrail-key-policy.json';
 
 const SAFE_SHELL_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
@@ -794,6 +804,8 @@ const BUILDERS: Record<Finding['code'], StepBuilder> = {
  * statements to add (built by the CloudTrail statement builders). A finding
  * about no trail of the report, or of a code this version does not know,
  * falls back to its catalogue text.
+ *
+ * @public
  */
 export function remediationSteps(
   finding: Finding,
@@ -818,6 +830,8 @@ export function remediationSteps(
  * A finding's catalogue text with its placeholders (`<owner-account-id>`,
  * `<trail>`, `<bucket>`, `<key>`, `<region>`) filled in with the trail's real
  * values; the text as stored when the finding is about no trail of the report.
+ *
+ * @public
  */
 export function filledRemediationText(
   finding: Finding,

@@ -9,16 +9,26 @@ import type { Severity } from './severity';
  * and the frontend (which renders it). One `AccountReport` per AWS account.
  */
 
-/** How the trail's log files are encrypted at rest in S3. */
+/**
+ * How the trail's log files are encrypted at rest in S3.
+ *
+ * @public
+ */
 export type TrailEncryption = 'SSE-KMS' | 'SSE-S3';
 
 /**
  * Outcome of the last scan attempt of an account: `partial` when some Regions
  * (or some trails) could not be read but the rest of the account was.
+ *
+ * @public
  */
 export type ScanStatus = 'ok' | 'partial' | 'error' | 'pending';
 
-/** A Region whose calls failed during an account's scan (opt-in Region not enabled, Region-deny SCP, …). */
+/**
+ * A Region whose calls failed during an account's scan (opt-in Region not enabled, Region-deny SCP, …).
+ *
+ * @public
+ */
 export interface RegionFailure {
   region: string;
   /** The AWS error, e.g. `UnrecognizedClientException: The security token included in the request is invalid`. */
@@ -29,17 +39,27 @@ export interface RegionFailure {
  * Where an account comes from in the scanned estate.
  * - `organization`: an account of the AWS Organization read through the management (or delegated administrator) account;
  * - `configured`: listed in `aws.accounts` or `cloudtrailEncryption.estate.include`.
+ *
+ * @public
  */
 export type EstateSource = 'organization' | 'configured';
 
-/** AWS Organizations' account status (ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED); configured accounts are ACTIVE. */
+/**
+ * AWS Organizations' account status (ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED); configured accounts are ACTIVE.
+ *
+ * @public
+ */
 export type EstateAccountState =
   | 'ACTIVE'
   | 'SUSPENDED'
   | 'PENDING_CLOSURE'
   | 'CLOSED';
 
-/** An account's place in the estate, as the last estate read saw it. */
+/**
+ * An account's place in the estate, as the last estate read saw it.
+ *
+ * @public
+ */
 export interface AccountMembership {
   source: EstateSource;
   state: EstateAccountState;
@@ -49,7 +69,11 @@ export interface AccountMembership {
   ouPath?: string;
 }
 
-/** How the estate (the accounts scanned and trusted) is defined, as served by `GET /estate`. */
+/**
+ * How the estate (the accounts scanned and trusted) is defined, as served by `GET /estate`.
+ *
+ * @public
+ */
 export interface EstateSummary {
   /** `organization`: AWS Organizations defines the estate (plus configured extras); `accounts`: an explicit list only. */
   mode: 'organization' | 'accounts';
@@ -70,13 +94,18 @@ export interface EstateSummary {
   scanAccess?: ScanAccess;
 }
 
-/** Overall verdict for an account. */
+/**
+ * Overall verdict for an account.
+ *
+ * @public
+ */
 export type AccountStatus =
   | 'compliant'
   | 'non-compliant'
   | 'no-trails'
   | 'unknown';
 
+/** @public */
 export const ACCOUNT_STATUSES: readonly AccountStatus[] = [
   'compliant',
   'non-compliant',
@@ -84,7 +113,11 @@ export const ACCOUNT_STATUSES: readonly AccountStatus[] = [
   'unknown',
 ];
 
-/** What kind of principal a decrypt grant names. */
+/**
+ * What kind of principal a decrypt grant names.
+ *
+ * @public
+ */
 export type PrincipalKind =
   | 'account-root'
   | 'iam-role'
@@ -93,10 +126,18 @@ export type PrincipalKind =
   | 'any'
   | 'federated';
 
-/** How a principal obtains kms:Decrypt on the key. */
+/**
+ * How a principal obtains kms:Decrypt on the key.
+ *
+ * @public
+ */
 export type PrincipalVia = 'key-policy' | 'iam-delegation' | 'grant';
 
-/** A principal that may decrypt the trail's log files. */
+/**
+ * A principal that may decrypt the trail's log files.
+ *
+ * @public
+ */
 export interface DecryptPrincipal {
   /** As written in the policy or grant, e.g. `arn:aws:iam::111122223333:role/Auditor`, `*`. */
   principal: string;
@@ -115,7 +156,11 @@ export interface DecryptPrincipal {
   source?: string;
 }
 
-/** KMS key state as returned by DescribeKey. */
+/**
+ * KMS key state as returned by DescribeKey.
+ *
+ * @public
+ */
 export type KmsKeyState =
   | 'Creating'
   | 'Enabled'
@@ -127,6 +172,7 @@ export type KmsKeyState =
   | 'Updating'
   | 'Unknown';
 
+/** @public */
 export interface KmsKeyInfo {
   /** Key ARN (as configured on the trail, resolved to the key ARN when readable). */
   arn: string;
@@ -156,6 +202,7 @@ export interface KmsKeyInfo {
   deletionDate?: string;
 }
 
+/** @public */
 export interface TrailDelivery {
   isLogging?: boolean;
   latestDeliveryError?: string;
@@ -170,6 +217,7 @@ export interface TrailDelivery {
   latestDeliveryAttemptSucceeded?: string;
 }
 
+/** @public */
 export interface Finding {
   code: FindingCode;
   severity: Severity;
@@ -180,6 +228,7 @@ export interface Finding {
   trailArn?: string;
 }
 
+/** @public */
 export interface TrailReport {
   trailArn: string;
   name: string;
@@ -214,6 +263,7 @@ export interface TrailReport {
   error?: string;
 }
 
+/** @public */
 export interface AccountReport {
   accountId: string;
   /** A display name (from the catalog or AWS Organizations), when known. */
@@ -235,7 +285,11 @@ export interface AccountReport {
   findings: Finding[];
 }
 
-/** One row of the fleet list. */
+/**
+ * One row of the fleet list.
+ *
+ * @public
+ */
 export interface AccountSummary {
   accountId: string;
   accountName?: string;
@@ -267,6 +321,7 @@ export interface AccountSummary {
   outsideReadersCount?: number;
 }
 
+/** @public */
 export interface AccountListResponse {
   items: AccountSummary[];
   totalCount: number;
@@ -280,11 +335,18 @@ export interface AccountListResponse {
  * Who or what started a scan run: `schedule` for the scheduler, the others
  * on demand — `manual` from the UI, the CLI or the API (a full scan or an
  * account rescan), `remediation` for the rescan that closes a remediation.
+ *
+ * @public
  */
 export const SCAN_TRIGGERS = ['schedule', 'manual', 'remediation'] as const;
+/** @public */
 export type ScanTrigger = (typeof SCAN_TRIGGERS)[number];
 
-/** A scan run's history row. */
+/**
+ * A scan run's history row.
+ *
+ * @public
+ */
 export interface ScanRun {
   id: string;
   trigger: ScanTrigger;
@@ -324,7 +386,11 @@ export interface ScanRun {
   fleet?: { compliant: number; accounts: number };
 }
 
-/** The answer to `POST /scans`. */
+/**
+ * The answer to `POST /scans`.
+ *
+ * @public
+ */
 export interface FullScanResponse {
   /** Task ids of the shards made due now; a shard already running is left out. */
   triggered: string[];
@@ -332,6 +398,7 @@ export interface FullScanResponse {
   requestId?: string;
 }
 
+/** @public */
 export interface ScanRunListResponse {
   items: ScanRun[];
 }

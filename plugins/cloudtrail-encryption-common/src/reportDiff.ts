@@ -3,7 +3,11 @@ import type { FindingCode } from './findings';
 import type { AccountReport, AccountStatus, Finding } from './report';
 import type { Severity } from './severity';
 
-/** A finding that appeared or went away between two reports. */
+/**
+ * A finding that appeared or went away between two reports.
+ *
+ * @public
+ */
 export interface FindingChange {
   code: FindingCode;
   title: string;
@@ -13,7 +17,11 @@ export interface FindingChange {
   trailName?: string;
 }
 
-/** What changed from one report of an account to the next. */
+/**
+ * What changed from one report of an account to the next.
+ *
+ * @public
+ */
 export interface ReportDiff {
   accountId: string;
   /** `undefined` when there was no previous report. */
@@ -80,6 +88,8 @@ function missingFrom(
 /**
  * Compares the report of an account before a rescan with the one after it:
  * status before → after, findings resolved and new, trails added and removed.
+ *
+ * @public
  */
 export function diffReports(
   before: AccountReport | undefined,
@@ -123,7 +133,11 @@ function findingLine(change: FindingChange): string {
   return `${change.title} (${change.code})${trail ? ` on ${trail}` : ''}`;
 }
 
-/** The diff as plain sentences, for logs, the CLI and task output. */
+/**
+ * The diff as plain sentences, for logs, the CLI and task output.
+ *
+ * @public
+ */
 export function describeReportDiff(diff: ReportDiff): string[] {
   const lines: string[] = [];
   if (diff.scanFailed) {

@@ -4,6 +4,8 @@ import type { PolicyJsonMap } from './keyPolicyStatements';
 /**
  * How the backend reaches one account: the role it assumes there, or
  * credentials configured for the account itself (no role).
+ *
+ * @public
  */
 export interface ScanRoleSetting {
   /** The role assumed in the account; undefined when the account has its own credentials. */
@@ -17,6 +19,8 @@ export interface ScanRoleSetting {
 /**
  * What an account needs so that the backend can scan it, as served in the
  * estate summary: the backend's own identity and the role it assumes.
+ *
+ * @public
  */
 export interface ScanAccess {
   /** The backend's own identity, as `sts:GetCallerIdentity` returns it. */
@@ -31,14 +35,22 @@ export interface ScanAccess {
   accounts?: Record<string, ScanRoleSetting>;
 }
 
-/** The role the backend assumes in an account. */
+/**
+ * The role the backend assumes in an account.
+ *
+ * @public
+ */
 export interface ScanRole {
   roleArn: string;
   roleName: string;
   externalIdRequired: boolean;
 }
 
-/** What the documents use where a secret value is not shown. */
+/**
+ * What the documents use where a secret value is not shown.
+ *
+ * @public
+ */
 export const EXTERNAL_ID_PLACEHOLDER = 'YOUR_EXTERNAL_ID';
 
 /**
@@ -47,6 +59,8 @@ export const EXTERNAL_ID_PLACEHOLDER = 'YOUR_EXTERNAL_ID';
  * `arn:aws:iam::ACCT:role/Role` (a role path, if any, is not in the session
  * ARN; IAM accepts the role without it only when it has none). IAM users and
  * account roots are trusted as they are.
+ *
+ * @public
  */
 export function trustPrincipalOf(callerArn: string): string {
   const arn = parseArn(callerArn);
@@ -60,6 +74,8 @@ export function trustPrincipalOf(callerArn: string): string {
 /**
  * The role the backend assumes in an account, or undefined when the account
  * is reached with credentials of its own (or no role is configured).
+ *
+ * @public
  */
 export function scanRoleOf(
   access: ScanAccess,
@@ -82,6 +98,8 @@ export function scanRoleOf(
  * The trust policy of a scan role: only the backend's identity may assume
  * it, with the external id when one is configured (shown as
  * `YOUR_EXTERNAL_ID`, never the configured value).
+ *
+ * @public
  */
 export function scanRoleTrustPolicy(options: {
   trustPrincipalArn: string;
@@ -103,6 +121,8 @@ export function scanRoleTrustPolicy(options: {
 /**
  * Whether a scan error says the account's role could not be assumed (the
  * credentials step failed), rather than that a later call was refused.
+ *
+ * @public
  */
 export function isAssumeRoleFailure(error: string | undefined): boolean {
   return !!error && /\bsts:AssumeRole\b|\bAssumeRole\b/.test(error);

@@ -1,6 +1,11 @@
-/** How bad a finding is; `critical` and `high` make an account non-compliant. */
+/**
+ * How bad a finding is; `critical` and `high` make an account non-compliant.
+ *
+ * @public
+ */
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 
+/** @public */
 export const SEVERITIES: readonly Severity[] = [
   'critical',
   'high',
@@ -17,12 +22,20 @@ const SEVERITY_RANK: Record<Severity, number> = {
   info: 4,
 };
 
-/** Sorts most severe first; a stable order for equal severities. */
+/**
+ * Sorts most severe first; a stable order for equal severities.
+ *
+ * @public
+ */
 export function compareSeverity(a: Severity, b: Severity): number {
   return SEVERITY_RANK[a] - SEVERITY_RANK[b];
 }
 
-/** True for severities that make an account non-compliant. */
+/**
+ * True for severities that make an account non-compliant.
+ *
+ * @public
+ */
 export function isBlockingSeverity(severity: Severity): boolean {
   return severity === 'critical' || severity === 'high';
 }

@@ -5,15 +5,27 @@
  * the report through the API, which authorizes the reader.
  */
 
-/** The channel of one account's scan progress. */
+/**
+ * The channel of one account's scan progress.
+ *
+ * @public
+ */
 export function accountSignalChannel(accountId: string): string {
   return `cloudtrail-encryption:account:${accountId}`;
 }
 
-/** The channel told when any scan run ends. */
+/**
+ * The channel told when any scan run ends.
+ *
+ * @public
+ */
 export const SCAN_RUNS_SIGNAL_CHANNEL = 'cloudtrail-encryption:scan-runs';
 
-/** Messages on {@link accountSignalChannel}. */
+/**
+ * Messages on {@link accountSignalChannel}.
+ *
+ * @public
+ */
 export type AccountSignal =
   | { type: 'rescan-started'; accountId: string; runId: string }
   | { type: 'report-stored'; accountId: string; scannedAt: string }
@@ -25,7 +37,11 @@ export type AccountSignal =
       stored: boolean;
     };
 
-/** Messages on {@link SCAN_RUNS_SIGNAL_CHANNEL}. */
+/**
+ * Messages on {@link SCAN_RUNS_SIGNAL_CHANNEL}.
+ *
+ * @public
+ */
 export type ScanRunSignal = {
   type: 'run-finished';
   runId: string;

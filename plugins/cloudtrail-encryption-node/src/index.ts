@@ -24,6 +24,13 @@ export {
   type KeyFacts,
   type TrailFacts,
 } from './scan/ScanEngine';
+export type { Outcome } from './scan/ScanCache';
+export type { GrantRecord } from './aws/KeyReader';
+export type {
+  TrailRecord,
+  TrailStatusRecord,
+  TrailSummaryRecord,
+} from './aws/TrailReader';
 export {
   createScanEngineFromConfig,
   readScanSettings,

@@ -8,6 +8,8 @@ import {
  * True when the entity names an AWS account, so the card has something to
  * show. Deliberately does not validate the id: a malformed annotation should
  * still bring up the card, which then explains what is wrong.
+ *
+ * @public
  */
 export function isCloudTrailEncryptionAvailable(entity: Entity): boolean {
   const annotations = entity.metadata.annotations;

@@ -37,3 +37,4 @@ export type {
   RemediationFormData,
   RemediationTemplate,
 } from './components/EntityCloudTrailEncryptionCard';
+export type { RemediationKeyMode } from './components/EntityCloudTrailEncryptionCard/remediation';

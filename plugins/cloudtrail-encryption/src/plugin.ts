@@ -8,6 +8,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { CloudTrailEncryptionClient, cloudtrailEncryptionApiRef } from './api';
 import { remediationTemplateRouteRef, rootRouteRef } from './routes';
+import type { EntityCloudTrailEncryptionCardProps } from './components/EntityCloudTrailEncryptionCard';
 
 /**
  * The CloudTrail encryption plugin for the legacy frontend system.
@@ -34,31 +35,33 @@ export const cloudtrailEncryptionPlugin = createPlugin({
  *
  * @public
  */
-export const EntityCloudTrailEncryptionCard =
-  cloudtrailEncryptionPlugin.provide(
-    createComponentExtension({
-      name: 'EntityCloudTrailEncryptionCard',
-      component: {
-        lazy: () =>
-          import('./components/EntityCloudTrailEncryptionCard').then(
-            m => m.EntityCloudTrailEncryptionCard,
-          ),
-      },
-    }),
-  );
+export const EntityCloudTrailEncryptionCard: (
+  props: EntityCloudTrailEncryptionCardProps,
+) => JSX.Element = cloudtrailEncryptionPlugin.provide(
+  createComponentExtension({
+    name: 'EntityCloudTrailEncryptionCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityCloudTrailEncryptionCard').then(
+          m => m.EntityCloudTrailEncryptionCard,
+        ),
+    },
+  }),
+);
 
 /**
  * The fleet page, mounted by the app at e.g. `/cloudtrail-encryption`.
  *
  * @public
  */
-export const CloudTrailEncryptionPage = cloudtrailEncryptionPlugin.provide(
-  createRoutableExtension({
-    name: 'CloudTrailEncryptionPage',
-    component: () =>
-      import('./components/CloudTrailEncryptionPage').then(
-        m => m.CloudTrailEncryptionPage,
-      ),
-    mountPoint: rootRouteRef,
-  }),
-);
+export const CloudTrailEncryptionPage: () => JSX.Element =
+  cloudtrailEncryptionPlugin.provide(
+    createRoutableExtension({
+      name: 'CloudTrailEncryptionPage',
+      component: () =>
+        import('./components/CloudTrailEncryptionPage').then(
+          m => m.CloudTrailEncryptionPage,
+        ),
+      mountPoint: rootRouteRef,
+    }),
+  );

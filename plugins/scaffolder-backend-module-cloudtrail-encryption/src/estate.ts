@@ -9,7 +9,11 @@ import { RemediationError } from './aws/errors';
 
 const BACKEND_PLUGIN_ID = 'cloudtrail-encryption';
 
-/** The estate as the TrailGuard backend's EstateService last read it, for the accounts asked about. */
+/**
+ * The estate as the TrailGuard backend's EstateService last read it, for the accounts asked about.
+ *
+ * @public
+ */
 export interface EstateScope {
   mode: 'organization' | 'accounts';
   organizationId?: string;
@@ -26,6 +30,8 @@ export interface EstateScope {
  * What the remediation actions read from the TrailGuard backend: the estate
  * (membership of accounts, the organization, the trusted accounts) and an
  * account's stored report, as seen by the initiating user.
+ *
+ * @public
  */
 export interface EstateDirectory {
   scope(
@@ -45,6 +51,8 @@ export interface EstateDirectory {
  * The TrailGuard backend over HTTP, on behalf of the initiating user (the
  * way the rescan action reaches it), so the backend applies that user's
  * visibility.
+ *
+ * @public
  */
 export class TrailGuardBackendClient implements EstateDirectory {
   constructor(

@@ -30,6 +30,12 @@ export {
   mergeCloudTrailStatements,
   type MergeOptions,
   type MergeResult,
+  type PolicyStatement as KeyPolicyStatementChange,
 } from './policy/mergeKeyPolicy';
-export { buildNewKeyPolicy } from './policy/newKeyPolicy';
+export {
+  buildNewKeyPolicy,
+  type NewKeyPolicyOptions,
+} from './policy/newKeyPolicy';
+export type { KeyRef } from './policy/cloudTrailAccess';
+export type { RemediationSession, SessionClient } from './aws/RemediationAws';
 export { TRAILGUARD_SIDS } from './policy/mergeKeyPolicy';

@@ -5,7 +5,11 @@ import {
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createRemediationActions } from './actions';
 
-/** Adds the CloudTrail SSE-KMS remediation actions to the scaffolder. */
+/**
+ * Adds the CloudTrail SSE-KMS remediation actions to the scaffolder.
+ *
+ * @public
+ */
 export const scaffolderModuleCloudTrailEncryption = createBackendModule({
   pluginId: 'scaffolder',
   moduleId: 'cloudtrail-encryption',

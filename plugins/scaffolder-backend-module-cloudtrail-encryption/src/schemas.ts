@@ -25,6 +25,7 @@ const text = (message: string, pattern: RegExp) =>
     .string({ invalid_type_error: message, required_error: 'is required' })
     .regex(pattern, message);
 
+/** @public */
 export const fieldSchemas = {
   accountId: text(MESSAGES.accountId, ACCOUNT_ID_PATTERN),
   region: text(MESSAGES.region, REGION_PATTERN),
@@ -47,6 +48,7 @@ const readers = z
 const TRAIL_ARNS_DESCRIPTION =
   'More trails that will use the key (together with trailArn). Give at least one of trailArn and trailArns.';
 
+/** @public */
 export const KEY_MODES = [
   'create',
   'existing',
@@ -54,9 +56,11 @@ export const KEY_MODES = [
   'replicate',
   'narrow-decrypt',
 ] as const;
+/** @public */
 export const RECOMMENDED_MODES = [...KEY_MODES, 'manual'] as const;
 
 // cloudtrail-encryption:check-request
+/** @public */
 export const checkRequestInput = z.object({
   accountId: fieldSchemas.accountId.describe(
     'The scanned account the template was opened for',
@@ -90,6 +94,7 @@ export const checkRequestInput = z.object({
       'The planDigest of the dry run the user reviewed and confirmed; required outside a dry run, and refused when the plan it stands for has changed',
     ),
 });
+/** @public */
 export const checkRequestOutput = z.object({
   planDigest: z
     .string()
@@ -123,6 +128,7 @@ export const checkRequestOutput = z.object({
 });
 
 // aws:kms:create-cloudtrail-key
+/** @public */
 export const createKeyInput = z.object({
   accountId: fieldSchemas.accountId.describe(
     'Account the key is created in (the remediation role is assumed there)',
@@ -172,6 +178,7 @@ export const createKeyInput = z.object({
       'Tags for the key; purpose=cloudtrail and created-by=trailguard are added unless given',
     ),
 });
+/** @public */
 export const createKeyOutput = z.object({
   keyArn: z
     .string()
@@ -191,6 +198,7 @@ export const createKeyOutput = z.object({
 });
 
 // aws:kms:ensure-cloudtrail-key-policy
+/** @public */
 export const ensurePolicyInput = z.object({
   accountId: fieldSchemas.accountId.describe(
     "Account that owns the key; its key policy is edited with this account's remediation role",
@@ -215,6 +223,7 @@ export const ensurePolicyInput = z.object({
       'Refuse, changing nothing, when the key is not Enabled (Disabled, PendingDeletion, …). Set it when the trail is switched to the key in the same run, which CloudTrail would refuse for such a key anyway.',
     ),
 });
+/** @public */
 export const ensurePolicyOutput = z.object({
   changed: z
     .boolean()
@@ -245,6 +254,7 @@ export const ensurePolicyOutput = z.object({
 });
 
 // aws:cloudtrail:enable-sse-kms
+/** @public */
 export const enableSseKmsInput = z.object({
   accountId: fieldSchemas.accountId.describe(
     'Account that owns the trail (for an organization trail, the management account)',
@@ -260,6 +270,7 @@ export const enableSseKmsInput = z.object({
       'Dry runs only: the key policy an earlier dry-run step would write (its policy output), checked instead of the stored one. Ignored in a real run.',
     ),
 });
+/** @public */
 export const enableSseKmsOutput = z.object({
   trailArn: z.string().describe('The trail'),
   kmsKeyId: z
@@ -274,9 +285,11 @@ export const enableSseKmsOutput = z.object({
 });
 
 // cloudtrail-encryption:rescan
+/** @public */
 export const rescanInput = z.object({
   accountId: fieldSchemas.accountId.describe('The account to rescan'),
 });
+/** @public */
 export const rescanOutput = z.object({
   status: z
     .string()
@@ -302,12 +315,14 @@ export const rescanOutput = z.object({
 });
 
 // aws:kms:restore-cloudtrail-key
+/** @public */
 export const restoreKeyInput = z.object({
   accountId: fieldSchemas.accountId.describe('Account that owns the key'),
   keyArn: fieldSchemas.keyArn.describe(
     'The key to restore: cancel its deletion if pending, then enable it',
   ),
 });
+/** @public */
 export const restoreKeyOutput = z.object({
   keyArn: z.string().describe('The key'),
   previousState: z.string().describe('KeyState before'),
@@ -315,6 +330,7 @@ export const restoreKeyOutput = z.object({
 });
 
 // aws:kms:replicate-cloudtrail-key
+/** @public */
 export const replicateKeyInput = z.object({
   accountId: fieldSchemas.accountId.describe(
     'Account that owns the multi-Region primary key',
@@ -334,6 +350,7 @@ export const replicateKeyInput = z.object({
       'Principals allowed to decrypt the log files with the replica (IAM role/user ARNs or account ids)',
     ),
 });
+/** @public */
 export const replicateKeyOutput = z.object({
   keyArn: z.string().describe('The replica key ARN'),
   policy: z
@@ -345,6 +362,7 @@ export const replicateKeyOutput = z.object({
 });
 
 // aws:kms:narrow-cloudtrail-decrypt
+/** @public */
 export const narrowDecryptInput = z.object({
   accountId: fieldSchemas.accountId.describe('Account that owns the key'),
   keyArn: fieldSchemas.keyArn.describe(
@@ -358,6 +376,7 @@ export const narrowDecryptInput = z.object({
       "organization: only principals of the estate's AWS Organization (aws:PrincipalOrgID); account: only the key's account (kms:CallerAccount)",
     ),
 });
+/** @public */
 export const narrowDecryptOutput = z.object({
   keyArn: z.string().describe('The key'),
   changedStatements: z
@@ -373,6 +392,8 @@ export const narrowDecryptOutput = z.object({
  * The schema in the form `createTemplateAction` takes. The scaffolder only
  * converts it to JSON schema; the zod object itself is what the handler
  * parses with.
+ *
+ * @public
  */
 export function forScaffolder(schema: z.ZodTypeAny): (zImpl: any) => any {
   return () => schema;
@@ -390,6 +411,8 @@ function fieldName(path: Array<string | number>): string {
  * Parses an action's input with its schema; the first problem becomes an
  * InputError naming the field, what was expected and (bounded) what was
  * given.
+ *
+ * @public
  */
 export function parseInput<S extends z.ZodTypeAny>(
   schema: S,

@@ -6,8 +6,10 @@ import { parseArn } from '@trailguard/plugin-cloudtrail-encryption-node';
 import { RemediationError } from './aws/errors';
 import type { EstateDirectory, EstateScope } from './estate';
 
+/** @public */
 export const DEFAULT_EDITABLE_KEY_TAG = 'trailguard:cloudtrail-logs';
 
+/** @public */
 export interface ScopeSettings {
   /** cloudtrailEncryption.remediation.allowOutsideReaders */
   allowOutsideReaders: boolean;
@@ -15,6 +17,7 @@ export interface ScopeSettings {
   editableKeyTag: string;
 }
 
+/** @public */
 export function readScopeSettings(config: Config): ScopeSettings {
   const section = config.getOptionalConfig('cloudtrailEncryption.remediation');
   return {
@@ -26,7 +29,11 @@ export function readScopeSettings(config: Config): ScopeSettings {
   };
 }
 
-/** What an action is about to touch, for the scope check. */
+/**
+ * What an action is about to touch, for the scope check.
+ *
+ * @public
+ */
 export interface ScopeRequest {
   /** The account whose trail (or key) is remediated; its owner must be in the estate. */
   ownerAccountId: string;
@@ -46,6 +53,8 @@ const NOTHING = 'Nothing was changed.';
  * trusted accounts (unless allowOutsideReaders); and only customer managed
  * symmetric keys that a trail of the account uses, or that carry the
  * editable-key tag, get their policy or state changed.
+ *
+ * @public
  */
 export class RemediationScope {
   constructor(

@@ -16,6 +16,8 @@ import { z } from 'zod/v3';
  * An AWS account as the permission framework sees it. Owners come from the
  * account's own catalog entity (its `ownedBy` relations), never from any
  * other entity that happens to carry the account id.
+ *
+ * @public
  */
 export interface CloudTrailAccountResource {
   accountId: string;
@@ -26,12 +28,17 @@ export interface CloudTrailAccountResource {
   membership?: AccountMembership;
 }
 
-/** What a rule would filter on in a query; rules are applied in memory. */
+/**
+ * What a rule would filter on in a query; rules are applied in memory.
+ *
+ * @public
+ */
 export interface CloudTrailAccountFilter {
   key: 'ownerRefs' | 'accountId' | 'ouPath';
   values: string[];
 }
 
+/** @public */
 export const cloudTrailAccountResourceRef = createPermissionResourceRef<
   CloudTrailAccountResource,
   CloudTrailAccountFilter
@@ -44,7 +51,12 @@ export const cloudTrailAccountResourceRef = createPermissionResourceRef<
 // the cost: this runs on the request path.
 const lower = (s: string) => s.toLowerCase();
 
-type AccountRule<TParams extends PermissionRuleParams> = PermissionRule<
+/**
+ * A permission rule on AWS-account resources.
+ *
+ * @public
+ */
+export type AccountRule<TParams extends PermissionRuleParams> = PermissionRule<
   CloudTrailAccountResource,
   CloudTrailAccountFilter,
   typeof CLOUDTRAIL_ENCRYPTION_ACCOUNT_RESOURCE_TYPE,
@@ -119,6 +131,7 @@ const isInOu = accountRule({
   toQuery: ({ ouPath }) => ({ key: 'ouPath', values: [ouPath] }),
 });
 
+/** @public */
 export const cloudTrailAccountRules = {
   isOwnedBy,
   hasAccountId,
@@ -133,9 +146,15 @@ const exports_ = createConditionExports({
 /**
  * Condition factories for policies: `cloudTrailAccountConditions.isOwnedBy({ claims })`,
  * `.hasAccountId({ accountIds })`, `.isInOu({ ouPath })`.
+ *
+ * @public
  */
 export const cloudTrailAccountConditions = exports_.conditions;
 
-/** Wraps account conditions into a conditional decision for a TrailGuard permission. */
+/**
+ * Wraps account conditions into a conditional decision for a TrailGuard permission.
+ *
+ * @public
+ */
 export const createCloudTrailAccountConditionalDecision =
   exports_.createConditionalDecision;

@@ -29,7 +29,11 @@ export interface Shard {
   count: number;
 }
 
-/** Stable assignment of an account to one of `count` shards. */
+/**
+ * Stable assignment of an account to one of `count` shards.
+ *
+ * @public
+ */
 export function shardOf(accountId: string, count: number): number {
   const digest = createHash('sha256').update(accountId).digest();
   return digest.readUInt32BE(0) % count;

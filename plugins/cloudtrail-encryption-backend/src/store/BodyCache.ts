@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 
-/** A response body ready to send, with an entity tag naming its content. */
+/**
+ * A response body ready to send, with an entity tag naming its content.
+ *
+ * @public
+ */
 export interface CachedBody {
   body: Buffer;
   etag: string;

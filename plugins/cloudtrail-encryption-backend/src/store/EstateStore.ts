@@ -12,7 +12,11 @@ interface EstateRow {
   error_at: string | null;
 }
 
-/** The estate as stored: the last good read, and the last read error if the latest read failed. */
+/**
+ * The estate as stored: the last good read, and the last read error if the latest read failed.
+ *
+ * @public
+ */
 export interface StoredEstate {
   estate?: Estate;
   error?: string;
@@ -30,6 +34,8 @@ export function estateVersion(stored: StoredEstate): string {
  * The last good estate in the database, so that replicas and restarts agree
  * on which accounts are scanned, trusted and served even while the
  * organization cannot be read.
+ *
+ * @public
  */
 export class EstateStore {
   constructor(private readonly db: Knex) {}

@@ -13,7 +13,11 @@ export interface FleetEntry {
   haystack: string;
 }
 
-/** The columns the fleet list sorts on. */
+/**
+ * The columns the fleet list sorts on.
+ *
+ * @public
+ */
 export const FLEET_SORT_KEYS = [
   'accountId',
   'name',
@@ -24,7 +28,9 @@ export const FLEET_SORT_KEYS = [
   'outsideReadersCount',
   'scannedAt',
 ] as const;
+/** @public */
 export type FleetSortKey = (typeof FLEET_SORT_KEYS)[number];
+/** @public */
 export type SortOrder = 'asc' | 'desc';
 
 const statusRank = (e: FleetEntry) =>
@@ -65,6 +71,7 @@ function sortedBy(entries: Iterable<FleetEntry>, key: FleetSortKey) {
   return decorated.map(d => d.entry);
 }
 
+/** @public */
 export interface FleetQuery {
   page: number;
   pageSize: number;

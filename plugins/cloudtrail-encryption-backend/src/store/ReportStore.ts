@@ -45,13 +45,18 @@ const CHUNK = 500;
  */
 const REPORT_CACHE_BYTES = 48 * 1024 * 1024;
 
+/** @public */
 export type ListQuery = FleetQuery;
 
 /** The error of a never-scanned account the estate lists as suspended or closing. */
 export const NOT_SCANNED_SUSPENDED =
   'Account is suspended in AWS Organizations; not scanned';
 
-/** Latest report per account and scan-run history, through Backstage's database service. */
+/**
+ * Latest report per account and scan-run history, through Backstage's database service.
+ *
+ * @public
+ */
 export class ReportStore {
   static async create(database: DatabaseService): Promise<ReportStore> {
     const client = await database.getClient();

@@ -43,15 +43,24 @@ interface RequestRow {
   run_id: string | null;
 }
 
-/** What a run did to one account: [accountId, status, scanStatus]. */
+/**
+ * What a run did to one account: [accountId, status, scanStatus].
+ *
+ * @public
+ */
 export type RunOutcome = [string, AccountStatus, AccountReport['scanStatus']];
 
-/** An on-demand full-scan request that a shard run took on. */
+/**
+ * An on-demand full-scan request that a shard run took on.
+ *
+ * @public
+ */
 export interface ScanRequestClaim {
   requestId: string;
   requestedBy?: string;
 }
 
+/** @public */
 export interface StartRunOptions {
   trigger: ScanTrigger;
   shard?: string;
@@ -62,7 +71,11 @@ export interface StartRunOptions {
   plannedCount?: number;
 }
 
-/** Scan-run history and on-demand scan requests. */
+/**
+ * Scan-run history and on-demand scan requests.
+ *
+ * @public
+ */
 export class ScanRunStore {
   constructor(private readonly db: Knex) {}
 

@@ -10,6 +10,8 @@ import { sortFindings } from './assessTrail';
 /**
  * Findings that say "we could not look", not "this is wrong": blocking by
  * severity, but they make an account `unknown`, never `non-compliant`.
+ *
+ * @public
  */
 export const UNCONFIRMED_FINDING_CODES: readonly FindingCode[] = [
   'KEY_POLICY_UNREADABLE',
@@ -19,6 +21,8 @@ export const UNCONFIRMED_FINDING_CODES: readonly FindingCode[] = [
  * What keeps a KMS-encrypted trail from being confirmed as working; empty
  * when nothing does. `organizationId` is the estate's organization: without
  * it, decrypt access pinned to an organization cannot be verified as ours.
+ *
+ * @public
  */
 export function trailDataGaps(
   trail: TrailReport,
@@ -65,6 +69,7 @@ export function trailDataGaps(
   return gaps;
 }
 
+/** @public */
 export interface AccountAssessmentInput {
   trails: TrailReport[];
   /** Account-level findings only; each trail's findings are taken from the trail. */
@@ -75,6 +80,7 @@ export interface AccountAssessmentInput {
   partial?: boolean;
 }
 
+/** @public */
 export interface AccountAssessment {
   status: AccountStatus;
   /** Account-level findings plus every trail's, most severe first. */
@@ -92,6 +98,8 @@ export interface AccountAssessment {
  *   or decrypt access pinned to an organization while the estate's
  *   organization id is unknown).
  * - `compliant`: otherwise; medium and low findings do not block.
+ *
+ * @public
  */
 export function assessAccount(
   input: AccountAssessmentInput | TrailReport[],

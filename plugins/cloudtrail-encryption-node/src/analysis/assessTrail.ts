@@ -32,7 +32,11 @@ type AddFinding = (
   remediation?: string,
 ) => void;
 
-/** Most severe first; equal severities keep the order they were found in. */
+/**
+ * Most severe first; equal severities keep the order they were found in.
+ *
+ * @public
+ */
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings
     .map((finding, index) => ({ finding, index }))
@@ -388,7 +392,11 @@ function checkDelivery(
   }
 }
 
-/** Builds one trail's report and findings from what the scan read. */
+/**
+ * Builds one trail's report and findings from what the scan read.
+ *
+ * @public
+ */
 export function assessTrail(input: TrailAssessmentInput): TrailReport {
   const { trail, key } = input;
   const findings: Finding[] = [];

@@ -26,6 +26,8 @@ export interface Candidate {
  * - `Deny:Principal` / `Deny:NotPrincipal` (key `Principal`): the part of a
  *   broad principal (`*`, an account) a Deny names, or everyone but the
  *   principals a Deny's NotPrincipal lists.
+ *
+ * @public
  */
 export const PRINCIPAL_CONDITION_KEY = 'Principal';
 
@@ -63,7 +65,11 @@ function conditionKey(condition: PolicyCondition): string {
   return JSON.stringify([condition.operator, condition.key, condition.values]);
 }
 
-/** Same principal, same route, same conditions: one entry, sources merged. */
+/**
+ * Same principal, same route, same conditions: one entry, sources merged.
+ *
+ * @public
+ */
 export function dedupePrincipals(
   principals: DecryptPrincipal[],
 ): DecryptPrincipal[] {

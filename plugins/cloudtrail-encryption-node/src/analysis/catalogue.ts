@@ -4,6 +4,7 @@ import {
   type Severity,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 
+/** @public */
 export interface FindingCatalogueEntry {
   severity: Severity;
   title: string;
@@ -11,7 +12,11 @@ export interface FindingCatalogueEntry {
   remediation: string;
 }
 
-/** The finding codes, as documented in docs/findings.md (a test keeps the two in step). */
+/**
+ * The finding codes, as documented in docs/findings.md (a test keeps the two in step).
+ *
+ * @public
+ */
 export const FINDING_CATALOGUE: Record<FindingCode, FindingCatalogueEntry> = {
   TRAIL_NOT_KMS_ENCRYPTED: {
     ...FINDING_TITLES.TRAIL_NOT_KMS_ENCRYPTED,

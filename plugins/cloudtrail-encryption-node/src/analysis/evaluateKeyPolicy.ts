@@ -25,14 +25,20 @@ import {
 
 export type { KeyPolicyContext } from './requestContext';
 
-/** `'unknown'` when the answer hinges on a condition the scan cannot decide. */
+/**
+ * `'unknown'` when the answer hinges on a condition the scan cannot decide.
+ *
+ * @public
+ */
 export type PolicyDecision = boolean | 'unknown';
 
+/** @public */
 export interface UnreadableKeyPolicy {
   readable: false;
   reason: string;
 }
 
+/** @public */
 export interface ReadableKeyPolicy {
   readable: true;
   statements: number;
@@ -45,6 +51,7 @@ export interface ReadableKeyPolicy {
   notes: string[];
 }
 
+/** @public */
 export type KeyPolicyEvaluation = UnreadableKeyPolicy | ReadableKeyPolicy;
 
 const DECRYPT = 'kms:Decrypt';
@@ -142,6 +149,8 @@ function noteUnusual(
  * Evaluates a KMS key policy for one trail: can CloudTrail encrypt with the
  * key and describe it, and who may decrypt the trail's log files. Never
  * throws; a policy it cannot understand is reported as unreadable.
+ *
+ * @public
  */
 export function evaluateKeyPolicy(
   policy: unknown,

@@ -2,7 +2,11 @@ import type { DecryptPrincipal } from '@trailguard/plugin-cloudtrail-encryption-
 import { classifyGrantee } from './principals';
 import { CLOUDTRAIL_CONTEXT_KEY, KeyPolicyContext } from './requestContext';
 
-/** A grant as ListGrants returns it (the SDK's GrantListEntry shape). */
+/**
+ * A grant as ListGrants returns it (the SDK's GrantListEntry shape).
+ *
+ * @public
+ */
 export interface KmsGrant {
   GrantId?: string;
   Name?: string;
@@ -36,6 +40,8 @@ function contains(context: EncryptionContext, required: EncryptionContext) {
  * the object's ARN, which differs per file: a constraint pinning aws:s3:arn,
  * and any EncryptionContextEquals (it would have to name that ARN), admit
  * one object at most, not the trail's logs.
+ *
+ * @public
  */
 export function grantAllowsLogContext(
   grant: KmsGrant,
@@ -49,7 +55,11 @@ export function grantAllowsLogContext(
   return true;
 }
 
-/** Principals that grants on the key allow to decrypt the trail's log files. */
+/**
+ * Principals that grants on the key allow to decrypt the trail's log files.
+ *
+ * @public
+ */
 export function principalsFromGrants(
   grants: KmsGrant[],
   context: Pick<KeyPolicyContext, 'trailArn'>,

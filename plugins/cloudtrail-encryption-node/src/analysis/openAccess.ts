@@ -41,6 +41,8 @@ function restrictsIdentity(condition: PolicyCondition): boolean {
 /**
  * `*` (or everyone-but-a-few via NotPrincipal) with nothing pinning the
  * caller to accounts or an organization: any AWS principal anywhere.
+ *
+ * @public
  */
 export function isOpenToAnyPrincipal(principal: DecryptPrincipal): boolean {
   return (

@@ -3,7 +3,11 @@ import { CLOUDTRAIL_SERVICE_PRINCIPAL } from '../policy/cloudTrailStatements';
 import { relatePattern } from '../policy/patterns';
 import { hasWildcard } from '../policy/wildcard';
 
-/** What the evaluation is about. */
+/**
+ * What the evaluation is about.
+ *
+ * @public
+ */
 export interface KeyPolicyContext {
   trailArn: string;
   /** The account that owns the trail (the management account for organization trails). */
@@ -35,8 +39,13 @@ const present = (...values: string[]): ContextValue => ({
 });
 const ABSENT: ContextValue = { present: false };
 
-/** CloudTrail's service principal (the same name in every partition). */
+/**
+ * CloudTrail's service principal (the same name in every partition).
+ *
+ * @public
+ */
 export const CLOUDTRAIL_SERVICE = CLOUDTRAIL_SERVICE_PRINCIPAL;
+/** @public */
 export const CLOUDTRAIL_CONTEXT_KEY = 'aws:cloudtrail:arn';
 
 /** The encryption-context key S3 adds: the object's ARN. */

@@ -4,7 +4,11 @@ import type {
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import type { KmsGrant } from './grants';
 
-/** The trail as DescribeTrails reports it. */
+/**
+ * The trail as DescribeTrails reports it.
+ *
+ * @public
+ */
 export interface TrailInfoInput {
   trailArn: string;
   name: string;
@@ -19,12 +23,20 @@ export interface TrailInfoInput {
   kmsKeyId?: string;
 }
 
-/** DescribeKey (and GetKeyRotationStatus) results; `policyReadable` is decided by the assessment. */
+/**
+ * DescribeKey (and GetKeyRotationStatus) results; `policyReadable` is decided by the assessment.
+ *
+ * @public
+ */
 export type KeyInfoInput = Omit<KmsKeyInfo, 'policyReadable'> & {
   policyReadable?: boolean;
 };
 
-/** The key was described. */
+/**
+ * The key was described.
+ *
+ * @public
+ */
 export interface DescribedKeyInput {
   info: KeyInfoInput;
   /** GetKeyPolicy's text, or why it failed; absent when it was not fetched. */
@@ -33,25 +45,39 @@ export interface DescribedKeyInput {
   grants?: KmsGrant[] | { error: string };
 }
 
-/** DescribeKey answered NotFoundException: the key was deleted or never existed. */
+/**
+ * DescribeKey answered NotFoundException: the key was deleted or never existed.
+ *
+ * @public
+ */
 export interface MissingKeyInput {
   notFound: true;
   error?: string;
 }
 
-/** DescribeKey failed for another reason (typically access denied on a key in another account). */
+/**
+ * DescribeKey failed for another reason (typically access denied on a key in another account).
+ *
+ * @public
+ */
 export interface UndescribedKeyInput {
   error: string;
 }
 
+/** @public */
 export type TrailKeyInput =
   | DescribedKeyInput
   | MissingKeyInput
   | UndescribedKeyInput;
 
-/** GetTrailStatus results, or why it failed. */
+/**
+ * GetTrailStatus results, or why it failed.
+ *
+ * @public
+ */
 export type TrailStatusInput = TrailDelivery | { error: string };
 
+/** @public */
 export interface TrailAssessmentInput {
   trail: TrailInfoInput;
   /** The account whose report this is; differs from the owner for organization trails seen from a member account. */
@@ -72,10 +98,12 @@ export interface TrailAssessmentInput {
   organizationAccountIds?: string[];
 }
 
+/** @public */
 export function isDescribedKey(key: TrailKeyInput): key is DescribedKeyInput {
   return 'info' in key && !!key.info;
 }
 
+/** @public */
 export function isMissingKey(key: TrailKeyInput): key is MissingKeyInput {
   return 'notFound' in key && key.notFound === true;
 }

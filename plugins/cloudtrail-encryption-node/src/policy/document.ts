@@ -14,7 +14,11 @@ import { parseConditionOperator } from './conditionOperators';
  * without changing any value.
  */
 
-/** KMS's limit on a key policy document, in bytes. */
+/**
+ * KMS's limit on a key policy document, in bytes.
+ *
+ * @public
+ */
 export const MAX_KEY_POLICY_BYTES = 32768;
 
 const POLICY_VERSIONS = ['2012-10-17', '2008-10-17'];
@@ -31,9 +35,14 @@ const STATEMENT_ELEMENTS = new Set([
   'Condition',
 ]);
 
+/** @public */
 export type Effect = 'Allow' | 'Deny';
 
-/** A `Principal` or `NotPrincipal` element; `"*"` and `{"AWS": "*"}` set `wildcard`. */
+/**
+ * A `Principal` or `NotPrincipal` element; `"*"` and `{"AWS": "*"}` set `wildcard`.
+ *
+ * @public
+ */
 export interface PrincipalSpec {
   wildcard: boolean;
   aws: string[];
@@ -41,12 +50,14 @@ export interface PrincipalSpec {
   federated: string[];
 }
 
+/** @public */
 export interface ParsedCondition {
   operator: string;
   key: string;
   values: string[];
 }
 
+/** @public */
 export interface ParsedStatement {
   index: number;
   /** The Sid, or `Statement[i]` when there is none. */
@@ -61,13 +72,18 @@ export interface ParsedStatement {
   conditions: ParsedCondition[];
 }
 
-/** A statement AWS accepts but that has no effect, left out of `statements`. */
+/**
+ * A statement AWS accepts but that has no effect, left out of `statements`.
+ *
+ * @public
+ */
 export interface IneffectiveStatementInfo {
   index: number;
   label: string;
   reason: string;
 }
 
+/** @public */
 export interface ParsedPolicy {
   statements: ParsedStatement[];
   /** Statements accepted as written but without effect (e.g. no Resource); never evaluated. */
@@ -81,6 +97,7 @@ export interface ParsedPolicy {
   text?: PolicyTextFacts;
 }
 
+/** @public */
 export interface PolicyTextFacts {
   bytes: number;
   /** Whether the text was indented (kept that way when it is rewritten). */
@@ -92,6 +109,7 @@ export interface PolicyTextFacts {
   lossyNumbers: string[];
 }
 
+/** @public */
 export interface ParsePolicyOptions {
   /** Also apply the checks KMS makes at PutKeyPolicy (see above). */
   forPutKeyPolicy?: boolean;
@@ -106,6 +124,7 @@ export interface ParsePolicyOptions {
   kind?: 'key' | 'resource' | 'identity' | 'trust';
 }
 
+/** @public */
 export type PolicyParseResult =
   | { ok: true; policy: ParsedPolicy }
   | { ok: false; reason: string };
@@ -294,6 +313,8 @@ function parseStatement(
 /**
  * JSON text as KMS stores it, or an already parsed value, to a validated
  * document; `{ ok: false, reason }` for anything that is not a key policy.
+ *
+ * @public
  */
 export function parsePolicy(
   input: unknown,
@@ -402,12 +423,20 @@ function parseJson(text: string, lossy: string[]): unknown {
   }
 }
 
-/** The policy's size as KMS counts it (UTF-8 bytes). */
+/**
+ * The policy's size as KMS counts it (UTF-8 bytes).
+ *
+ * @public
+ */
 export function policyBytes(text: string): number {
   return new TextEncoder().encode(text).length;
 }
 
-/** "N bytes, over the KMS limit of 32768 bytes", or undefined within it. */
+/**
+ * "N bytes, over the KMS limit of 32768 bytes", or undefined within it.
+ *
+ * @public
+ */
 export function keyPolicySizeProblem(text: string): string | undefined {
   const bytes = policyBytes(text);
   return bytes > MAX_KEY_POLICY_BYTES
@@ -415,14 +444,22 @@ export function keyPolicySizeProblem(text: string): string | undefined {
     : undefined;
 }
 
-/** Writes a document back, indented or compact as the stored text was. */
+/**
+ * Writes a document back, indented or compact as the stored text was.
+ *
+ * @public
+ */
 export function serializePolicy(document: unknown, indented: boolean): string {
   return indented
     ? JSON.stringify(document, null, 2)
     : JSON.stringify(document);
 }
 
-/** IAM writes one value as a string and several as a list; both read as a list. */
+/**
+ * IAM writes one value as a string and several as a list; both read as a list.
+ *
+ * @public
+ */
 export function stringValues(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.filter(v => typeof v === 'string');

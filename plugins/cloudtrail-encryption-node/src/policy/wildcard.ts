@@ -4,6 +4,8 @@ import { parseArn } from './arn';
  * Wildcard matching as IAM does it: `*` matches any run of characters
  * (including none) and `?` exactly one. Nothing else is special, so a
  * regular expression is deliberately avoided.
+ *
+ * @public
  */
 export function globMatch(
   pattern: string,
@@ -34,6 +36,7 @@ export function globMatch(
   return pi === p.length;
 }
 
+/** @public */
 export function hasWildcard(value: string): boolean {
   return value.includes('*') || value.includes('?');
 }
@@ -42,6 +45,8 @@ export function hasWildcard(value: string): boolean {
  * ArnLike/ArnEquals compare ARNs part by part, so a `*` in the Region part
  * never swallows the account part. Both operators accept wildcards. A
  * pattern with fewer than six parts never matches a well-formed ARN.
+ *
+ * @public
  */
 export function arnMatch(pattern: string, value: string): boolean {
   if (pattern === '*') return true;

@@ -6,7 +6,11 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { createCloudTrailEncryptionStatusColumn } from '../components/catalog';
 
-/** A row of the catalog table, as far as a column needs to know. */
+/**
+ * A row of the catalog table, as far as a column needs to know.
+ *
+ * @alpha
+ */
 export interface CatalogTableColumnRow {
   entity: Entity;
 }

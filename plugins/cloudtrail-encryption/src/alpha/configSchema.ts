@@ -22,6 +22,8 @@ export const optionalString = () =>
  * The entity card's extension config: `templateNamespace` and `templateName`
  * select the Scaffolder template behind Remediate; both default to the
  * plugin's own template (`default/cloudtrail-sse-kms`) when left out.
+ *
+ * @alpha
  */
 export const entityCardConfigSchema = {
   templateNamespace: optionalString(),

@@ -75,9 +75,9 @@ export const cloudtrailEncryptionEntityCard =
   });
 
 /**
- * The remediation template's review page (`ui:field:
- * TrailGuardRemediationPreview`): the planned changes from a dry run, and
- * the confirmation the run needs.
+ * The remediation template's review page
+ * (`ui:field: TrailGuardRemediationPreview`): the planned changes from a dry
+ * run, and the confirmation the run needs.
  *
  * @alpha
  */

@@ -11,7 +11,11 @@ import type {
   ScanRunListResponse,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 
-/** The columns the backend sorts the fleet list on. */
+/**
+ * The columns the backend sorts the fleet list on.
+ *
+ * @public
+ */
 export const ACCOUNT_SORT_KEYS = [
   'accountId',
   'name',
@@ -21,9 +25,14 @@ export const ACCOUNT_SORT_KEYS = [
   'readersCount',
   'scannedAt',
 ] as const;
+/** @public */
 export type AccountSortKey = (typeof ACCOUNT_SORT_KEYS)[number];
 
-/** Filters and sort of the fleet list. */
+/**
+ * Filters and sort of the fleet list.
+ *
+ * @public
+ */
 export interface AccountFilters {
   status?: AccountStatus;
   finding?: FindingCode;
@@ -36,19 +45,31 @@ export interface AccountFilters {
   order?: 'asc' | 'desc';
 }
 
-/** Filters, sort and paging of the fleet list; `page` is 1-based. */
+/**
+ * Filters, sort and paging of the fleet list; `page` is 1-based.
+ *
+ * @public
+ */
 export interface ListAccountsRequest extends AccountFilters {
   page?: number;
   pageSize?: number;
 }
 
-/** A downloaded export of the fleet list. */
+/**
+ * A downloaded export of the fleet list.
+ *
+ * @public
+ */
 export interface AccountExport {
   blob: Blob;
   filename: string;
 }
 
-/** Client of the `cloudtrail-encryption` backend. */
+/**
+ * Client of the `cloudtrail-encryption` backend.
+ *
+ * @public
+ */
 export interface CloudTrailEncryptionApi {
   listAccounts(request?: ListAccountsRequest): Promise<AccountListResponse>;
   /**
@@ -89,6 +110,7 @@ export interface CloudTrailEncryptionApi {
   getEstate(): Promise<EstateSummary>;
 }
 
+/** @public */
 export const cloudtrailEncryptionApiRef = createApiRef<CloudTrailEncryptionApi>(
   { id: 'plugin.cloudtrail-encryption.service' },
 );

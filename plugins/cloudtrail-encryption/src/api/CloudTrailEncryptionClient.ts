@@ -18,7 +18,11 @@ import type {
 
 const PLUGIN_ID = 'cloudtrail-encryption';
 
-/** Talks to the backend through `fetchApi`, so requests carry the user's token. */
+/**
+ * Talks to the backend through `fetchApi`, so requests carry the user's token.
+ *
+ * @public
+ */
 export class CloudTrailEncryptionClient implements CloudTrailEncryptionApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;

@@ -9,15 +9,24 @@ import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import type { cloudTrailEncryptionRemediatePermission } from '@trailguard/plugin-cloudtrail-encryption-common';
 
 type JsonObject = Parameters<AuditorService['createEvent']>[0]['meta'] & {};
-type ResourcePermission = typeof cloudTrailEncryptionRemediatePermission;
+/** @public */
+export type ResourcePermission = typeof cloudTrailEncryptionRemediatePermission;
 
-/** The services every remediation action needs to decide and record who did what. */
+/**
+ * The services every remediation action needs to decide and record who did what.
+ *
+ * @public
+ */
 export interface RemediationAccessServices {
   permissions: PermissionsService;
   auditor: AuditorService;
 }
 
-/** What an audit event says about the target of a write or refusal. */
+/**
+ * What an audit event says about the target of a write or refusal.
+ *
+ * @public
+ */
 export interface AuditTarget {
   accountId: string;
   trailArn?: string;
@@ -28,7 +37,8 @@ export interface AuditTarget {
   [extra: string]: unknown;
 }
 
-type Ctx = ActionContext<any, any>;
+/** @public */
+export type Ctx = ActionContext<any, any>;
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -76,6 +86,8 @@ function auditMeta(
  * refusal with the auditor. Decisions use the initiator's credentials, never
  * the scaffolder's own, so a template cannot be used to act on an account the
  * user may not remediate.
+ *
+ * @public
  */
 export class RemediationAccess {
   /** Errors already recorded, so a failed write is not recorded twice. */

@@ -21,9 +21,11 @@ import {
 import { EXAMPLE } from './fields';
 import { awsOf, scopeOf, type RemediationActionOptions } from './options';
 
+/** @public */
 export const CHECK_REQUEST_ACTION_ID = 'cloudtrail-encryption:check-request';
 
-type Mode = (typeof RECOMMENDED_MODES)[number];
+/** @public */
+export type Mode = (typeof RECOMMENDED_MODES)[number];
 
 /** Findings no action of this module fixes, with what to do by hand. */
 const MANUAL_STEPS: Partial<Record<FindingCode, string>> = {
@@ -88,7 +90,11 @@ export function planDigest(
     .digest('hex');
 }
 
-/** The mode the trail's blocking findings call for, most fundamental first. */
+/**
+ * The mode the trail's blocking findings call for, most fundamental first.
+ *
+ * @public
+ */
 export function recommendation(
   trail: TrailReport,
   blocking: string[],
@@ -144,6 +150,8 @@ export function recommendation(
  * template: the prefilled values are checked against the stored TrailGuard
  * report (never trusted from the link), and the mode the findings call for
  * is output. Makes no AWS call.
+ *
+ * @public
  */
 export function createCheckRequestAction(options: RemediationActionOptions) {
   const { access } = options;

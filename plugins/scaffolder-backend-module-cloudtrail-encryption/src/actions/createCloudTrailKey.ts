@@ -31,6 +31,7 @@ import {
 import { arnParts, readersFrom, trailArnsFrom, validate } from '../validation';
 import { EXAMPLE } from './fields';
 
+/** @public */
 export const CREATE_KEY_ACTION_ID = 'aws:kms:create-cloudtrail-key';
 
 /** Tags every key gets, so IAM can scope key-policy edits to CloudTrail keys. */
@@ -128,6 +129,8 @@ async function checkBucketRegions(
 /**
  * aws:kms:create-cloudtrail-key — a new symmetric customer managed key in the
  * trail bucket's Region, with the key policy CloudTrail needs, rotation on.
+ *
+ * @public
  */
 export function createCreateCloudTrailKeyAction(
   options: RemediationActionOptions,

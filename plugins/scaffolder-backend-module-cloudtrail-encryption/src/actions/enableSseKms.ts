@@ -23,6 +23,7 @@ import { ENSURE_POLICY_ACTION_ID } from './ensureCloudTrailKeyPolicy';
 import { CREATE_KEY_ACTION_ID } from './createCloudTrailKey';
 import { EXAMPLE } from './fields';
 
+/** @public */
 export const ENABLE_SSE_KMS_ACTION_ID = 'aws:cloudtrail:enable-sse-kms';
 
 /**
@@ -90,6 +91,8 @@ function policyProblems(
 /**
  * aws:cloudtrail:enable-sse-kms — switches a trail to SSE-KMS with the given
  * key, after checking everything CloudTrail checks.
+ *
+ * @public
  */
 export function createEnableSseKmsAction(options: RemediationActionOptions) {
   const { access } = options;

@@ -22,6 +22,7 @@ import { statementDiff } from '../policy/statementDiff';
 import { arnParts, readersFrom, trailArnsFrom } from '../validation';
 import { EXAMPLE } from './fields';
 
+/** @public */
 export const ENSURE_POLICY_ACTION_ID = 'aws:kms:ensure-cloudtrail-key-policy';
 
 /**
@@ -29,6 +30,8 @@ export const ENSURE_POLICY_ACTION_ID = 'aws:kms:ensure-cloudtrail-key-policy';
  * only the CloudTrail statements it lacks, keeping every other statement as
  * it was. Allowed on disabled keys (fixing the policy first is the usual
  * order); the key state is reported.
+ *
+ * @public
  */
 export function createEnsureCloudTrailKeyPolicyAction(
   options: RemediationActionOptions,

@@ -32,11 +32,18 @@ export {
   ENABLE_SSE_KMS_ACTION_ID,
 } from './enableSseKms';
 export { createRescanAction, outcomeOf, RESCAN_ACTION_ID } from './rescan';
-export { RemediationAccess, type RemediationAccessServices } from './access';
+export {
+  RemediationAccess,
+  type AuditTarget,
+  type Ctx as RemediationActionContext,
+  type RemediationAccessServices,
+  type ResourcePermission as RemediationResourcePermission,
+} from './access';
 export {
   createCheckRequestAction,
   recommendation,
   CHECK_REQUEST_ACTION_ID,
+  type Mode as RecommendedRemediationMode,
 } from './checkRequest';
 export {
   createRestoreCloudTrailKeyAction,
@@ -52,7 +59,11 @@ export {
 } from './narrowDecrypt';
 export type { RemediationActionOptions } from './options';
 
-/** All the actions, sharing one view of the remediation configuration and of the estate. */
+/**
+ * All the actions, sharing one view of the remediation configuration and of the estate.
+ *
+ * @public
+ */
 export function createRemediationActions(options: {
   config: Config;
   auth: AuthService;

@@ -28,6 +28,7 @@ import { arnParts } from '../validation';
 import { EXAMPLE } from './fields';
 import { awsOf, scopeOf, type RemediationActionOptions } from './options';
 
+/** @public */
 export const NARROW_DECRYPT_ACTION_ID = 'aws:kms:narrow-cloudtrail-decrypt';
 
 /** The trail the evaluation is made for: any trail of the key's account. */
@@ -57,6 +58,8 @@ function openStatements(
  * aws:kms:narrow-cloudtrail-decrypt — rewrites the key-policy statements
  * that let every principal decrypt, so that only the estate's organization
  * (aws:PrincipalOrgID) or the key's account (kms:CallerAccount) can.
+ *
+ * @public
  */
 export function createNarrowCloudTrailDecryptAction(
   options: RemediationActionOptions,

@@ -3,7 +3,11 @@ import { RemediationAws } from '../aws/RemediationAws';
 import { readScopeSettings, RemediationScope } from '../scope';
 import type { RemediationAccess } from './access';
 
-/** What every remediation action is built with. */
+/**
+ * What every remediation action is built with.
+ *
+ * @public
+ */
 export interface RemediationActionOptions {
   config: Config;
   aws?: RemediationAws;

@@ -20,12 +20,15 @@ import { arnParts, readersFrom } from '../validation';
 import { EXAMPLE } from './fields';
 import { awsOf, scopeOf, type RemediationActionOptions } from './options';
 
+/** @public */
 export const REPLICATE_KEY_ACTION_ID = 'aws:kms:replicate-cloudtrail-key';
 
 /**
  * aws:kms:replicate-cloudtrail-key — a replica of the trail's multi-Region
  * primary key in the bucket's Region, with the CloudTrail key policy, so the
  * trail can keep its key material and use a key in the bucket's Region.
+ *
+ * @public
  */
 export function createReplicateCloudTrailKeyAction(
   options: RemediationActionOptions,

@@ -22,6 +22,7 @@ import {
 } from '../schemas';
 import { EXAMPLE } from './fields';
 
+/** @public */
 export const RESCAN_ACTION_ID = 'cloudtrail-encryption:rescan';
 const BACKEND_PLUGIN_ID = 'cloudtrail-encryption';
 
@@ -29,6 +30,8 @@ const BACKEND_PLUGIN_ID = 'cloudtrail-encryption';
  * cloudtrail-encryption:rescan — asks the TrailGuard backend to scan the
  * account again, so the report (and the entity page) shows the result of the
  * remediation straight away instead of after the next scheduled scan.
+ *
+ * @public
  */
 export function createRescanAction(options: {
   config: Config;
@@ -156,6 +159,8 @@ export function createRescanAction(options: {
  * Whether the remediation did its job, judged from the fresh report alone:
  * no blocking finding may remain and the account must be compliant (or have
  * no trails to encrypt). A failed or pending scan is not a success either.
+ *
+ * @public
  */
 export function outcomeOf(report: AccountReport): {
   fixed: boolean;

@@ -14,11 +14,14 @@ import { arnParts } from '../validation';
 import { EXAMPLE } from './fields';
 import { awsOf, scopeOf, type RemediationActionOptions } from './options';
 
+/** @public */
 export const RESTORE_KEY_ACTION_ID = 'aws:kms:restore-cloudtrail-key';
 
 /**
  * aws:kms:restore-cloudtrail-key — brings the trail's key back: cancels its
  * scheduled deletion when pending, then enables it.
+ *
+ * @public
  */
 export function createRestoreCloudTrailKeyAction(
   options: RemediationActionOptions,

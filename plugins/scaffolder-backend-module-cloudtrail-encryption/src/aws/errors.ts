@@ -7,6 +7,8 @@ import {
  * A refusal or failure of a remediation step, with the AWS error code when
  * AWS answered. The message is what the task log shows, so it says what was
  * checked and what to do, and never includes credentials.
+ *
+ * @public
  */
 export class RemediationError extends Error {
   constructor(message: string, readonly awsErrorCode?: string) {

@@ -29,6 +29,7 @@ export type PolicyAccess =
   | { readable: false; reason: string }
   | { readable: true; trails: TrailAccess[] };
 
+/** @public */
 export interface KeyRef {
   keyArn: string;
   keyAccountId: string;

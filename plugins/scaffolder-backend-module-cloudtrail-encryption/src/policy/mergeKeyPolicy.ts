@@ -28,7 +28,8 @@ import {
 } from './policyText';
 
 type JsonMap = PolicyJsonMap;
-type PolicyStatement = KeyPolicyStatement;
+/** @public */
+export type PolicyStatement = KeyPolicyStatement;
 
 const {
   sourceArnKey: SOURCE_ARN_KEY,
@@ -38,19 +39,25 @@ const {
   decryptActions: DECRYPT_ACTIONS,
 } = CLOUDTRAIL_KEY_POLICY;
 
-/** Sids of the statements ensure-policy adds; stable so a re-run finds and extends them. */
+/**
+ * Sids of the statements ensure-policy adds; stable so a re-run finds and extends them.
+ *
+ * @public
+ */
 export const TRAILGUARD_SIDS = {
   encrypt: 'TrailGuardCloudTrailEncrypt',
   describe: 'TrailGuardCloudTrailDescribe',
   decrypt: 'TrailGuardDecryptLogFiles',
 } as const;
 
+/** @public */
 export interface MergeOptions extends KeyRef {
   trailArns: string[];
   /** Principal ARNs (account ids already turned into root ARNs). */
   readers: string[];
 }
 
+/** @public */
 export interface MergeResult {
   changed: boolean;
   /** The policy to store: the original text, byte for byte, when nothing changed. */
@@ -203,6 +210,8 @@ function missingReaders(trails: TrailAccess[], readers: string[]): string[] {
  * cannot be parsed, a TrailGuard statement was edited into an unknown shape,
  * the result would still not let CloudTrail in (an explicit Deny, say), or
  * the result is over the KMS size limit.
+ *
+ * @public
  */
 export function mergeCloudTrailStatements(
   policyText: string,

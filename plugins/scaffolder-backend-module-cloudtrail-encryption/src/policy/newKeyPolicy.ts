@@ -11,6 +11,7 @@ import {
 } from './cloudTrailAccess';
 import { assertWithinSizeLimit, PolicyRejectedError } from './policyText';
 
+/** @public */
 export interface NewKeyPolicyOptions {
   partition: AwsPartition;
   /** The account the key is created in. */
@@ -26,6 +27,8 @@ export interface NewKeyPolicyOptions {
  * the account root administers the key (so IAM policies keep working and the
  * key cannot be locked out), CloudTrail may encrypt for the given trails and
  * describe the key, and the readers may decrypt log files only.
+ *
+ * @public
  */
 export function buildNewKeyPolicy(
   options: NewKeyPolicyOptions,

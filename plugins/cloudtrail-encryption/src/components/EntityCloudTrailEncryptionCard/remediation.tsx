@@ -14,7 +14,11 @@ import {
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import { remediationTemplateRouteRef } from '../../routes';
 
-/** Which Scaffolder template the Remediate button opens. */
+/**
+ * Which Scaffolder template the Remediate button opens.
+ *
+ * @public
+ */
 export interface RemediationTemplate {
   namespace: string;
   name: string;
@@ -27,6 +31,8 @@ export interface RemediationTemplate {
  * - `restore`: the trail's key re-enabled (its deletion cancelled first);
  * - `replicate`: the trail's multi-Region key replicated into the bucket's Region;
  * - `narrow-decrypt`: statements that let every principal decrypt narrowed.
+ *
+ * @public
  */
 export type RemediationKeyMode =
   | 'create'
@@ -35,7 +41,11 @@ export type RemediationKeyMode =
   | 'replicate'
   | 'narrow-decrypt';
 
-/** The remediation template's parameters, prefilled from the report. */
+/**
+ * The remediation template's parameters, prefilled from the report.
+ *
+ * @public
+ */
 export interface RemediationFormData {
   accountEntity: string;
   accountId: string;

@@ -32,6 +32,8 @@ const useStyles = makeStyles(theme => ({
  * The account's encryption verdict (and scan problem, if any) for one catalog
  * row. Renders nothing for entities that are not AWS accounts, for accounts
  * the user may not see or that were never scanned, and while loading.
+ *
+ * @public
  */
 export function CloudTrailEncryptionStatusCell(props: { entity: Entity }) {
   const classes = useStyles();

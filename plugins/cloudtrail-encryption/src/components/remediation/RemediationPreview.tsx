@@ -30,7 +30,11 @@ import {
   type RequestParties,
 } from './dryRunPreview';
 
-/** `ui:options` of the field. */
+/**
+ * `ui:options` of the field.
+ *
+ * @public
+ */
 export type RemediationPreviewUiOptions = {
   /** The template to dry-run; defaults to the template the form belongs to. */
   templateRef?: string;

@@ -1,7 +1,11 @@
 import type { ScaffolderDryRunResponse } from '@backstage/plugin-scaffolder-react';
 import type { JsonObject, JsonValue } from '@backstage/types';
 
-/** The custom field's name, as templates refer to it in `ui:field`. */
+/**
+ * The custom field's name, as templates refer to it in `ui:field`.
+ *
+ * @public
+ */
 export const REMEDIATION_PREVIEW_FIELD = 'TrailGuardRemediationPreview';
 
 type Schema = { [key: string]: any };

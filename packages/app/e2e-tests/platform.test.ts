@@ -167,3 +167,42 @@ test('the guest is notified when an account of their team regresses', async ({
   await notification.first().click();
   await expect(page).toHaveURL(/\/catalog\/default\/resource\/aws-/);
 });
+
+test('Tech Insights holds TrailGuard facts per account and runs the check', async ({
+  request,
+}) => {
+  const token = await guestToken(request);
+  const headers = { Authorization: `Bearer ${token}` };
+  const insights = `${BACKEND}/api/tech-insights`;
+  const facts = async (name: string) => {
+    const res = await request.get(
+      `${insights}/facts/latest?entity=resource:default/${name}&ids[]=cloudtrailEncryptionFactRetriever`,
+      { headers },
+    );
+    expect(res.ok()).toBe(true);
+    return (await res.json()).cloudtrailEncryptionFactRetriever?.facts;
+  };
+  const check = async (name: string) => {
+    const res = await request.post(
+      `${insights}/checks/run/default/resource/${name}`,
+      { headers, data: { checks: ['cloudtrailEncryptedWithWorkingKey'] } },
+    );
+    expect(res.ok()).toBe(true);
+    return (await res.json())[0]?.result;
+  };
+  // The retriever runs every minute in development, after the first scan.
+  await expect
+    .poll(async () => (await facts('aws-payments-prod'))?.status, {
+      timeout: 150_000,
+      intervals: [5000],
+    })
+    .toBe('compliant');
+  expect(await check('aws-payments-prod')).toBe(true);
+  // identity-prod's logs are readable from outside the organization.
+  expect(await facts('aws-identity-prod')).toMatchObject({
+    readersOutsideOrganization: 1,
+    worstSeverity: 'high',
+    status: 'non-compliant',
+  });
+  expect(await check('aws-identity-prod')).toBe(false);
+});

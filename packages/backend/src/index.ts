@@ -43,6 +43,18 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
+// Tech Insights with TrailGuard's facts per AWS-account entity and the check
+// in app-config.yaml (techInsights).
+backend.add(import('@backstage-community/plugin-tech-insights-backend'));
+backend.add(
+  import('@backstage-community/plugin-tech-insights-backend-module-jsonfc'),
+);
+backend.add(
+  import(
+    '@trailguard/plugin-tech-insights-backend-module-cloudtrail-encryption'
+  ),
+);
+
 // TrailGuard: CloudTrail SSE-KMS reports and their remediation actions.
 backend.add(import('@trailguard/plugin-cloudtrail-encryption-backend'));
 backend.add(

@@ -174,17 +174,9 @@ export const cloudTrailEncryptionPlugin = createBackendPlugin({
           userInfo: deps.userInfo,
           directory,
         });
-        registerActions(
-          deps.actionsRegistry,
-          new AccountQueries({
-            store,
-            access,
-            directory,
-            estate,
-            scans,
-            audit,
-          }),
-        );
+        // What the routes and the actions registry's actions both serve.
+        const services = { store, access, directory, estate, scans, audit };
+        registerActions(deps.actionsRegistry, new AccountQueries(services));
 
         const scanScheduler = ScanScheduler.fromConfig(config, {
           scheduler,
@@ -195,13 +187,8 @@ export const cloudTrailEncryptionPlugin = createBackendPlugin({
 
         deps.httpRouter.use(
           createRouter({
+            ...services,
             httpAuth: deps.httpAuth,
-            store,
-            access,
-            directory,
-            estate,
-            scans,
-            audit,
             scanScheduler,
           }),
         );

@@ -173,7 +173,21 @@ export function analyzeReadersCounted(input: ReaderAnalysisInput): {
       grantAllowsLogContext(g, input.trail.trailArn),
   );
 
+  // Asked of every principal of every account: only a few hold a grant.
+  const granteeAccounts = new Set(
+    grants.flatMap(g => {
+      const grantee = classifyGrantee(g.GranteePrincipal!);
+      return grantee.accountId ? [grantee.accountId] : [];
+    }),
+  );
+  const granteeArns = new Set(grants.map(g => g.GranteePrincipal!));
   const grantVerdict = (principal: IamPrincipal): Verdict | undefined => {
+    if (
+      !granteeArns.has(principal.arn) &&
+      !granteeAccounts.has(principal.accountId)
+    ) {
+      return undefined;
+    }
     const matching = grants.filter(g => {
       const grantee = classifyGrantee(g.GranteePrincipal!);
       return (

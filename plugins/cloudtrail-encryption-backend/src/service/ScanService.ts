@@ -285,6 +285,12 @@ export class ScanService {
     const memberIds = members.map(a => a.accountId);
     return {
       knownAccountIds: memberIds,
+      // A reader in another account is named by a rescan of one account too.
+      accountNames: new Map(
+        members.flatMap(a =>
+          a.name ? [[a.accountId, a.name] as [string, string]] : [],
+        ),
+      ),
       trustedAccountIds: [...memberIds, ...estate.trustedAccountIds],
       organizationId: estate.organizationId,
       // Guardrails (SCPs, RCPs) are read from the management account, and a

@@ -266,6 +266,43 @@ describe('ScanEngine names the readers of the demo organization', () => {
     expect(trail('100000000002', 'marketing-trail').readers).toBeUndefined();
   });
 
+  it('names readers of other accounts in a rescan of one account', async () => {
+    const { engine, clients } = createScanEngineFromConfig(
+      new ConfigReader({
+        aws: {
+          mainAccount: {
+            accessKeyId: sandbox.credentials.accessKeyId,
+            secretAccessKey: sandbox.credentials.secretAccessKey,
+            region: 'us-east-1',
+          },
+          accountDefaults: { roleName: 'TrailGuardReadOnly' },
+        },
+        cloudtrailEncryption: {
+          aws: { endpoint: sandbox.endpoint, requestTimeout: 2000 },
+        },
+      }),
+    );
+    try {
+      const accounts = sandbox.scenario.accounts;
+      const [report] = await engine.scan(
+        [{ accountId: '100000000007', name: 'search-dev' }],
+        {
+          organizationId: ORG,
+          organizationAccountIds: accounts.map(a => a.id),
+          knownAccountIds: accounts.map(a => a.id),
+          accountNames: new Map(accounts.map(a => [a.id, a.name])),
+        },
+      );
+      const orgTrail = report.trails.find(t => t.name === 'org-trail')!;
+      const jane = orgTrail.readers!.readers.find(r =>
+        r.principal.endsWith('/auditor-jane'),
+      );
+      expect(jane?.accountName).toBe('log-archive');
+    } finally {
+      clients.destroy();
+    }
+  });
+
   it('decides without the guardrails when the management account is not configured', async () => {
     sandbox.resetCounters();
     const without = await scanDemo(sandbox, false);

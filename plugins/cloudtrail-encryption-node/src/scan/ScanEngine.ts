@@ -77,6 +77,11 @@ export interface ScanOptions {
    * accounts are scanned (a rescan of one account).
    */
   knownAccountIds?: string[];
+  /**
+   * Names of accounts beyond the scanned ones (the estate's), so that a
+   * reader in another account is named even by a rescan of one account.
+   */
+  accountNames?: ReadonlyMap<string, string>;
   /** Overrides {@link ScanEngineOptions.managementAccountId} (the estate read names it). */
   managementAccountId?: string;
 }
@@ -165,9 +170,12 @@ export class ScanEngine {
         canUse: id => link.run!.canUse(id),
         unusableReason: id => link.run!.unusableReason(id),
         scannedAccountIds: scanned,
-        accountNames: new Map(
-          accounts.flatMap(a => (a.name ? [[a.accountId, a.name]] : [])),
-        ),
+        accountNames: new Map([
+          ...(options.accountNames ?? []),
+          ...accounts.flatMap(a =>
+            a.name ? [[a.accountId, a.name] as [string, string]] : [],
+          ),
+        ]),
         trustedAccountIds: [...new Set([...trustedAccountIds, ...known])],
         organizationId,
         organizationAccountIds,

@@ -1,9 +1,9 @@
-import { ConfigReader } from '@backstage/config';
 import {
   startSandbox,
   type Sandbox,
   type Scenario,
 } from '@trailguard/aws-sandbox';
+import { sandboxConfig } from '../__testUtils__/sandboxConfig';
 import { createScanEngineFromConfig } from '../scan/config';
 import type { AwsAccess } from './AwsAccess';
 import { BucketPolicyReader } from './BucketPolicyReader';
@@ -18,19 +18,7 @@ const ORG_BUCKET = 'tg-org-cloudtrail-logs';
 
 function accessFor(sandbox: Sandbox): AwsAccess {
   return createScanEngineFromConfig(
-    new ConfigReader({
-      aws: {
-        mainAccount: {
-          accessKeyId: sandbox.credentials.accessKeyId,
-          secretAccessKey: sandbox.credentials.secretAccessKey,
-          region: 'us-east-1',
-        },
-        accountDefaults: { roleName: 'TrailGuardReadOnly' },
-      },
-      cloudtrailEncryption: {
-        aws: { endpoint: sandbox.endpoint, maxAttempts: 1 },
-      },
-    }),
+    sandboxConfig(sandbox, { aws: { maxAttempts: 1 } }),
   ).aws;
 }
 

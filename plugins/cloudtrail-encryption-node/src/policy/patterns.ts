@@ -1,3 +1,5 @@
+import { matchGlob } from './wildcard';
+
 /**
  * Comparing an IAM wildcard pattern with a *set* of values that is itself
  * written as a pattern: the log objects of a trail are
@@ -56,29 +58,11 @@ const SENTINEL = '\u0000';
  * complete: each `*` of `values` must fall inside a `*` of `pattern`).
  */
 export function globCovers(pattern: string, values: string): boolean {
-  const v = values.replace(/\*/g, SENTINEL);
-  let pi = 0;
-  let vi = 0;
-  let star = -1;
-  let mark = 0;
-  const one = (p: string, c: string) =>
-    c !== SENTINEL && (p === '?' || p === c);
-  while (vi < v.length) {
-    if (pi < pattern.length && pattern[pi] !== '*' && one(pattern[pi], v[vi])) {
-      pi++;
-      vi++;
-    } else if (pi < pattern.length && pattern[pi] === '*') {
-      star = pi++;
-      mark = vi;
-    } else if (star !== -1) {
-      pi = star + 1;
-      vi = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (pi < pattern.length && pattern[pi] === '*') pi++;
-  return pi === pattern.length;
+  return matchGlob(
+    pattern,
+    values.replace(/\*/g, SENTINEL),
+    (p, c) => c !== SENTINEL && (p === '?' || p === c),
+  );
 }
 
 /** How a policy value relates to a set of request values written as a pattern. */

@@ -14,15 +14,33 @@ export function globMatch(
 ): boolean {
   const p = ignoreCase ? pattern.toLowerCase() : pattern;
   const v = ignoreCase ? value.toLowerCase() : value;
+  return matchGlob(p, v, (pc, c) => pc === '?' || pc === c);
+}
+
+/**
+ * The matching loop behind {@link globMatch}: `*` matches any run of
+ * characters, every other pattern character must match one value character
+ * as `one` decides (`?` any character, for IAM; patterns.ts also keeps `?`
+ * from matching the stand-in for a request pattern's `*`).
+ */
+export function matchGlob(
+  pattern: string,
+  value: string,
+  one: (patternChar: string, valueChar: string) => boolean,
+): boolean {
   let pi = 0;
   let vi = 0;
   let star = -1;
   let mark = 0;
-  while (vi < v.length) {
-    if (pi < p.length && (p[pi] === '?' || p[pi] === v[vi])) {
+  while (vi < value.length) {
+    if (
+      pi < pattern.length &&
+      pattern[pi] !== '*' &&
+      one(pattern[pi], value[vi])
+    ) {
       pi++;
       vi++;
-    } else if (pi < p.length && p[pi] === '*') {
+    } else if (pi < pattern.length && pattern[pi] === '*') {
       star = pi++;
       mark = vi;
     } else if (star !== -1) {
@@ -32,8 +50,8 @@ export function globMatch(
       return false;
     }
   }
-  while (pi < p.length && p[pi] === '*') pi++;
-  return pi === p.length;
+  while (pi < pattern.length && pattern[pi] === '*') pi++;
+  return pi === pattern.length;
 }
 
 /** @public */

@@ -1,4 +1,4 @@
-import { ConfigReader } from '@backstage/config';
+import { sandboxConfig } from '../__testUtils__/sandboxConfig';
 import { startSandbox, type Sandbox } from '@trailguard/aws-sandbox';
 import type {
   AccountReport,
@@ -30,21 +30,11 @@ async function scanDemo(
 ): Promise<Map<string, AccountReport>> {
   const accounts = sandbox.scenario.accounts;
   const { engine, clients } = createScanEngineFromConfig(
-    new ConfigReader({
-      aws: {
-        mainAccount: {
-          accessKeyId: sandbox.credentials.accessKeyId,
-          secretAccessKey: sandbox.credentials.secretAccessKey,
-          region: 'us-east-1',
-        },
-        accountDefaults: { roleName: 'TrailGuardReadOnly' },
-      },
-      cloudtrailEncryption: {
-        aws: { endpoint: sandbox.endpoint, requestTimeout: 2000 },
-        ...(withGuardrails
-          ? { estate: { managementAccountId: MANAGEMENT } }
-          : {}),
-      },
+    sandboxConfig(sandbox, {
+      aws: { requestTimeout: 2000 },
+      ...(withGuardrails
+        ? { estate: { managementAccountId: MANAGEMENT } }
+        : {}),
     }),
   );
   try {
@@ -268,19 +258,7 @@ describe('ScanEngine names the readers of the demo organization', () => {
 
   it('names readers of other accounts in a rescan of one account', async () => {
     const { engine, clients } = createScanEngineFromConfig(
-      new ConfigReader({
-        aws: {
-          mainAccount: {
-            accessKeyId: sandbox.credentials.accessKeyId,
-            secretAccessKey: sandbox.credentials.secretAccessKey,
-            region: 'us-east-1',
-          },
-          accountDefaults: { roleName: 'TrailGuardReadOnly' },
-        },
-        cloudtrailEncryption: {
-          aws: { endpoint: sandbox.endpoint, requestTimeout: 2000 },
-        },
-      }),
+      sandboxConfig(sandbox, { aws: { requestTimeout: 2000 } }),
     );
     try {
       const accounts = sandbox.scenario.accounts;

@@ -13,6 +13,13 @@
  *
  * Each size runs in a child process of its own (so peak RSS is the engine's,
  * not the sandbox's or an earlier run's); the sandbox runs in another.
+ *
+ * Diagnostics, off by default: BENCH_NODE_OPTIONS (node options of the
+ * engine's child, e.g. `--cpu-prof`), BENCH_HEAP=1 (live heap mid-scan and
+ * after, with `--expose-gc`), BENCH_HEAP_LOG=<ms> (RSS and V8 heap spaces
+ * every <ms>), BENCH_SNAPSHOT=<file> (heap snapshots before the scan and
+ * when every account is read; BENCH_SNAPSHOT_LATER=<ms> adds one that long
+ * after).
  */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -171,6 +178,26 @@ async function runOne(
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
   }, 20);
+  const heapLog = process.env.BENCH_HEAP_LOG
+    ? setInterval(() => {
+        const spaces = require('node:v8')
+          .getHeapSpaceStatistics()
+          .map(
+            (s: any) =>
+              `${s.space_name.replace('_space', '')}=${(
+                s.space_used_size /
+                2 ** 20
+              ).toFixed(0)}/${(s.space_size / 2 ** 20).toFixed(0)}`,
+          )
+          .join(' ');
+        console.error(
+          `t=${(performance.now() / 1000).toFixed(1)} rss=${(
+            process.memoryUsage.rss() /
+            2 ** 20
+          ).toFixed(0)} ${spaces}`,
+        );
+      }, Number(process.env.BENCH_HEAP_LOG))
+    : undefined;
   try {
     process.env.AWS_ENDPOINT_URL_STS = endpoint;
     const config = new ConfigReader({
@@ -207,6 +234,11 @@ async function runOne(
       method: 'POST',
       headers: admin,
     });
+    if (process.env.BENCH_SNAPSHOT) {
+      require('node:v8').writeHeapSnapshot(
+        process.env.BENCH_SNAPSHOT.replace(/(\.heapsnapshot)?$/, '-start$1'),
+      );
+    }
     const startRssMb = process.memoryUsage().rss / 2 ** 20;
     let scanErrors = 0;
     let readAt = 0;
@@ -218,6 +250,22 @@ async function runOne(
       organizationAccountIds: accountIds,
       onAccountRead: ({ done, total }) => {
         if (done === total) readAt = performance.now();
+        if (done === total && process.env.BENCH_SNAPSHOT) {
+          require('node:v8').writeHeapSnapshot(process.env.BENCH_SNAPSHOT);
+          const later = Number(process.env.BENCH_SNAPSHOT_LATER ?? 0);
+          if (later) {
+            setTimeout(
+              () =>
+                require('node:v8').writeHeapSnapshot(
+                  process.env.BENCH_SNAPSHOT!.replace(
+                    /(\.heapsnapshot)?$/,
+                    '-later$1',
+                  ),
+                ),
+              later,
+            );
+          }
+        }
       },
       onProgress: ({ report, done, total }) => {
         if (report.scanStatus === 'error') scanErrors += 1;
@@ -277,6 +325,7 @@ async function runOne(
     };
   } finally {
     clearInterval(sampler);
+    if (heapLog) clearInterval(heapLog);
     child.kill();
   }
 }

@@ -120,7 +120,30 @@ export class ReaderScan {
   async analyse(
     allFacts: Iterable<TrailFacts>,
   ): Promise<Map<string, ReaderResult>> {
-    const contexts = await this.#contexts(allFacts);
+    const out = new Map<string, ReaderResult>();
+    await this.analyseEach(allFacts, (trailArn, result) => {
+      if (result) out.set(trailArn, result);
+    });
+    return out;
+  }
+
+  /**
+   * As {@link ReaderScan.analyse}, handing each trail's readers over as soon
+   * as the IAM of all its accounts is analysed (a trail whose key admits one
+   * account is done when that account is), so that the reports waiting for
+   * it need not wait for the whole organization. A trail whose policies
+   * cannot be planned is handed over without readers. Nothing is kept once
+   * handed over.
+   */
+  async analyseEach(
+    allFacts: Iterable<TrailFacts>,
+    onTrail: (
+      trailArn: string,
+      result: ReaderResult | undefined,
+    ) => void | Promise<void>,
+  ): Promise<void> {
+    const { contexts, unplanned } = await this.#contexts(allFacts);
+    for (const trailArn of unplanned) await onTrail(trailArn, undefined);
     const needers = new Map<string, ReaderContext[]>();
     for (const ctx of contexts) {
       for (const id of ctx.accountIds) {
@@ -130,15 +153,30 @@ export class ReaderScan {
       }
     }
     const organization = await this.#organizationFor(contexts);
-    for (const ctx of contexts) {
+    // A context, with its parsed policies, lives until it is handed over.
+    const open = new Set(contexts.splice(0));
+    const finish = async (ctx: ReaderContext) => {
+      open.delete(ctx);
+      const result = mergeReaderResults(ctx.results, ctx.resolved, merged =>
+        readerFindings({ ...ctx.input, accounts: [] }, merged),
+      );
+      ctx.results = [];
+      await onTrail(ctx.trailArn, result);
+    };
+    for (const ctx of open) {
       if (organization) ctx.input.organization = organization;
-      if (ctx.accountIds.length === 0) analyseBatch(ctx);
+    }
+    for (const ctx of [...open]) {
+      if (ctx.accountIds.length > 0) continue;
+      analyseBatch(ctx);
+      await finish(ctx);
     }
     const limit = pLimit(this.options.iamConcurrency ?? IAM_CONCURRENCY);
     await Promise.all(
       [...needers.keys()].map(accountId =>
         limit(async () => {
           const input = await this.#account(accountId);
+          const done: ReaderContext[] = [];
           for (const ctx of needers.get(accountId)!) {
             ctx.pending.push(input);
             ctx.remaining -= 1;
@@ -149,22 +187,24 @@ export class ReaderScan {
             if (ctx.remaining === 0 || batchFull) {
               analyseBatch(ctx);
             }
+            if (ctx.remaining === 0) done.push(ctx);
           }
           needers.delete(accountId);
+          for (const ctx of done) await finish(ctx);
         }),
       ),
     );
-    return new Map(
-      contexts.map(ctx => [
-        ctx.trailArn,
-        mergeReaderResults(ctx.results, ctx.resolved, merged =>
-          readerFindings({ ...ctx.input, accounts: [] }, merged),
-        ),
-      ]),
-    );
+    // Every context is done once each of its accounts was; should one
+    // name an account twice, it still gets its answer.
+    for (const ctx of [...open]) {
+      if (ctx.pending.length) analyseBatch(ctx);
+      await finish(ctx);
+    }
   }
 
-  async #contexts(allFacts: Iterable<TrailFacts>): Promise<ReaderContext[]> {
+  async #contexts(
+    allFacts: Iterable<TrailFacts>,
+  ): Promise<{ contexts: ReaderContext[]; unplanned: string[] }> {
     const byTrail = new Map<string, TrailFacts>();
     for (const f of allFacts) {
       if (analysable(f) && !byTrail.has(f.trail.trailArn)) {
@@ -172,6 +212,7 @@ export class ReaderScan {
       }
     }
     const contexts: ReaderContext[] = [];
+    const unplanned: string[] = [];
     for (const facts of byTrail.values()) {
       const bucket = (await this.bucket(facts)) ?? {};
       const key = facts.key!;
@@ -196,7 +237,10 @@ export class ReaderScan {
       });
       // A policy the planner cannot read leaves the trail without readers,
       // as before reader analysis, and the other trails as they are.
-      if (!planned) continue;
+      if (!planned) {
+        unplanned.push(facts.trail.trailArn);
+        continue;
+      }
       const accountIds = planned.wholeOrganization
         ? [
             ...new Set([
@@ -242,7 +286,7 @@ export class ReaderScan {
         results: [],
       });
     }
-    return contexts;
+    return { contexts, unplanned };
   }
 
   /** One account's IAM, or why it could not be read. */

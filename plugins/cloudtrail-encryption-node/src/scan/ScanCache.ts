@@ -16,6 +16,10 @@ export class ScanCache<T> {
     return entry;
   }
 
+  clear(): void {
+    this.#entries.clear();
+  }
+
   keys(): string[] {
     return [...this.#entries.keys()];
   }

@@ -7,7 +7,8 @@ import { IamReader } from '../aws/IamReader';
 import { KeyReader } from '../aws/KeyReader';
 import { OrganizationPolicyReader } from '../aws/OrganizationPolicyReader';
 import { TrailReader } from '../aws/TrailReader';
-import type { ScanAccount } from './facts';
+import type { ReaderResult, ScanAccount } from './facts';
+import { analysable } from './readerBatch';
 import { ReaderScan } from './ReaderScan';
 import { ScanRun, type CollectedAccount } from './ScanRun';
 
@@ -42,10 +43,11 @@ export interface ScanEngineOptions {
 export interface ScanOptions {
   onProgress?: (progress: ScanProgress) => void | Promise<void>;
   /**
-   * Called as each account's trails, keys and buckets have been read. Reports
-   * (`onProgress`) only follow once every account is read, because who can
-   * read a trail's logs may depend on other accounts' IAM; this is the
-   * progress people watching a long scan see in the meantime.
+   * Called as each account's trails, keys and buckets have been read. The
+   * report of an account with a KMS-encrypted trail (`onProgress`) follows
+   * once every account is read, because who can read a trail's logs may
+   * depend on other accounts' IAM; this is the progress people watching a
+   * long scan see in the meantime.
    */
   onAccountRead?: (progress: {
     done: number;
@@ -95,9 +97,12 @@ export interface ScanOptions {
  * the organization's guardrails once. A failure is confined to the account
  * it belongs to.
  *
- * Reports are built once every account's trails are read, because a trail's
- * readers may live in any account (an organization trail whose key admits
- * the organization); until then only the compact facts are kept.
+ * An account without a KMS-encrypted trail is reported as soon as it is
+ * read. The others wait until every account's trails are read, because a
+ * trail's readers may live in any account (an organization trail whose key
+ * admits the organization); until then only the compact facts are kept.
+ * Each is then reported as soon as the readers of its trails are known, and
+ * its facts let go.
  *
  * @public
  */
@@ -234,12 +239,8 @@ export class ScanEngine {
             accountId,
           }),
       );
-      // Readers are an addition: should their reads fail as a whole, the
-      // reports go out with what the trails and keys said.
-      const analysed = await readers
-        .analyse(collected.flatMap(c => c.facts))
-        .catch(() => undefined);
-      for (const c of collected) await emit(run.report(c, analysed));
+      run.releaseLookups();
+      await this.#reportAll(collected, run, readers, emit);
     } finally {
       this.#aws.forget(run.touchedAccounts());
     }
@@ -247,6 +248,72 @@ export class ScanEngine {
     return reports.sort(
       (a, b) => order.get(a.accountId)! - order.get(b.accountId)!,
     );
+  }
+
+  /**
+   * Reports each account once the readers of all its KMS-encrypted trails
+   * are known, and lets its facts and those readers go. Readers are an
+   * addition: should their analysis fail as a whole, the accounts not yet
+   * reported go out with what the trails and keys said.
+   */
+  async #reportAll(
+    collected: CollectedAccount[],
+    run: ScanRun,
+    readers: ReaderScan,
+    emit: (report: AccountReport) => Promise<void>,
+  ): Promise<void> {
+    const waiting = new Map<string, CollectedAccount[]>();
+    const missing = new Map<CollectedAccount, number>();
+    // The maps below hold each account until it is reported, nothing after.
+    for (const c of collected.splice(0)) {
+      const trails = new Set(
+        c.facts.filter(analysable).map(f => f.trail.trailArn),
+      );
+      missing.set(c, trails.size);
+      for (const arn of trails) {
+        const list = waiting.get(arn) ?? [];
+        list.push(c);
+        waiting.set(arn, list);
+      }
+    }
+    // A trail's readers live until every account showing it is reported.
+    const known = new Map<string, ReaderResult>();
+    const users = new Map<string, number>();
+    const report = async (c: CollectedAccount) => {
+      missing.delete(c);
+      await emit(run.report(c, known));
+      for (const f of c.facts) {
+        const left = (users.get(f.trail.trailArn) ?? 0) - 1;
+        if (left > 0) users.set(f.trail.trailArn, left);
+        else {
+          users.delete(f.trail.trailArn);
+          known.delete(f.trail.trailArn);
+        }
+      }
+    };
+    try {
+      await readers.analyseEach(
+        (function* facts() {
+          for (const c of missing.keys()) yield* c.facts;
+        })(),
+        async (trailArn, result) => {
+          const accounts = waiting.get(trailArn) ?? [];
+          waiting.delete(trailArn);
+          if (result) {
+            known.set(trailArn, result);
+            users.set(trailArn, accounts.length);
+          }
+          for (const c of accounts) {
+            const left = missing.get(c)! - 1;
+            missing.set(c, left);
+            if (left === 0) await report(c);
+          }
+        },
+      );
+    } catch {
+      // Reported below without the readers that were not analysed.
+    }
+    for (const c of [...missing.keys()]) await report(c);
   }
 
   /** Reads every account; an account that cannot be read is reported at once. */
@@ -263,8 +330,11 @@ export class ScanEngine {
         limit(async () => {
           const result = await run.collect(account);
           read(account.accountId);
-          if ('facts' in result) collected.push(result);
-          else await emit(result);
+          if (!('facts' in result)) await emit(result);
+          // Without a KMS-encrypted trail to analyse, nothing in the report
+          // waits for other accounts.
+          else if (result.facts.some(analysable)) collected.push(result);
+          else await emit(run.report(result));
         }),
       ),
     );

@@ -264,6 +264,20 @@ export class ScanRun {
     });
   }
 
+  /**
+   * Lets the trail, key and bucket look-ups go once every account is read:
+   * what the reports need of them is in each account's facts, which then
+   * go as each account is reported. Credentials checks stay.
+   */
+  releaseLookups(): void {
+    this.#ownedTrails.clear();
+    this.#foreignTrails.clear();
+    this.#statuses.clear();
+    this.#keyMetadata.clear();
+    this.#keyFacts.clear();
+    this.#bucketRegions.clear();
+  }
+
   /** Accounts whose credentials this run resolved. */
   touchedAccounts(): string[] {
     return this.#access.keys();

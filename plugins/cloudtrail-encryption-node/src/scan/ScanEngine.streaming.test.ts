@@ -1,0 +1,141 @@
+import { sandboxConfig } from '../__testUtils__/sandboxConfig';
+import {
+  generateOrganization,
+  startSandbox,
+  type Sandbox,
+} from '@trailguard/aws-sandbox';
+import type { AccountReport } from '@trailguard/plugin-cloudtrail-encryption-common';
+import { createScanEngineFromConfig } from './config';
+
+jest.setTimeout(60_000);
+
+const IAM = 'iam:GetAccountAuthorizationDetails';
+
+/**
+ * Reports leave the engine as soon as what they say is known: an account
+ * is reported once the readers of its own trails are analysed, not once the
+ * IAM of the whole organization is, and says the same as when it is
+ * scanned alone.
+ */
+describe('ScanEngine reports each account as soon as its readers are known', () => {
+  let sandbox: Sandbox;
+  let reports: AccountReport[];
+  /** IAM reads the sandbox had answered when each report was handed over. */
+  const iamReadsAt = new Map<string, number>();
+  let iamReads = 0;
+  let lastReadAt = 0;
+  const events: string[] = [];
+
+  const scanOptions = () => {
+    const accounts = sandbox.scenario.accounts;
+    return {
+      organizationId: sandbox.scenario.organization!.id,
+      organizationAccountIds: accounts.map(a => a.id),
+      accountNames: new Map(accounts.map(a => [a.id, a.name] as const)),
+    };
+  };
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({
+      scenario: generateOrganization({ accounts: 40, seed: 11 }),
+    });
+    process.env.AWS_ENDPOINT_URL_STS = sandbox.endpoint;
+    const { engine, clients } = createScanEngineFromConfig(
+      sandboxConfig(sandbox, { scan: { concurrency: 4 } }),
+    );
+    sandbox.resetCounters();
+    try {
+      reports = await engine.scan(
+        sandbox.scenario.accounts.map(a => ({ accountId: a.id, name: a.name })),
+        {
+          ...scanOptions(),
+          onAccountRead: ({ accountId, done, total }) => {
+            events.push(`read ${accountId}`);
+            if (done === total) lastReadAt = events.length;
+          },
+          onProgress: ({ report }) => {
+            events.push(`report ${report.accountId}`);
+            iamReadsAt.set(
+              report.accountId,
+              sandbox.counters().byApi[IAM] ?? 0,
+            );
+          },
+        },
+      );
+      iamReads = sandbox.counters().byApi[IAM] ?? 0;
+    } finally {
+      clients.destroy();
+    }
+  });
+
+  afterAll(async () => {
+    await sandbox?.close();
+    delete process.env.AWS_ENDPOINT_URL_STS;
+  });
+
+  it('reports every account once', () => {
+    const reported = events.filter(e => e.startsWith('report '));
+    expect(reported).toHaveLength(sandbox.scenario.accounts.length);
+    expect(new Set(reported).size).toBe(reported.length);
+    expect(reports).toHaveLength(sandbox.scenario.accounts.length);
+  });
+
+  it('reports accounts while the IAM of others is still being read', () => {
+    expect(iamReads).toBeGreaterThan(10);
+    const early = [...iamReadsAt.values()].filter(n => n < iamReads);
+    // Most accounts' trails need only their own IAM (and the organization
+    // trail's accounts): they do not wait for the whole organization.
+    expect(early.length).toBeGreaterThan(reports.length / 2);
+  });
+
+  it('reports no account with a KMS-encrypted trail before every account is read', () => {
+    const firstReport = events.findIndex(e => e.startsWith('report '));
+    const kmsAccounts = new Set(
+      reports
+        .filter(r => r.trails.some(t => t.readers))
+        .map(r => `report ${r.accountId}`),
+    );
+    expect(kmsAccounts.size).toBeGreaterThan(0);
+    const early = [...events.entries()].filter(
+      ([i, e]) => kmsAccounts.has(e) && i < lastReadAt,
+    );
+    expect(early).toEqual([]);
+    expect(firstReport).toBeGreaterThanOrEqual(0);
+  });
+
+  it('says of each reported trail what a scan of its account alone says', async () => {
+    const { engine, clients } = createScanEngineFromConfig(
+      sandboxConfig(sandbox),
+    );
+    try {
+      const readersOf = (r: AccountReport) =>
+        r.trails.map(t => ({
+          trail: t.arn,
+          readers: t.readers?.readers.map(x => x.principal).sort(),
+          partial: t.readers?.partial.map(x => x.principal).sort(),
+        }));
+      // An account reported early, and one reported last.
+      const order = events.filter(e => e.startsWith('report '));
+      const picks = [order[0], order[order.length - 1]].map(e => e.slice(7));
+      for (const accountId of picks) {
+        const [alone] = await engine.scan(
+          [
+            {
+              accountId,
+              name: sandbox.scenario.accounts.find(a => a.id === accountId)!
+                .name,
+            },
+          ],
+          {
+            ...scanOptions(),
+            knownAccountIds: sandbox.scenario.accounts.map(a => a.id),
+          },
+        );
+        const together = reports.find(r => r.accountId === accountId)!;
+        expect(readersOf(alone)).toEqual(readersOf(together));
+      }
+    } finally {
+      clients.destroy();
+    }
+  });
+});

@@ -69,6 +69,25 @@ function relevant(
   );
 }
 
+/**
+ * Key policies parsed by their text. An organization trail's key is judged
+ * in the report of every member account, with the same text each time; the
+ * parse is only read. Bounded: emptied when full.
+ */
+const PARSED_CACHE_SIZE = 1024;
+const parsedByText = new Map<string, ReturnType<typeof parsePolicy>>();
+
+function parsedKeyPolicy(policy: unknown): ReturnType<typeof parsePolicy> {
+  if (typeof policy !== 'string') return parsePolicy(policy);
+  let parsed = parsedByText.get(policy);
+  if (!parsed) {
+    parsed = parsePolicy(policy);
+    if (parsedByText.size >= PARSED_CACHE_SIZE) parsedByText.clear();
+    parsedByText.set(policy, parsed);
+  }
+  return parsed;
+}
+
 /** Standard evaluation: an explicit Deny wins, otherwise an Allow is needed. */
 function serviceDecision(
   statements: ParsedStatement[],
@@ -156,7 +175,7 @@ export function evaluateKeyPolicy(
   policy: unknown,
   context: KeyPolicyContext,
 ): KeyPolicyEvaluation {
-  const parsed = parsePolicy(policy);
+  const parsed = parsedKeyPolicy(policy);
   if (!parsed.ok) return { readable: false, reason: parsed.reason };
   const { statements, ineffective } = parsed.policy;
   const notes = new Set<string>();

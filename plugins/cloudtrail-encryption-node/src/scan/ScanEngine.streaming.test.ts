@@ -110,7 +110,7 @@ describe('ScanEngine reports each account as soon as its readers are known', () 
     try {
       const readersOf = (r: AccountReport) =>
         r.trails.map(t => ({
-          trail: t.arn,
+          trail: t.trailArn,
           readers: t.readers?.readers.map(x => x.principal).sort(),
           partial: t.readers?.partial.map(x => x.principal).sort(),
         }));

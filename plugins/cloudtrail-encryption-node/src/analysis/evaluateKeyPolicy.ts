@@ -74,7 +74,7 @@ function relevant(
  * in the report of every member account, with the same text each time; the
  * parse is only read. Bounded: emptied when full.
  */
-const PARSED_CACHE_SIZE = 1024;
+const PARSED_CACHE_SIZE = 64;
 const parsedByText = new Map<string, ReturnType<typeof parsePolicy>>();
 
 function parsedKeyPolicy(policy: unknown): ReturnType<typeof parsePolicy> {

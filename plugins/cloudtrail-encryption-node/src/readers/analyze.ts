@@ -253,18 +253,22 @@ export function analyzeReadersCounted(input: ReaderAnalysisInput): {
   const shapes = guardrails.principalSensitive('kms:Decrypt')
     ? undefined
     : shapesFor(input);
-  const shapeOf = (principal: IamPrincipal): string | undefined => {
+  /** The verdicts of the principal's class, and its key among them. */
+  const shapeOf = (
+    principal: IamPrincipal,
+  ): [Map<string, HalfVerdict>, string] | undefined => {
     if (!shapes || keyVerdicts.sensitiveTo(principal.accountId)) {
       return undefined;
     }
-    const identity = identitySignature(principal, 'kms:Decrypt');
-    if (identity === undefined) return undefined;
-    return [
-      classOf(principal.accountId),
-      principal.kind,
-      principal.serviceLinked ? 'slr' : '',
-      identity,
-    ].join('\u0003');
+    const shape = principalShape(principal);
+    if (shape === undefined) return undefined;
+    const accountClass = classOf(principal.accountId);
+    let verdicts = shapes.get(accountClass);
+    if (!verdicts) {
+      verdicts = new Map();
+      shapes.set(accountClass, verdicts);
+    }
+    return [verdicts, shape];
   };
 
   const decryptHalf = (principal: IamPrincipal): HalfVerdict => {
@@ -288,7 +292,7 @@ export function analyzeReadersCounted(input: ReaderAnalysisInput): {
       return DENIED;
     }
     const shape = grantsOf ? undefined : shapeOf(principal);
-    const known = shape === undefined ? undefined : shapes!.get(shape);
+    const known = shape?.[0].get(shape[1]);
     if (known) return known;
     const decryptRequest = requests.decrypt(principal);
     if (
@@ -307,7 +311,7 @@ export function analyzeReadersCounted(input: ReaderAnalysisInput): {
       needsDelegation: true,
       guardrails,
     });
-    if (shape !== undefined) shapes!.set(shape, verdict);
+    shape?.[0].set(shape[1], verdict);
     return verdict;
   };
 
@@ -419,9 +423,34 @@ export function analyzeReadersCounted(input: ReaderAnalysisInput): {
   };
 }
 
+/** Decrypt verdicts by account class, then by principal shape. */
+type Shapes = Map<string, Map<string, HalfVerdict>>;
+
 interface ShapeCache {
   input: ReaderAnalysisInput;
-  shapes: Map<string, HalfVerdict>;
+  shapes: Shapes;
+}
+
+const principalShapes = new WeakMap<IamPrincipal, string | null>();
+
+/**
+ * What decides a principal's decrypt half besides its account's class: its
+ * kind, whether it is service-linked and its identity policies (kept per
+ * principal, so the trails that ask it again reuse the same key).
+ */
+function principalShape(principal: IamPrincipal): string | undefined {
+  let shape = principalShapes.get(principal);
+  if (shape === undefined) {
+    const identity = identitySignature(principal, 'kms:Decrypt');
+    shape =
+      identity === undefined
+        ? null
+        : [principal.kind, principal.serviceLinked ? 'slr' : '', identity].join(
+            '\u0003',
+          );
+    principalShapes.set(principal, shape);
+  }
+  return shape ?? undefined;
 }
 
 const shapeCaches = new WeakMap<object, ShapeCache>();
@@ -432,7 +461,7 @@ const shapeCaches = new WeakMap<object, ShapeCache>();
  * documents): kept with the key policy object, used again only while the
  * trail, its documents and the organization's policies are the same.
  */
-function shapesFor(input: ReaderAnalysisInput): Map<string, HalfVerdict> {
+function shapesFor(input: ReaderAnalysisInput): Shapes {
   const policy = input.key.policy;
   if (typeof policy !== 'object' || policy === null) return new Map();
   const cached = shapeCaches.get(policy);

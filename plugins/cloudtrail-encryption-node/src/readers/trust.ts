@@ -61,18 +61,39 @@ function narrowed(conditions: PolicyCondition[], organizationId?: string) {
   });
 }
 
+type ParsedTrust = ReturnType<typeof parsePolicy> | undefined;
+
+/**
+ * Trust policies parsed by their text: a role that reads several trails'
+ * logs is listed, with its trustees, under each. Bounded: emptied when full.
+ */
+const TRUST_CACHE_SIZE = 2048;
+const trustByText = new Map<string, ParsedTrust>();
+
+function parseTrust(trustPolicy: unknown): ParsedTrust {
+  try {
+    return parsePolicy(decodePolicyDocument(trustPolicy), { kind: 'trust' });
+  } catch {
+    return undefined;
+  }
+}
+
+function parsedTrustPolicy(trustPolicy: unknown): ParsedTrust {
+  if (typeof trustPolicy !== 'string') return parseTrust(trustPolicy);
+  if (trustByText.has(trustPolicy)) return trustByText.get(trustPolicy);
+  const parsed = parseTrust(trustPolicy);
+  if (trustByText.size >= TRUST_CACHE_SIZE) trustByText.clear();
+  trustByText.set(trustPolicy, parsed);
+  return parsed;
+}
+
 export function trusteesOf(
   roleName: string,
   trustPolicy: unknown,
   membership: Membership,
 ): ReaderTrustee[] {
-  let parsed;
-  try {
-    parsed = parsePolicy(decodePolicyDocument(trustPolicy), { kind: 'trust' });
-  } catch {
-    return [];
-  }
-  if (!parsed.ok) return [];
+  const parsed = parsedTrustPolicy(trustPolicy);
+  if (!parsed?.ok) return [];
   const permissionSet = permissionSetOf(roleName);
   const trustees: ReaderTrustee[] = [];
   for (const statement of parsed.policy.statements) {

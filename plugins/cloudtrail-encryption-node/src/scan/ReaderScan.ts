@@ -17,6 +17,7 @@ import {
   parsed,
   plan,
   type ReaderContext,
+  type ResolvedAccounts,
 } from './readerBatch';
 
 export interface ReaderScanOptions {
@@ -142,8 +143,12 @@ export class ReaderScan {
       result: ReaderResult | undefined,
     ) => void | Promise<void>,
   ): Promise<void> {
-    const { contexts, unplanned } = await this.#contexts(allFacts);
+    const scanned = new Set(this.options.scannedAccountIds);
+    const { contexts, unplanned } = await this.#contexts(allFacts, scanned);
     for (const trailArn of unplanned) await onTrail(trailArn, undefined);
+    // The accounts each trail needs beyond the scanned ones; a trail that
+    // admits the organization needs every scanned account too, which is
+    // not written out per trail (trails × accounts).
     const needers = new Map<string, ReaderContext[]>();
     for (const ctx of contexts) {
       for (const id of ctx.accountIds) {
@@ -152,7 +157,15 @@ export class ReaderScan {
         needers.set(id, list);
       }
     }
-    const organization = await this.#organizationFor(contexts);
+    const whole = contexts.filter(ctx => ctx.wholeOrganization);
+    const toRead = [...needers.keys()];
+    if (whole.length) {
+      for (const id of scanned) if (!needers.has(id)) toRead.push(id);
+    }
+    const organization = await this.#organizationFor(
+      contexts,
+      whole.length ? scanned : undefined,
+    );
     // A context, with its parsed policies, lives until it is handed over.
     const open = new Set(contexts.splice(0));
     const finish = async (ctx: ReaderContext) => {
@@ -167,17 +180,20 @@ export class ReaderScan {
       if (organization) ctx.input.organization = organization;
     }
     for (const ctx of [...open]) {
-      if (ctx.accountIds.length > 0) continue;
+      if (ctx.remaining > 0) continue;
       analyseBatch(ctx);
       await finish(ctx);
     }
     const limit = pLimit(this.options.iamConcurrency ?? IAM_CONCURRENCY);
     await Promise.all(
-      [...needers.keys()].map(accountId =>
+      toRead.map(accountId =>
         limit(async () => {
           const input = await this.#account(accountId);
           const done: ReaderContext[] = [];
-          for (const ctx of needers.get(accountId)!) {
+          const named = needers.get(accountId) ?? [];
+          for (const ctx of scanned.has(accountId)
+            ? [...named, ...whole]
+            : named) {
             ctx.pending.push(input);
             ctx.remaining -= 1;
             // A bounded trail is analysed once, with all its accounts; one
@@ -204,7 +220,18 @@ export class ReaderScan {
 
   async #contexts(
     allFacts: Iterable<TrailFacts>,
+    scanned: ReadonlySet<string>,
   ): Promise<{ contexts: ReaderContext[]; unplanned: string[] }> {
+    // Whether a scanned account's IAM was read is the same for every trail
+    // that admits the organization: they are all given the same read.
+    const scannedResolved = new Set<string>();
+    const wholeResolved = (): ResolvedAccounts => {
+      const others = new Set<string>();
+      return {
+        add: id => (scanned.has(id) ? scannedResolved : others).add(id),
+        has: id => scannedResolved.has(id) || others.has(id),
+      };
+    };
     const byTrail = new Map<string, TrailFacts>();
     for (const f of allFacts) {
       if (analysable(f) && !byTrail.has(f.trail.trailArn)) {
@@ -242,12 +269,7 @@ export class ReaderScan {
         continue;
       }
       const accountIds = planned.wholeOrganization
-        ? [
-            ...new Set([
-              ...planned.accountIds,
-              ...this.options.scannedAccountIds,
-            ]),
-          ]
+        ? [...new Set(planned.accountIds)].filter(id => !scanned.has(id))
         : planned.accountIds;
       const { trail } = facts;
       contexts.push({
@@ -281,8 +303,9 @@ export class ReaderScan {
         namedAccountIds: planned.accountIds,
         wholeOrganization: planned.wholeOrganization,
         pending: [],
-        remaining: accountIds.length,
-        resolved: new Set(),
+        remaining:
+          accountIds.length + (planned.wholeOrganization ? scanned.size : 0),
+        resolved: planned.wholeOrganization ? wholeResolved() : new Set(),
         results: [],
       });
     }
@@ -314,12 +337,16 @@ export class ReaderScan {
    */
   async #organizationFor(
     contexts: ReaderContext[],
+    scanned: ReadonlySet<string> | undefined,
   ): Promise<OrganizationPolicies | undefined> {
     const read = await this.#organization;
     const { managementAccountId, organizationId } = this.options;
     if (!read?.ok || !managementAccountId || !organizationId) return undefined;
     const members = new Set(this.options.organizationAccountIds);
     const accounts = new Set<string>();
+    for (const id of scanned ?? []) {
+      if (id !== managementAccountId && members.has(id)) accounts.add(id);
+    }
     for (const ctx of contexts) {
       for (const id of [
         ...ctx.accountIds,

@@ -24,7 +24,7 @@ function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
  */
 export function mergeReaderResults(
   results: ReaderResult[],
-  resolved: ReadonlySet<string>,
+  resolved: { has(accountId: string): boolean },
   findingsOf: (readers: TrailReaders) => Finding[],
 ): ReaderResult {
   if (results.length === 1) return results[0];

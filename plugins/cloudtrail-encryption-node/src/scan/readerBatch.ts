@@ -11,10 +11,21 @@ import type { ReaderResult, TrailFacts } from './facts';
 // The pure steps of the reader scan: what one trail's analysis is given and
 // how a batch of accounts is analysed. ReaderScan does the I/O around them.
 
+/** Accounts whose IAM was read for one trail (see {@link ReaderContext}). */
+export interface ResolvedAccounts {
+  add(accountId: string): void;
+  has(accountId: string): boolean;
+}
+
 /** One KMS-encrypted trail waiting for the IAM of its accounts. */
 export interface ReaderContext {
   trailArn: string;
   input: Omit<ReaderAnalysisInput, 'accounts'>;
+  /**
+   * The accounts whose IAM the trail needs; for a trail that admits the
+   * organization, those besides the scanned accounts, which it needs too
+   * (kept once for all such trails, not once per trail).
+   */
   accountIds: string[];
   /** The accounts the policies name (without the organization's). */
   namedAccountIds: string[];
@@ -23,7 +34,7 @@ export interface ReaderContext {
   pending: ReaderAccountInput[];
   remaining: number;
   /** Accounts whose IAM was read, so that no batch calls them unresolved. */
-  resolved: Set<string>;
+  resolved: ResolvedAccounts;
   results: ReaderResult[];
   /** Partial readers of other accounts still to be listed (see analyzeReaders). */
   partialBudget?: number;

@@ -154,6 +154,7 @@ async function run(
     ['--child', db, '--accounts', String(opts.accounts)],
     {
       execArgv: [
+        ...(process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []),
         '--require',
         require.resolve('@backstage/cli/config/nodeTransform.cjs'),
       ],

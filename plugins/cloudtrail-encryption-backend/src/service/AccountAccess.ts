@@ -31,6 +31,10 @@ export interface ReadView {
    * another with the same key (given the same data).
    */
   key: string;
+  /** The catalog's accounts the view was worked out from. */
+  catalog: Map<string, CatalogAccount>;
+  /** The account entities the caller may read; undefined when every one. */
+  readable: ReadonlySet<string> | undefined;
 }
 
 const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
@@ -115,32 +119,66 @@ export class AccountAccess {
    * once per request.
    */
   async readView(credentials: BackstageCredentials): Promise<ReadView> {
-    const decision = await this.#decide(
+    const decision = await this.#authorize(
       cloudTrailEncryptionReportReadPermission,
       credentials,
     );
-    const [catalog, readable] = await Promise.all([
-      this.deps.directory.accounts(),
-      this.deps.directory.readableEntityRefs(credentials),
-    ]);
-    const hidden = this.#hidden(catalog, readable);
-    const key = `${idOf(catalog)}:${readable ? idOf(readable) : '*'}`;
-    if (decision.result === AuthorizeResult.ALLOW) {
-      return {
-        filter: hidden.size ? accountId => !hidden.has(accountId) : undefined,
-        key,
-      };
+    if (decision.result === AuthorizeResult.DENY) {
+      throw new NotAllowedError(
+        `Not allowed: ${cloudTrailEncryptionReportReadPermission.name}`,
+      );
     }
+    const { directory } = this.deps;
+    // Both are usually cached: then the view costs no further async step.
+    let catalog = directory.accountsNow();
+    const readableNow = directory.readableEntityRefsNow(credentials);
+    let readable = readableNow?.refs;
+    if (!catalog || !readableNow) {
+      [catalog, readable] = await Promise.all([
+        directory.accounts(),
+        directory.readableEntityRefs(credentials),
+      ]);
+    }
+    if (decision.result === AuthorizeResult.ALLOW) {
+      return this.#allowView(catalog, readable);
+    }
+    const hidden = this.#hidden(catalog, readable);
+    const known = catalog;
     return {
       filter: (accountId, membership) =>
         !hidden.has(accountId) &&
         this.#allows(
           decision,
-          toResource(accountId, catalog.get(accountId), membership),
+          toResource(accountId, known.get(accountId), membership),
         ),
       // The rules are pure, so the conditions decide the rest.
-      key: `${key}:${JSON.stringify(decision)}`,
+      key: `${viewKey(catalog, readable)}:${JSON.stringify(decision)}`,
+      catalog,
+      readable,
     };
+  }
+
+  /**
+   * Views of callers allowed every account, per catalog and readable set:
+   * they depend on nothing else, so one is made per catalog and user.
+   */
+  readonly #allowViews = new WeakMap<object, ReadView>();
+
+  #allowView(
+    catalog: Map<string, CatalogAccount>,
+    readable: ReadonlySet<string> | undefined,
+  ): ReadView {
+    const known = this.#allowViews.get(readable ?? catalog);
+    if (known?.catalog === catalog) return known;
+    const hidden = this.#hidden(catalog, readable);
+    const view: ReadView = {
+      filter: hidden.size ? accountId => !hidden.has(accountId) : undefined,
+      key: viewKey(catalog, readable),
+      catalog,
+      readable,
+    };
+    this.#allowViews.set(readable ?? catalog, view);
+    return view;
   }
 
   readonly #hiddenByReadable = new WeakMap<
@@ -218,19 +256,36 @@ export class AccountAccess {
     permission: ResourcePermission,
     credentials: BackstageCredentials,
   ): Promise<PolicyDecision> {
-    const ask = () =>
-      this.deps.permissions
-        .authorizeConditional([{ permission }], { credentials })
-        .then(([decision]) => decision);
     const key = decisionKey(permission, credentials);
-    if (!key) return ask();
-    let pending = this.#pending.get(key);
+    let pending = key === undefined ? undefined : this.#pending.get(key);
     if (!pending) {
-      pending = ask().finally(() => this.#pending.delete(key));
-      this.#pending.set(key, pending);
+      const settle = () => {
+        if (key !== undefined) this.#pending.delete(key);
+      };
+      pending = this.deps.permissions
+        .authorizeConditional([{ permission }], { credentials })
+        .then(
+          ([decision]) => {
+            settle();
+            return decision;
+          },
+          error => {
+            settle();
+            throw error;
+          },
+        );
+      if (key !== undefined) this.#pending.set(key, pending);
     }
     return pending;
   }
+}
+
+/** Names a catalog and readable set, for view keys. */
+function viewKey(
+  catalog: Map<string, CatalogAccount>,
+  readable: ReadonlySet<string> | undefined,
+): string {
+  return `${idOf(catalog)}:${readable ? idOf(readable) : '*'}`;
 }
 
 /**

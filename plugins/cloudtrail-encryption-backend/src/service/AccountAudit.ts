@@ -20,6 +20,8 @@ const READ_WINDOW_LIMIT = 50_000;
 // the cost: this runs on the request path.
 const lower = (s: string) => s.toLowerCase();
 
+const NO_EVENT: Promise<undefined> = Promise.resolve(undefined);
+
 /** The caller's user entity ref or service subject. */
 function callerOf(credentials: BackstageCredentials): string | undefined {
   const principal = credentials.principal as {
@@ -28,6 +30,12 @@ function callerOf(credentials: BackstageCredentials): string | undefined {
   };
   return principal.userEntityRef ?? principal.subject;
 }
+
+/** Who accessed which account, and through what (an HTTP request or an action). */
+type AccessOptions = {
+  accountId: string;
+  credentials: BackstageCredentials;
+} & ({ request: Request } | { action: string });
 
 /**
  * Records, through the auditor, reads and rescans of an account by a caller
@@ -47,8 +55,16 @@ export class AccountAudit {
     { expires: number; value: Promise<ReadonlySet<string>> }
   >();
 
-  /** When each caller's last recorded read of each account expires. */
-  readonly #recentReads = new Map<string, number>();
+  /**
+   * When each caller's last recorded read of each account expires, per
+   * channel and caller (nested, so that a read looks up strings it already
+   * has instead of building a key).
+   */
+  readonly #recentReads = {
+    http: new Map<string, Map<string, number>>(),
+    action: new Map<string, Map<string, number>>(),
+  };
+  #recentReadCount = 0;
 
   constructor(
     private readonly deps: {
@@ -67,21 +83,39 @@ export class AccountAudit {
    * action has no request the auditor could learn the caller from, so its
    * event names the action and the caller in `meta`.
    */
-  async ofForeignAccess(
-    options: {
-      eventId: AccountAuditEventId;
-      accountId: string;
-      credentials: BackstageCredentials;
-    } & ({ request: Request } | { action: string }),
+  ofForeignAccess(
+    options: AccessOptions & { eventId: AccountAuditEventId },
   ): Promise<AuditorServiceEvent | undefined> {
-    const { accountId, credentials } = options;
-    const action = 'action' in options ? options.action : undefined;
+    if (options.eventId === 'account-report-read') {
+      return this.ofForeignRead(options) ?? NO_EVENT;
+    }
+    return this.#startEvent(options);
+  }
+
+  /**
+   * `ofForeignAccess` for a report read, undefined at once (no async step)
+   * when the read falls in a window already recorded, as most do.
+   */
+  ofForeignRead(
+    options: AccessOptions,
+  ): Promise<AuditorServiceEvent | undefined> | undefined {
     if (
-      options.eventId === 'account-report-read' &&
-      this.#readRecently(accountId, credentials, action ? 'action' : 'http')
+      this.#readRecently(
+        options.accountId,
+        options.credentials,
+        'action' in options ? 'action' : 'http',
+      )
     ) {
       return undefined;
     }
+    return this.#startEvent({ ...options, eventId: 'account-report-read' });
+  }
+
+  async #startEvent(
+    options: AccessOptions & { eventId: AccountAuditEventId },
+  ): Promise<AuditorServiceEvent | undefined> {
+    const { accountId, credentials } = options;
+    const action = 'action' in options ? options.action : undefined;
     const entity = (await this.deps.directory.accounts()).get(
       accountId,
     )?.entity;
@@ -113,20 +147,41 @@ export class AccountAudit {
   ): boolean {
     const who = callerOf(credentials);
     if (!who) return false;
-    const key = `${who}\u0000${accountId}\u0000${channel}`;
+    const byCaller = this.#recentReads[channel];
+    let reads = byCaller.get(who);
     const now = Date.now();
-    const until = this.#recentReads.get(key);
+    const until = reads?.get(accountId);
     if (until !== undefined && until > now) return true;
-    if (this.#recentReads.size >= READ_WINDOW_LIMIT) {
-      for (const [k, v] of this.#recentReads) {
-        if (v <= now) this.#recentReads.delete(k);
+    if (until === undefined && this.#recentReadCount >= READ_WINDOW_LIMIT) {
+      this.#dropExpiredReads(now);
+      if (this.#recentReadCount >= READ_WINDOW_LIMIT) {
+        this.#recentReads.http.clear();
+        this.#recentReads.action.clear();
+        this.#recentReadCount = 0;
       }
-      if (this.#recentReads.size >= READ_WINDOW_LIMIT) {
-        this.#recentReads.clear();
+      reads = byCaller.get(who);
+    }
+    if (!reads) {
+      reads = new Map();
+      byCaller.set(who, reads);
+    }
+    if (!reads.has(accountId)) this.#recentReadCount += 1;
+    reads.set(accountId, now + READ_WINDOW_MS);
+    return false;
+  }
+
+  #dropExpiredReads(now: number): void {
+    for (const byCaller of [this.#recentReads.http, this.#recentReads.action]) {
+      for (const [who, reads] of byCaller) {
+        for (const [accountId, until] of reads) {
+          if (until <= now) {
+            reads.delete(accountId);
+            this.#recentReadCount -= 1;
+          }
+        }
+        if (!reads.size) byCaller.delete(who);
       }
     }
-    this.#recentReads.set(key, now + READ_WINDOW_MS);
-    return false;
   }
 
   async #owns(

@@ -41,6 +41,17 @@ const VISIBILITY_CACHE_LIMIT = 1_000;
 // the cost: this runs on every request.
 const lower = (s: string) => s.toLowerCase();
 
+/** What a caller who reads every entity is told by `readableEntityRefsNow`. */
+const EVERY_ENTITY = { refs: undefined };
+
+/** A value cached until `expires`, asked for once and shared. */
+interface Cached<T, R = T> {
+  expires: number;
+  value: Promise<T>;
+  /** What the value gave, once it has arrived. */
+  resolved?: R;
+}
+
 /** One catalog entity claiming an account. */
 export interface AccountClaim {
   accountId: string;
@@ -96,12 +107,10 @@ function ownersOf(entity: Entity): string[] {
  */
 export class AccountDirectory {
   readonly #allowedLocations: string[] | undefined;
-  #directory:
-    | { expires: number; value: Promise<Map<string, CatalogAccount>> }
-    | undefined;
+  #directory: Cached<Map<string, CatalogAccount>> | undefined;
   readonly #visibility = new Map<
     string,
-    { expires: number; value: Promise<ReadonlySet<string>> }
+    Cached<ReadonlySet<string>, { refs: ReadonlySet<string> }>
   >();
   readonly #reportedConflicts = new Set<string>();
 
@@ -168,11 +177,32 @@ export class AccountDirectory {
       }
       return byAccount;
     })();
-    value.catch(() => {
-      this.#directory = undefined;
-    });
-    this.#directory = { expires: now + DIRECTORY_TTL_MS, value };
+    const entry: Cached<Map<string, CatalogAccount>> = {
+      expires: now + DIRECTORY_TTL_MS,
+      value,
+    };
+    value.then(
+      accounts => {
+        entry.resolved = accounts;
+      },
+      () => {
+        if (this.#directory === entry) this.#directory = undefined;
+      },
+    );
+    this.#directory = entry;
     return value;
+  }
+
+  /**
+   * What `accounts()` would answer, when it can be answered without waiting
+   * (cached, arrived and not expired); undefined otherwise.
+   */
+  accountsNow(): Map<string, CatalogAccount> | undefined {
+    const directory = this.#directory;
+    if (!directory?.resolved || directory.expires <= Date.now()) {
+      return undefined;
+    }
+    return directory.resolved;
   }
 
   /**
@@ -181,7 +211,14 @@ export class AccountDirectory {
    * Undefined when the entity claims no account (or is unknown).
    */
   async claimOf(entityRef: string): Promise<AccountClaim | undefined> {
-    const accounts = await this.accounts();
+    return this.claimIn(await this.accounts(), entityRef);
+  }
+
+  /** The accepted claim of an account entity, by entity ref, in `accounts`. */
+  claimIn(
+    accounts: Map<string, CatalogAccount>,
+    entityRef: string,
+  ): AccountClaim | undefined {
     let index = this.#claimsByRef.get(accounts);
     if (!index) {
       index = new Map();
@@ -225,9 +262,39 @@ export class AccountDirectory {
     const value = this.#claims(credentials).then(
       claims => new Set(claims.map(c => c.entityRef)),
     );
-    value.catch(() => this.#visibility.delete(key));
-    this.#visibility.set(key, { expires: now + VISIBILITY_TTL_MS, value });
+    const entry: Cached<ReadonlySet<string>, { refs: ReadonlySet<string> }> = {
+      expires: now + VISIBILITY_TTL_MS,
+      value,
+    };
+    value.then(
+      refs => {
+        entry.resolved = { refs };
+      },
+      () => {
+        if (this.#visibility.get(key) === entry) this.#visibility.delete(key);
+      },
+    );
+    this.#visibility.set(key, entry);
     return value;
+  }
+
+  /**
+   * What `readableEntityRefs` would answer, as `{ refs }`, when it can be
+   * answered without waiting; undefined otherwise.
+   */
+  readableEntityRefsNow(
+    credentials: BackstageCredentials,
+  ): { refs: ReadonlySet<string> | undefined } | undefined {
+    const principal = credentials.principal as {
+      type?: string;
+      userEntityRef?: string;
+    };
+    if (principal.type !== 'user' || !principal.userEntityRef) {
+      return EVERY_ENTITY;
+    }
+    const hit = this.#visibility.get(principal.userEntityRef);
+    if (!hit?.resolved || hit.expires <= Date.now()) return undefined;
+    return hit.resolved;
   }
 
   /** The entity, read with the caller's credentials (undefined when missing or unreadable). */

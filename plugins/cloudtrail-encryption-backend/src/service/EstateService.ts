@@ -20,6 +20,14 @@ const ESTATE_MAX_AGE_MS = 2_000;
 /** How long a request waits for the backend's own identity the first time. */
 const ACCESS_WAIT_MS = 3_000;
 
+/** The stored estate as last loaded. */
+interface CachedEstate {
+  loadedAt: number;
+  value: Promise<StoredEstate>;
+  /** The value once it has arrived. */
+  resolved?: StoredEstate;
+}
+
 const NO_MEMBERS: ReadonlyMap<string, EstateAccount> = new Map();
 // An estate is read once and then shared by every request until the next
 // read, so its member index is built once per estate, not once per request.
@@ -56,7 +64,7 @@ export function isScannable(membership: AccountMembership): boolean {
  * good estate and records the error; replicas read the stored estate.
  */
 export class EstateService {
-  #cache: { loadedAt: number; value: Promise<StoredEstate> } | undefined;
+  #cache: CachedEstate | undefined;
 
   constructor(
     private readonly deps: {
@@ -88,12 +96,39 @@ export class EstateService {
       await this.deps.store.saveError(message, new Date());
       value = await this.deps.store.load();
     }
-    this.#cache = { loadedAt: Date.now(), value: Promise.resolve(value) };
+    this.#cache = {
+      loadedAt: Date.now(),
+      value: Promise.resolve(value),
+      resolved: value,
+    };
     return value;
   }
 
   /** The stored estate (another replica's read included), cached for a moment. */
-  async current(): Promise<StoredEstate> {
+  current(): Promise<StoredEstate> {
+    // Once the identity is known, a fresh estate is served without an async step.
+    const cache = this.#cache;
+    if (cache && this.#fresh(cache)) return cache.value;
+    return this.#current();
+  }
+
+  /**
+   * What `current()` would answer, when it can be answered without waiting
+   * (fresh and arrived); undefined otherwise.
+   */
+  currentNow(): StoredEstate | undefined {
+    const cache = this.#cache;
+    return cache?.resolved && this.#fresh(cache) ? cache.resolved : undefined;
+  }
+
+  #fresh(cache: { loadedAt: number }): boolean {
+    return (
+      Date.now() - cache.loadedAt < ESTATE_MAX_AGE_MS &&
+      (this.deps.access?.settled() ?? true)
+    );
+  }
+
+  async #current(): Promise<StoredEstate> {
     // Only the first requests wait (briefly) for the backend's identity.
     await this.deps.access?.ready(ACCESS_WAIT_MS);
     if (this.#cache && Date.now() - this.#cache.loadedAt < ESTATE_MAX_AGE_MS) {
@@ -101,10 +136,19 @@ export class EstateService {
     }
     const previous = this.#cache;
     const value = this.#reload(previous);
-    value.catch(() => {
-      this.#cache = undefined;
-    });
-    this.#cache = { loadedAt: Date.now(), value };
+    const cache: CachedEstate = {
+      loadedAt: Date.now(),
+      value,
+    };
+    value.then(
+      stored => {
+        cache.resolved = stored;
+      },
+      () => {
+        if (this.#cache === cache) this.#cache = undefined;
+      },
+    );
+    this.#cache = cache;
     return value;
   }
 

@@ -13,6 +13,8 @@ import { mainCredentialsResolverFromConfig } from '@trailguard/plugin-cloudtrail
 /** How long a failed identity look-up is kept before the next attempt. */
 const RETRY_AFTER_MS = 60_000;
 
+const SETTLED: Promise<void> = Promise.resolve();
+
 /** The backend's own identity, as STS answers for the main credentials. */
 export type IdentityLookup = () => Promise<string>;
 
@@ -90,11 +92,7 @@ export class ScanAccessReader {
 
   /** Starts the identity look-up when it is due; resolves when it settles. */
   refresh(): Promise<void> {
-    const due =
-      !this.#identity ||
-      (this.#identity.error !== undefined &&
-        Date.now() - this.#identity.at > RETRY_AFTER_MS);
-    if (!due) return Promise.resolve();
+    if (!this.#due()) return SETTLED;
     this.#pending ??= this.#lookup()
       .then(
         arn => {
@@ -113,6 +111,23 @@ export class ScanAccessReader {
         this.#pending = undefined;
       });
     return this.#pending;
+  }
+
+  #due(): boolean {
+    return (
+      !this.#identity ||
+      (this.#identity.error !== undefined &&
+        Date.now() - this.#identity.at > RETRY_AFTER_MS)
+    );
+  }
+
+  /**
+   * Whether a first look-up has settled, so that `ready` would not wait;
+   * like `ready`, starts a look-up when one is due.
+   */
+  settled(): boolean {
+    if (this.#due()) void this.refresh();
+    return this.#identity !== undefined;
   }
 
   /** Waits at most `ms` for a first look-up to settle (later ones run in the background). */

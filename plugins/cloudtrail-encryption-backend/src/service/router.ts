@@ -16,7 +16,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { BodyCache, type CachedBody } from '../store/BodyCache';
+import { BodyCache } from '../store/BodyCache';
 import { parse, requesterOf, searchOf, sendBody } from './http';
 import { FLEET_SORT_KEYS } from '../store/FleetSnapshot';
 import type { ReportStore } from '../store/ReportStore';
@@ -30,9 +30,15 @@ import { catalogLinks, writeExport } from './fleetExport';
 import type { ScanService } from './ScanService';
 import type { ScanScheduler } from './ScanScheduler';
 
+const ACCOUNT_ID = /^\d{12}$/;
 const accountId = z
   .string()
-  .regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+  .regex(ACCOUNT_ID, 'must be a 12-digit AWS account id');
+
+/** A path's account id; a 400 when it is not one. */
+function accountIdOf(value: string): string {
+  return ACCOUNT_ID.test(value) ? value : parse(accountId, value, 'account id');
+}
 
 const intParam = (name: string, min: number, max: number, fallback: number) =>
   z
@@ -83,13 +89,31 @@ const rescanBody = z
   .strict();
 
 // Entity refs as the catalog allows them (see catalog-model's validators).
+const ENTITY_NAMESPACE = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/;
+const ENTITY_KIND = /^[a-zA-Z][a-zA-Z0-9]{0,62}$/;
+const ENTITY_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/;
 const entityParams = z.object({
-  namespace: z
-    .string()
-    .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/, 'invalid namespace'),
-  kind: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,62}$/, 'invalid kind'),
-  name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/, 'invalid name'),
+  namespace: z.string().regex(ENTITY_NAMESPACE, 'invalid namespace'),
+  kind: z.string().regex(ENTITY_KIND, 'invalid kind'),
+  name: z.string().regex(ENTITY_NAME, 'invalid name'),
 });
+
+/** The entity ref of a path; a 400 naming the first invalid part. */
+function entityRefOf(params: Record<string, string>): {
+  namespace: string;
+  kind: string;
+  name: string;
+} {
+  const { namespace, kind, name } = params;
+  if (
+    ENTITY_NAMESPACE.test(namespace) &&
+    ENTITY_KIND.test(kind) &&
+    ENTITY_NAME.test(name)
+  ) {
+    return { namespace, kind, name };
+  }
+  return parse(entityParams, params, 'entity reference');
+}
 
 /** Fleet pages kept serialized, per caller view, query and fleet state. */
 const LIST_CACHE_BYTES = 16 * 1024 * 1024;
@@ -126,8 +150,7 @@ export function createRouter(options: RouterOptions): express.Router {
   // A list query's parse depends on its text only; the fleet page polls the
   // same few queries over and over.
   const parsedQueries = new Map<string, z.output<typeof listQuery>>();
-  const listQueryOf = (req: express.Request) => {
-    const text = searchOf(req.url);
+  const listQueryOf = (req: express.Request, text: string) => {
     let query = parsedQueries.get(text);
     if (!query) {
       query = parse(listQuery, req.query, 'query');
@@ -137,41 +160,107 @@ export function createRouter(options: RouterOptions): express.Router {
     return query;
   };
 
-  /** Serves a report, recording the read when the caller does not own the account. */
-  const serveReport = async (
+  /** Starts the audit of a report read (undefined when the caller owns the account or it was recorded). */
+  const readEvent = (
     req: express.Request,
-    res: express.Response,
     id: string,
     credentials: BackstageCredentials,
-    report: CachedBody,
-  ) => {
-    const event = await audit.ofForeignAccess({
-      eventId: 'account-report-read',
-      accountId: id,
-      credentials,
-      request: req,
-    });
-    sendBody(res, report);
-    await event?.success();
-  };
+  ) => audit.ofForeignRead({ accountId: id, credentials, request: req });
   // Only the routes that take a body parse one; reads skip the parser.
   const json = express.json({ limit: '16kb' });
 
-  router.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
+  const accountReport = async (req: express.Request, res: express.Response) => {
+    const id = accountIdOf(req.params.accountId);
+    const credentials = await httpAuth.credentials(req);
+    const { filter } = await access.readView(credentials);
+    const stored = estate.currentNow() ?? (await estate.current());
+    const member = estateMembers(stored.estate).get(id);
+    const report = store.readyReport(id) ?? (await store.servedReport(id));
+    if (!report || (filter && !filter(id, member?.membership))) {
+      throw new NotFoundError(`No report for account ${id}`);
+    }
+    const pending = readEvent(req, id, credentials);
+    const event = pending && (await pending);
+    sendBody(res, report);
+    if (event) await event.success();
+  };
+
+  const lookup = accountLookupHandler(options);
+
+  // The reads come first: a request walks the routes in order. A valid
+  // account id is taken here; anything else goes on to '/accounts/export'
+  // and then to the same handler, which answers 400.
+  router.get('/accounts/:accountId(\\d{12})', accountReport);
+
+  router.get('/entity/:namespace/:kind/:name', async (req, res) => {
+    const ref = entityRefOf(req.params);
+    const credentials = await httpAuth.credentials(req);
+    const name = stringifyEntityRef(ref);
+    const { filter, catalog, readable } = await access.readView(credentials);
+    // An account entity the caller may read is known from the cached
+    // directory; anything else is asked of the catalog, which also tells a
+    // missing entity from one that is not an account.
+    const claim = directory.claimIn(catalog, name);
+    let id: string | undefined;
+    if (claim && (!readable || readable.has(claim.entityRef))) {
+      id = claim.accountId;
+    } else {
+      const entity = await directory.getEntity(ref, credentials);
+      if (!entity) throw new NotFoundError(`Entity ${name} not found`);
+      id = directory.accountIdOf(entity);
+    }
+    if (!id) {
+      throw new NotFoundError(
+        `Entity ${name} is not an AWS account entity (a Resource of type cloud-account or aws-account with a valid amazonaws.com/account-id annotation${
+          directory.restrictsLocations ? ', from an allowed location' : ''
+        })`,
+      );
+    }
+    const stored = estate.currentNow() ?? (await estate.current());
+    const member = estateMembers(stored.estate).get(id);
+    if (!member) {
+      // A dedicated error name lets the frontend show "not in the estate".
+      res.status(404).json({
+        error: {
+          name: 'NotInEstateError',
+          message: `Account ${id} is not in the scanned estate: ${
+            stored.estate
+              ? `the estate read at ${stored.estate.readAt} does not include it`
+              : 'no estate has been read yet'
+          }`,
+        },
+        request: { method: req.method, url: req.originalUrl },
+        response: { statusCode: 404 },
+      });
+      return;
+    }
+    if (filter && !filter(id, member.membership)) {
+      throw new NotFoundError(`No report for account ${id}`);
+    }
+    const report = store.readyReport(id) ?? (await store.servedReport(id));
+    if (!report) {
+      throw new NotFoundError(`Account ${id} has not been scanned yet`);
+    }
+    const pending = readEvent(req, id, credentials);
+    const event = pending && (await pending);
+    sendBody(res, report);
+    if (event) await event.success();
   });
 
-  router.get('/accounts', accountLookupHandler(options));
-  router.get('/accounts', async (req, res) => {
-    const query = listQueryOf(req);
+  router.get('/accounts', async (req, res, next) => {
+    if (req.query.accountId !== undefined) {
+      await lookup(req, res, next);
+      return;
+    }
+    const search = searchOf(req.url);
+    const query = listQueryOf(req, search);
     const credentials = await httpAuth.credentials(req);
-    const [view, generation] = await Promise.all([
-      access.readView(credentials),
-      store.fleetGeneration(),
-    ]);
+    const view = await access.readView(credentials);
+    const generation =
+      store.fleetGenerationNow() ?? (await store.fleetGeneration());
     // Equal view keys see the same accounts and links; the generation names
     // the fleet's data, so a page is rebuilt only when one of them changed.
-    const key = `${view.key}|${searchOf(req.url)}`;
+    const key = `${view.key}|${search}`;
     const version = String(generation);
     const cached = listBodies.get(key, version);
     if (cached) {
@@ -227,19 +316,10 @@ export function createRouter(options: RouterOptions): express.Router {
     await writeExport(res, query.format, items, links);
   });
 
-  router.get('/accounts/:accountId', async (req, res) => {
-    const id = parse(accountId, req.params.accountId, 'account id');
-    const credentials = await httpAuth.credentials(req);
-    const [{ filter }, stored] = await Promise.all([
-      access.readView(credentials),
-      estate.current(),
-    ]);
-    const member = estateMembers(stored.estate).get(id);
-    const report = await store.servedReport(id);
-    if (!report || (filter && !filter(id, member?.membership))) {
-      throw new NotFoundError(`No report for account ${id}`);
-    }
-    await serveReport(req, res, id, credentials, report);
+  router.get('/accounts/:accountId', accountReport);
+
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
   });
 
   router.post('/accounts/:accountId/rescan', json, async (req, res) => {
@@ -279,61 +359,6 @@ export function createRouter(options: RouterOptions): express.Router {
     }
     await event?.success();
     res.json(result);
-  });
-
-  router.get('/entity/:namespace/:kind/:name', async (req, res) => {
-    const ref = parse(entityParams, req.params, 'entity reference');
-    const credentials = await httpAuth.credentials(req);
-    const name = stringifyEntityRef(ref);
-    const [{ filter }, claim, readable] = await Promise.all([
-      access.readView(credentials),
-      directory.claimOf(name),
-      directory.readableEntityRefs(credentials),
-    ]);
-    // An account entity the caller may read is known from the cached
-    // directory; anything else is asked of the catalog, which also tells a
-    // missing entity from one that is not an account.
-    let id: string | undefined;
-    if (claim && (!readable || readable.has(claim.entityRef))) {
-      id = claim.accountId;
-    } else {
-      const entity = await directory.getEntity(ref, credentials);
-      if (!entity) throw new NotFoundError(`Entity ${name} not found`);
-      id = directory.accountIdOf(entity);
-    }
-    if (!id) {
-      throw new NotFoundError(
-        `Entity ${name} is not an AWS account entity (a Resource of type cloud-account or aws-account with a valid amazonaws.com/account-id annotation${
-          directory.restrictsLocations ? ', from an allowed location' : ''
-        })`,
-      );
-    }
-    const stored = await estate.current();
-    const member = estateMembers(stored.estate).get(id);
-    if (!member) {
-      // A dedicated error name lets the frontend show "not in the estate".
-      res.status(404).json({
-        error: {
-          name: 'NotInEstateError',
-          message: `Account ${id} is not in the scanned estate: ${
-            stored.estate
-              ? `the estate read at ${stored.estate.readAt} does not include it`
-              : 'no estate has been read yet'
-          }`,
-        },
-        request: { method: req.method, url: req.originalUrl },
-        response: { statusCode: 404 },
-      });
-      return;
-    }
-    if (filter && !filter(id, member.membership)) {
-      throw new NotFoundError(`No report for account ${id}`);
-    }
-    const report = await store.servedReport(id);
-    if (!report) {
-      throw new NotFoundError(`Account ${id} has not been scanned yet`);
-    }
-    await serveReport(req, res, id, credentials, report);
   });
 
   router.get('/estate', async (req, res) => {

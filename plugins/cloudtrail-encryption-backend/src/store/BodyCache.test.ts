@@ -35,4 +35,37 @@ describe('BodyCache', () => {
     expect(cache.get('e', 'v')).toBeUndefined();
     expect(cache.size).toBe(30);
   });
+
+  it('evicts in least recently used order over many reads and writes', () => {
+    const cache = new BodyCache(50);
+    // The reference: keys from least to most recently used.
+    const order: string[] = [];
+    const use = (key: string) => {
+      const at = order.indexOf(key);
+      if (at >= 0) order.splice(at, 1);
+      order.push(key);
+    };
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 48271) % 2147483647;
+      return seed;
+    };
+    for (let i = 0; i < 2_000; i++) {
+      const key = `k${next() % 12}`;
+      if (next() % 3 === 0) {
+        cache.set(key, 'v', '0123456789');
+        use(key);
+        // Five bodies of ten bytes fit: the oldest go.
+        while (order.length > 5) order.shift();
+      } else if (cache.get(key, 'v')) {
+        use(key);
+      }
+      const keys = Array.from({ length: 12 }, (_, k) => `k${k}`);
+      // Reading held keys would make them recent: only the others are read.
+      const dropped = keys.filter(k => !order.includes(k));
+      expect(dropped.filter(k => cache.get(k, 'v'))).toEqual([]);
+      expect(keys.filter(k => cache.get(k, 'other'))).toEqual([]);
+      expect(cache.size).toBe(order.length * 10);
+    }
+  });
 });

@@ -29,7 +29,16 @@ export function bodyOf(text: string): CachedBody {
  * recently used bodies go first once the total size exceeds `maxBytes`.
  */
 export class BodyCache {
-  readonly #entries = new Map<string, CachedBody & { version: string }>();
+  readonly #entries = new Map<string, Entry>();
+  /** Counts uses: an entry's `used` tells how recently it was read or set. */
+  #clock = 0;
+  /**
+   * Keys by `used` as of when eviction last needed them, least recent first;
+   * an entry used or replaced since is skipped, as it is more recent than
+   * any that was not.
+   */
+  #evictable: { key: string; used: number }[] = [];
+  #nextEvictable = 0;
   #bytes = 0;
 
   constructor(private readonly maxBytes: number) {}
@@ -37,33 +46,27 @@ export class BodyCache {
   get(key: string, version: string): CachedBody | undefined {
     const hit = this.#entries.get(key);
     if (!hit || hit.version !== version) return undefined;
-    // Most recently used last, so eviction starts from the oldest.
-    this.#entries.delete(key);
-    this.#entries.set(key, hit);
-    return hit;
+    hit.used = ++this.#clock;
+    return hit.value;
   }
 
   set(key: string, version: string, text: string): CachedBody {
-    const entry = { version, ...bodyOf(text) };
-    const body = entry.body;
+    const value = bodyOf(text);
+    const body = value.body;
     this.delete(key);
     if (body.length <= this.maxBytes) {
-      this.#entries.set(key, entry);
+      this.#entries.set(key, { key, version, value, used: ++this.#clock });
       this.#bytes += body.length;
-      for (const [oldest, value] of this.#entries) {
-        if (this.#bytes <= this.maxBytes) break;
-        this.#entries.delete(oldest);
-        this.#bytes -= value.body.length;
-      }
+      while (this.#bytes > this.maxBytes) this.#evictOldest();
     }
-    return entry;
+    return value;
   }
 
   delete(key: string): void {
     const known = this.#entries.get(key);
     if (known) {
       this.#entries.delete(key);
-      this.#bytes -= known.body.length;
+      this.#bytes -= known.value.body.length;
     }
   }
 
@@ -71,4 +74,29 @@ export class BodyCache {
   get size(): number {
     return this.#bytes;
   }
+
+  /** Drops the least recently used entry. */
+  #evictOldest(): void {
+    for (;;) {
+      if (this.#nextEvictable >= this.#evictable.length) {
+        this.#evictable = [...this.#entries.values()]
+          .map(({ key, used }) => ({ key, used }))
+          .sort((a, b) => a.used - b.used);
+        this.#nextEvictable = 0;
+      }
+      const { key, used } = this.#evictable[this.#nextEvictable++];
+      if (this.#entries.get(key)?.used === used) {
+        this.delete(key);
+        return;
+      }
+    }
+  }
+}
+
+/** A kept body. */
+interface Entry {
+  key: string;
+  version: string;
+  value: CachedBody;
+  used: number;
 }

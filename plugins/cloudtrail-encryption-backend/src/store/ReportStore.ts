@@ -19,6 +19,7 @@ import {
 import {
   rowVersion,
   SUMMARY_COLUMNS,
+  VERSION_COLUMNS,
   toFleetEntry,
   toRow,
   type ReportRow,
@@ -191,7 +192,25 @@ export class ReportStore {
    * fleet list, it reflects other replicas' writes within FLEET_MAX_AGE_MS;
    * an account the fleet list does not know yet is looked up directly.
    */
-  async servedReport(accountId: string): Promise<CachedBody | undefined> {
+  servedReport(accountId: string): Promise<CachedBody | undefined> {
+    const ready = this.readyReport(accountId);
+    return ready ? Promise.resolve(ready) : this.#servedReport(accountId);
+  }
+
+  /**
+   * What `servedReport` would answer, when it can be answered without a
+   * query (the fleet list is fresh and the body kept for the account's
+   * current version); undefined otherwise.
+   */
+  readyReport(accountId: string): CachedBody | undefined {
+    if (!this.#freshFleet()) return undefined;
+    const version = this.#versions.get(accountId);
+    return version === undefined
+      ? undefined
+      : this.#reportBodies.get(accountId, version);
+  }
+
+  async #servedReport(accountId: string): Promise<CachedBody | undefined> {
     await this.#fleet();
     const version = this.#versions.get(accountId);
     if (version !== undefined) {
@@ -208,9 +227,17 @@ export class ReportStore {
    * Names the current state of the fleet list: equal numbers, equal lists
    * (for responses kept serialized). Reloads the list when it is stale.
    */
-  async fleetGeneration(): Promise<number> {
-    await this.#fleet();
-    return this.#generation;
+  fleetGeneration(): Promise<number> {
+    if (this.#freshFleet()) return Promise.resolve(this.#generation);
+    return this.#fleet().then(() => this.#generation);
+  }
+
+  /**
+   * What `fleetGeneration` would answer, when the list needs no reload;
+   * undefined otherwise.
+   */
+  fleetGenerationNow(): number | undefined {
+    return this.#freshFleet() ? this.#generation : undefined;
   }
 
   /** A report that is not archived. */
@@ -293,10 +320,16 @@ export class ReportStore {
    * writes, and reloaded once it is older than FLEET_MAX_AGE_MS so that
    * other replicas' writes show up.
    */
+  #freshFleet(): FleetSnapshot | undefined {
+    const snapshot = this.#snapshot;
+    return snapshot && Date.now() - snapshot.loadedAt < FLEET_MAX_AGE_MS
+      ? snapshot.fleet
+      : undefined;
+  }
+
   async #fleet(): Promise<FleetSnapshot> {
-    const fresh =
-      this.#snapshot && Date.now() - this.#snapshot.loadedAt < FLEET_MAX_AGE_MS;
-    if (fresh) return this.#snapshot!.fleet;
+    const fresh = this.#freshFleet();
+    if (fresh) return fresh;
     this.#loading ??= this.#loadFleet().finally(() => {
       this.#loading = undefined;
     });
@@ -305,16 +338,22 @@ export class ReportStore {
 
   async #loadFleet(): Promise<FleetSnapshot> {
     const loadedAt = Date.now();
+    const current = this.#snapshot;
+    if (current) {
+      // Most reloads find nothing changed: the versions alone tell.
+      const known = await this.db<ReportRow>(REPORTS)
+        .select(...VERSION_COLUMNS)
+        .whereNull('archived_at');
+      if (sameRowVersions(known, this.#versions)) {
+        // Keep the list with its sorted orders and counts.
+        this.#snapshot = { fleet: current.fleet, loadedAt };
+        return current.fleet;
+      }
+    }
     const rows = await this.db<ReportRow>(REPORTS)
       .select(...SUMMARY_COLUMNS)
       .whereNull('archived_at');
     const versions = new Map(rows.map(r => [r.account_id, rowVersion(r)]));
-    const current = this.#snapshot;
-    if (current && sameVersions(versions, this.#versions)) {
-      // Nothing changed: keep the list with its sorted orders and counts.
-      this.#snapshot = { fleet: current.fleet, loadedAt };
-      return current.fleet;
-    }
     const stale = this.#regions.stale(
       rows.map(r => ({ accountId: r.account_id, scannedAt: r.scanned_at })),
     );
@@ -374,13 +413,13 @@ export class ReportStore {
   }
 }
 
-function sameVersions(
-  a: ReadonlyMap<string, string>,
-  b: ReadonlyMap<string, string>,
+function sameRowVersions(
+  rows: Partial<ReportRow>[],
+  versions: ReadonlyMap<string, string>,
 ): boolean {
-  if (a.size !== b.size) return false;
-  for (const [id, version] of a) {
-    if (b.get(id) !== version) return false;
+  if (rows.length !== versions.size) return false;
+  for (const row of rows) {
+    if (versions.get(row.account_id!) !== rowVersion(row)) return false;
   }
   return true;
 }

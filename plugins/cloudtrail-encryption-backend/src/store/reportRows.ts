@@ -50,17 +50,24 @@ export interface ReportRow {
  * error, so a report served once can be served again while this is equal.
  */
 export function rowVersion(row: Partial<ReportRow>): string {
-  return [
-    row.scanned_at,
-    row.scan_status,
-    row.status,
-    row.account_name,
-    row.membership,
-    row.error,
-  ]
-    .map(v => v ?? '')
-    .join('\u0000');
+  // Checked for every row of the fleet each time the list is reloaded.
+  return `${row.scanned_at ?? ''}\u0000${row.scan_status ?? ''}\u0000${
+    row.status ?? ''
+  }\u0000${row.account_name ?? ''}\u0000${row.membership ?? ''}\u0000${
+    row.error ?? ''
+  }`;
 }
+
+/** The columns `rowVersion` reads, with the account id. */
+export const VERSION_COLUMNS = [
+  'account_id',
+  'scanned_at',
+  'scan_status',
+  'status',
+  'account_name',
+  'membership',
+  'error',
+] as const;
 
 function worstFinding(report: AccountReport) {
   const findings = [...report.findings];

@@ -41,6 +41,8 @@ export interface ReaderScanOptions {
 
 /** IAM reads at once by default: each account's details live until analysed. */
 const IAM_CONCURRENCY = 16;
+/** Accounts whose IAM may be read ahead of the analysis (see ReaderScan.prefetch). */
+const PREFETCH_LIMIT = 1024;
 /** Accounts analysed together for a trail whose key admits the whole organization. */
 const WHOLE_BATCH = 32;
 
@@ -54,6 +56,9 @@ export class ReaderScan {
   readonly #buckets = new ScanCache<BucketFacts>();
   readonly #parents = new ScanCache<Outcome<string | undefined>>();
   #organization?: Promise<Outcome<OrganizationPolicyRecord[]> | undefined>;
+  /** IAM read ahead of the analysis, until it takes it. */
+  readonly #iam = new Map<string, Promise<ReaderAccountInput>>();
+  readonly #prefetchedTrails = new Set<string>();
 
   constructor(
     private readonly iam: IamReader,
@@ -188,7 +193,9 @@ export class ReaderScan {
     await Promise.all(
       toRead.map(accountId =>
         limit(async () => {
-          const input = await this.#account(accountId);
+          const ahead = this.#iam.get(accountId);
+          this.#iam.delete(accountId);
+          const input = await (ahead ?? this.#account(accountId));
           const done: ReaderContext[] = [];
           const named = needers.get(accountId) ?? [];
           for (const ctx of scanned.has(accountId)
@@ -218,6 +225,54 @@ export class ReaderScan {
     }
   }
 
+  /**
+   * Starts reading, while the last accounts' trails are still being read,
+   * the IAM of the accounts these trails' policies name (each trail's own
+   * accounts, never the organization's): the analysis reads them all in
+   * any case, so the reads only start earlier. At most PREFETCH_LIMIT are
+   * held until the analysis takes them.
+   */
+  prefetch(facts: Iterable<TrailFacts>): void {
+    for (const f of facts) {
+      if (!analysable(f) || this.#prefetchedTrails.has(f.trail.trailArn)) {
+        continue;
+      }
+      this.#prefetchedTrails.add(f.trail.trailArn);
+      void this.#planOf(f).then(({ planned }) => {
+        for (const id of planned?.accountIds ?? []) {
+          if (this.#iam.has(id) || this.#iam.size >= PREFETCH_LIMIT) continue;
+          this.#iam.set(id, this.#account(id));
+        }
+      });
+    }
+  }
+
+  /** What the planner makes of a trail's key, bucket policy and grants. */
+  async #planOf(facts: TrailFacts) {
+    const bucket = (await this.bucket(facts)) ?? {};
+    const key = facts.key!;
+    // A copy of its own: the analysis keeps per-trail verdicts with it.
+    const policy = JSON.parse(key.policy!.ok ? key.policy!.value : '{}');
+    const grants = key.grants?.ok ? key.grants.value : undefined;
+    const bucketPolicy =
+      bucket.policy === undefined ? undefined : parsed(bucket.policy);
+    const policyError =
+      bucket.policyError ??
+      (bucket.policy !== undefined && bucketPolicy === undefined
+        ? `The policy of bucket ${facts.trail.s3BucketName} is not a JSON document`
+        : undefined);
+    const planned = plan({
+      key: { accountId: key.accountId, policy },
+      bucket: { ownerAccountId: bucket.ownerAccountId, policy: bucketPolicy },
+      grants,
+      organizationId: this.options.organizationId,
+      // Named accounts only: an admitted organization means the accounts
+      // of this scan, not every account a one-account rescan knows of.
+      estateAccountIds: [],
+    });
+    return { bucket, key, policy, grants, bucketPolicy, policyError, planned };
+  }
+
   async #contexts(
     allFacts: Iterable<TrailFacts>,
     scanned: ReadonlySet<string>,
@@ -241,27 +296,15 @@ export class ReaderScan {
     const contexts: ReaderContext[] = [];
     const unplanned: string[] = [];
     for (const facts of byTrail.values()) {
-      const bucket = (await this.bucket(facts)) ?? {};
-      const key = facts.key!;
-      // A copy of its own: the analysis keeps per-trail verdicts with it.
-      const policy = JSON.parse(key.policy!.ok ? key.policy!.value : '{}');
-      const grants = key.grants?.ok ? key.grants.value : undefined;
-      const bucketPolicy =
-        bucket.policy === undefined ? undefined : parsed(bucket.policy);
-      const policyError =
-        bucket.policyError ??
-        (bucket.policy !== undefined && bucketPolicy === undefined
-          ? `The policy of bucket ${facts.trail.s3BucketName} is not a JSON document`
-          : undefined);
-      const planned = plan({
-        key: { accountId: key.accountId, policy },
-        bucket: { ownerAccountId: bucket.ownerAccountId, policy: bucketPolicy },
+      const {
+        bucket,
+        key,
+        policy,
         grants,
-        organizationId: this.options.organizationId,
-        // Named accounts only: an admitted organization means the accounts
-        // of this scan, not every account a one-account rescan knows of.
-        estateAccountIds: [],
-      });
+        bucketPolicy,
+        policyError,
+        planned,
+      } = await this.#planOf(facts);
       // A policy the planner cannot read leaves the trail without readers,
       // as before reader analysis, and the other trails as they are.
       if (!planned) {

@@ -156,3 +156,42 @@ describe('ScanEngine reports each account as soon as its readers are known', () 
     }
   });
 });
+
+describe('ScanEngine reads IAM while the last accounts are being read', () => {
+  it('starts the IAM reads the analysis needs before every account is read, with no extra call', async () => {
+    const sandbox = await startSandbox({
+      scenario: generateOrganization({ accounts: 30, seed: 5 }),
+      faults: { latency: 30 },
+    });
+    process.env.AWS_ENDPOINT_URL_STS = sandbox.endpoint;
+    const { engine, clients } = createScanEngineFromConfig(
+      sandboxConfig(sandbox, { scan: { concurrency: 4 } }),
+    );
+    const accounts = sandbox.scenario.accounts;
+    let iamWhenAllRead = -1;
+    try {
+      sandbox.resetCounters();
+      await engine.scan(
+        accounts.map(a => ({ accountId: a.id, name: a.name })),
+        {
+          organizationId: sandbox.scenario.organization!.id,
+          organizationAccountIds: accounts.map(a => a.id),
+          onAccountRead: ({ done, total }) => {
+            if (done === total)
+              iamWhenAllRead = sandbox.counters().byApi[IAM] ?? 0;
+          },
+        },
+      );
+      const byAccount = sandbox.counters().byAccountApi;
+      // Once per account, however early it was read.
+      for (const apis of Object.values(byAccount)) {
+        expect(apis[IAM] ?? 0).toBeLessThanOrEqual(1);
+      }
+    } finally {
+      clients.destroy();
+      await sandbox.close();
+      delete process.env.AWS_ENDPOINT_URL_STS;
+    }
+    expect(iamWhenAllRead).toBeGreaterThan(0);
+  });
+});

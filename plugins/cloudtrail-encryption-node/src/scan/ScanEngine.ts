@@ -231,6 +231,7 @@ export class ScanEngine {
         accounts,
         run,
         limit,
+        readers,
         emit,
         accountId =>
           options.onAccountRead?.({
@@ -321,10 +322,12 @@ export class ScanEngine {
     accounts: ScanAccount[],
     run: ScanRun,
     limit: ReturnType<typeof pLimit>,
+    readers: ReaderScan,
     emit: (report: AccountReport) => Promise<void>,
     read: (accountId: string) => void,
   ): Promise<CollectedAccount[]> {
     const collected: CollectedAccount[] = [];
+    let tail = false;
     await Promise.all(
       accounts.map(account =>
         limit(async () => {
@@ -333,8 +336,17 @@ export class ScanEngine {
           if (!('facts' in result)) await emit(result);
           // Without a KMS-encrypted trail to analyse, nothing in the report
           // waits for other accounts.
-          else if (result.facts.some(analysable)) collected.push(result);
-          else await emit(run.report(result));
+          else if (result.facts.some(analysable)) {
+            collected.push(result);
+            if (tail) readers.prefetch(result.facts);
+          } else await emit(run.report(result));
+          // Every account has started: requests in flight thin out as the
+          // last ones finish, so the IAM reads the analysis will need anyway
+          // start now.
+          if (!tail && limit.pendingCount === 0) {
+            tail = true;
+            readers.prefetch(collected.flatMap(c => c.facts));
+          }
         }),
       ),
     );

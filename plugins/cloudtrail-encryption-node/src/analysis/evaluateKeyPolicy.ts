@@ -22,6 +22,7 @@ import {
   resourceApplies,
   statementCoversService,
 } from './statementMatch';
+import { memoByText } from '../policy/textMemo';
 
 export type { KeyPolicyContext } from './requestContext';
 
@@ -70,22 +71,15 @@ function relevant(
 }
 
 /**
- * Key policies parsed by their text. An organization trail's key is judged
- * in the report of every member account, with the same text each time; the
- * parse is only read. Bounded: emptied when full.
+ * Key policies parsed by their text: an organization trail's key is judged
+ * in the report of every member account, with the same text each time.
  */
-const PARSED_CACHE_SIZE = 64;
-const parsedByText = new Map<string, ReturnType<typeof parsePolicy>>();
+const parseKeyPolicyText = memoByText(64, text => parsePolicy(text));
 
 function parsedKeyPolicy(policy: unknown): ReturnType<typeof parsePolicy> {
-  if (typeof policy !== 'string') return parsePolicy(policy);
-  let parsed = parsedByText.get(policy);
-  if (!parsed) {
-    parsed = parsePolicy(policy);
-    if (parsedByText.size >= PARSED_CACHE_SIZE) parsedByText.clear();
-    parsedByText.set(policy, parsed);
-  }
-  return parsed;
+  return typeof policy === 'string'
+    ? parseKeyPolicyText(policy)
+    : parsePolicy(policy);
 }
 
 /** Standard evaluation: an explicit Deny wins, otherwise an Allow is needed. */

@@ -1,6 +1,7 @@
 import { parsePolicy, ParsedStatement } from '../policy/document';
 import type { IneffectiveStatementInfo } from '../policy/document';
 import type { AuthorizationDetails } from './types';
+import { memoByText } from '../policy/textMemo';
 
 /**
  * The IAM principals of one account, from GetAccountAuthorizationDetails:
@@ -88,20 +89,11 @@ function parseIdentityDocument(document: unknown): Parsed {
  * permission-set policies, so a fleet scan parses each distinct document
  * once and the accounts share its statements. Bounded: emptied when full.
  */
-const DOCUMENT_CACHE_SIZE = 2048;
-const parsedByText = new Map<string, Parsed>();
+const parseDocumentText = memoByText(2048, parseIdentityDocument);
 const parsedByObject = new WeakMap<object, Parsed>();
 
 function parsedDocument(document: unknown): Parsed {
-  if (typeof document === 'string') {
-    let parsed = parsedByText.get(document);
-    if (!parsed) {
-      parsed = parseIdentityDocument(document);
-      if (parsedByText.size >= DOCUMENT_CACHE_SIZE) parsedByText.clear();
-      parsedByText.set(document, parsed);
-    }
-    return parsed;
-  }
+  if (typeof document === 'string') return parseDocumentText(document);
   if (typeof document !== 'object' || document === null) {
     return parseIdentityDocument(document);
   }

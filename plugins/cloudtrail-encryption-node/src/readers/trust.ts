@@ -7,6 +7,7 @@ import { actionApplies } from '../analysis/statementMatch';
 import { parsePolicy, ParsedStatement } from '../policy/document';
 import { decodePolicyDocument } from './authorizationDetails';
 import type { Membership } from './requests';
+import { memoByText } from '../policy/textMemo';
 
 /**
  * One hop further than the reader: who may assume a reader role, from its
@@ -63,13 +64,6 @@ function narrowed(conditions: PolicyCondition[], organizationId?: string) {
 
 type ParsedTrust = ReturnType<typeof parsePolicy> | undefined;
 
-/**
- * Trust policies parsed by their text: a role that reads several trails'
- * logs is listed, with its trustees, under each. Bounded: emptied when full.
- */
-const TRUST_CACHE_SIZE = 2048;
-const trustByText = new Map<string, ParsedTrust>();
-
 function parseTrust(trustPolicy: unknown): ParsedTrust {
   try {
     return parsePolicy(decodePolicyDocument(trustPolicy), { kind: 'trust' });
@@ -78,13 +72,16 @@ function parseTrust(trustPolicy: unknown): ParsedTrust {
   }
 }
 
+/**
+ * Trust policies parsed by their text: a role that reads several trails'
+ * logs is listed, with its trustees, under each.
+ */
+const parseTrustText = memoByText(2048, parseTrust);
+
 function parsedTrustPolicy(trustPolicy: unknown): ParsedTrust {
-  if (typeof trustPolicy !== 'string') return parseTrust(trustPolicy);
-  if (trustByText.has(trustPolicy)) return trustByText.get(trustPolicy);
-  const parsed = parseTrust(trustPolicy);
-  if (trustByText.size >= TRUST_CACHE_SIZE) trustByText.clear();
-  trustByText.set(trustPolicy, parsed);
-  return parsed;
+  return typeof trustPolicy === 'string'
+    ? parseTrustText(trustPolicy)
+    : parseTrust(trustPolicy);
 }
 
 export function trusteesOf(

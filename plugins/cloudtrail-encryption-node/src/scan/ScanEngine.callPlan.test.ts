@@ -1,4 +1,4 @@
-import { ConfigReader } from '@backstage/config';
+import { sandboxConfig } from '../__testUtils__/sandboxConfig';
 import { startSandbox, type Sandbox } from '@trailguard/aws-sandbox';
 import type { AccountReport } from '@trailguard/plugin-cloudtrail-encryption-common';
 import { createScanEngineFromConfig } from './config';
@@ -8,23 +8,9 @@ jest.setTimeout(60_000);
 const ACCOUNTS = ['111111111111', '222222222222', '100000000001'];
 
 function configFor(sandbox: Sandbox) {
-  return new ConfigReader({
-    aws: {
-      mainAccount: {
-        accessKeyId: sandbox.credentials.accessKeyId,
-        secretAccessKey: sandbox.credentials.secretAccessKey,
-        region: 'us-east-1',
-      },
-      accountDefaults: { roleName: 'TrailGuardReadOnly' },
-    },
-    cloudtrailEncryption: {
-      aws: {
-        endpoint: sandbox.endpoint,
-        requestTimeout: 2000,
-        callTimeout: 5000,
-      },
-      scan: { concurrency: 4 },
-    },
+  return sandboxConfig(sandbox, {
+    aws: { requestTimeout: 2000, callTimeout: 5000 },
+    scan: { concurrency: 4 },
   });
 }
 

@@ -1,3 +1,4 @@
+import { sandboxConfig } from '../__testUtils__/sandboxConfig';
 import { ConfigReader } from '@backstage/config';
 import {
   cloudTrailConsoleKeyPolicy,
@@ -73,23 +74,8 @@ function threeRegions(options: { eastEncrypted?: boolean } = {}): Scenario {
 }
 
 function configFor(sandbox: Sandbox) {
-  return new ConfigReader({
-    aws: {
-      mainAccount: {
-        accessKeyId: sandbox.credentials.accessKeyId,
-        secretAccessKey: sandbox.credentials.secretAccessKey,
-        region: 'us-east-1',
-      },
-      accountDefaults: { roleName: 'TrailGuardReadOnly' },
-    },
-    cloudtrailEncryption: {
-      aws: {
-        endpoint: sandbox.endpoint,
-        requestTimeout: 2000,
-        callTimeout: 5000,
-        maxAttempts: 2,
-      },
-    },
+  return sandboxConfig(sandbox, {
+    aws: { requestTimeout: 2000, callTimeout: 5000, maxAttempts: 2 },
   });
 }
 

@@ -1,4 +1,4 @@
-import { ConfigReader } from '@backstage/config';
+import { sandboxConfig } from '../__testUtils__/sandboxConfig';
 import {
   computeMinimalCallPlan,
   startSandbox,
@@ -27,24 +27,10 @@ const DEMO_ACCOUNTS = [
 ];
 
 function configFor(sandbox: Sandbox, extra: object = {}) {
-  return new ConfigReader({
-    aws: {
-      mainAccount: {
-        accessKeyId: sandbox.credentials.accessKeyId,
-        secretAccessKey: sandbox.credentials.secretAccessKey,
-        region: 'us-east-1',
-      },
-      accountDefaults: { roleName: 'TrailGuardReadOnly' },
-    },
-    cloudtrailEncryption: {
-      aws: {
-        endpoint: sandbox.endpoint,
-        requestTimeout: 2000,
-        callTimeout: 5000,
-      },
-      scan: { concurrency: 4 },
-      ...extra,
-    },
+  return sandboxConfig(sandbox, {
+    aws: { requestTimeout: 2000, callTimeout: 5000 },
+    scan: { concurrency: 4 },
+    ...extra,
   });
 }
 

@@ -1,5 +1,4 @@
 import { sandboxConfig } from '../__testUtils__/sandboxConfig';
-import { ConfigReader } from '@backstage/config';
 import {
   cloudTrailConsoleKeyPolicy,
   computeMinimalCallPlan,
@@ -283,19 +282,9 @@ describe('ScanEngine reading the readers of a member account', () => {
   it('uses the OU path the estate read gave, without ListParents', async () => {
     const sandbox = await startSandbox({ scenario: threeRegions() });
     process.env.AWS_ENDPOINT_URL_STS = sandbox.endpoint;
-    const config = new ConfigReader({
-      aws: {
-        mainAccount: {
-          accessKeyId: sandbox.credentials.accessKeyId,
-          secretAccessKey: sandbox.credentials.secretAccessKey,
-          region: 'us-east-1',
-        },
-        accountDefaults: { roleName: 'TrailGuardReadOnly' },
-      },
-      cloudtrailEncryption: {
-        aws: { endpoint: sandbox.endpoint, maxAttempts: 2 },
-        estate: { managementAccountId: MGMT },
-      },
+    const config = sandboxConfig(sandbox, {
+      aws: { maxAttempts: 2 },
+      estate: { managementAccountId: MGMT },
     });
     const { engine, clients } = createScanEngineFromConfig(config);
     const scan = (parentIds?: string[]) =>

@@ -1,5 +1,7 @@
 import { ListTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import { startSandbox, type Sandbox } from '@trailguard/aws-sandbox';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { AwsAccess } from './AwsAccess';
 import { AssumeRoleCredentials, roleArn } from './credentialsProvider';
 
@@ -100,6 +102,42 @@ describe('AwsAccess', () => {
     // One AssumeRole per account, shared by its concurrent calls.
     expect(byAccountApi[A]['sts:AssumeRole'] ?? 0).toBe(0);
     expect(sessions.size).toBe(2);
+  });
+
+  it('keeps nothing of an account it has forgotten, however many it signed for', async () => {
+    // A backend scans the same accounts again and again: what a scan signed
+    // with must go once its accounts are forgotten.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const { accessKeyId, secretAccessKey } = sandbox.credentials;
+    const providers: WeakRef<object>[] = [];
+    aws.destroy();
+    aws = new AwsAccess({
+      credentials: async () => {
+        // Credentials of their own per account, as AssumeRole gives.
+        const provider = async () => ({ accessKeyId, secretAccessKey });
+        providers.push(new WeakRef(provider));
+        return provider;
+      },
+      endpoint: sandbox.endpoint,
+    });
+    const accounts = Array.from({ length: 40 }, (_, i) =>
+      String(200000000000 + i),
+    );
+    await Promise.all(
+      accounts.map(id =>
+        aws.as(id, account =>
+          account.cloudTrail('us-east-1').send(new ListTrailsCommand({})),
+        ),
+      ),
+    );
+    expect(providers).toHaveLength(accounts.length);
+    aws.forget(accounts);
+    for (let i = 0; i < 3; i++) {
+      await new Promise(resolve => setImmediate(resolve));
+      gc();
+    }
+    expect(providers.filter(p => p.deref()).length).toBe(0);
   });
 
   it('refuses a call made on a pooled client outside an account scope', async () => {

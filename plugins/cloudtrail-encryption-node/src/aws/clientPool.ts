@@ -101,12 +101,16 @@ const UNSCOPED: AwsCredentialIdentity = {
   secretAccessKey: 'unscoped',
 };
 
+/** Signing keys a client keeps: a few per account in flight, oldest out first. */
+const SIGNING_KEYS = 512;
+
 /**
- * Keeps the keys a signer derives (per day, Region and service: four HMACs
- * each). The SigV4 package keeps only the last 50 across the whole process,
- * which a scan of hundreds of accounts in flight at once turns over on
- * every call. S3's multi-Region signer signs SigV4 through an inner signer.
- * Where the signer does not have the method, it derives as before.
+ * Keeps the keys a signer derives (per day, Region, service and secret: four
+ * HMACs each), for every account it signs for. The SigV4 package keeps only
+ * the last 50 across the whole process, which a scan of hundreds of
+ * accounts in flight at once turns over on every call. S3's multi-Region
+ * signer signs SigV4 through an inner signer. Where the signer does not have
+ * the method, it derives as before.
  */
 function keepSigningKeys(signer: unknown): void {
   const inner = (signer as { sigv4Signer?: unknown }).sigv4Signer ?? signer;
@@ -122,17 +126,13 @@ function keepSigningKeys(signer: unknown): void {
   if (!derive) return;
   const keys = new Map<string, Promise<Uint8Array>>();
   target.getSigningKey = (credentials, region, shortDate, service) => {
-    const id = [
-      shortDate,
-      region,
-      service ?? '',
-      credentials.accessKeyId,
-      credentials.sessionToken ?? '',
-    ].join('\n');
+    // The derived key depends on nothing else (not on the session token).
+    const id = `${shortDate}\n${region}\n${service ?? ''}\n${
+      credentials.secretAccessKey
+    }`;
     let key = keys.get(id);
     if (!key) {
-      // A day's keys per Region and service; new credentials start afresh.
-      if (keys.size >= 32) keys.clear();
+      if (keys.size >= SIGNING_KEYS) keys.delete(keys.keys().next().value!);
       key = derive(credentials, region, shortDate, service);
       key.catch(() => keys.delete(id));
       keys.set(id, key);
@@ -231,11 +231,14 @@ export class ClientPool {
   #create(service: ServiceName, region: string, maxAttempts: number) {
     const requests = this.#requests;
     let client: AnyClient;
-    // SigV4 signers of this client, one per account; a signer keeps the
-    // keys it derived (per day, Region and service).
-    const signers = new Map<AwsScope, RequestSigner>();
-    const signerOf = (scope: AwsScope): RequestSigner => {
-      let signer = signers.get(scope);
+    // One SigV4 signer per client, for every account: each attempt is
+    // signed with its scope's credentials, handed to the signer for that
+    // one call (the signer reads its credentials synchronously as it starts
+    // signing, before anything else can run). Nothing is kept per account
+    // but the derived keys, which are bounded.
+    let signer: RequestSigner | undefined;
+    let signing: AwsCredentialIdentity | undefined;
+    const signerOf = (): RequestSigner => {
       if (!signer) {
         // As the SDK builds its own signer from the client's configuration
         // (S3: SignatureV4MultiRegion, paths not escaped).
@@ -244,25 +247,37 @@ export class ClientPool {
         signer = new Signer({
           sha256: resolved.sha256,
           applyChecksum: resolved.applyChecksum,
-          credentials: scope.credentials,
+          credentials: () => {
+            const credentials = signing;
+            if (!credentials) {
+              throw new Error(
+                'The SigV4 signer asked for credentials outside a signing call',
+              );
+            }
+            return Promise.resolve(credentials);
+          },
           region: resolved.signingRegion ?? region,
           service: resolved.signingName ?? resolved.defaultSigningName,
           uriEscapePath: resolved.signingEscapePath,
         }) as RequestSigner;
         keepSigningKeys(signer);
-        signers.set(scope, signer);
       }
       return signer;
     };
     const dispatch: RequestSigner = {
-      sign: (request, options) => {
+      sign: async (request, options) => {
         const scope = requests.get(request);
         if (!scope) {
-          return Promise.reject(
-            new Error('AWS request signed outside an account scope'),
-          );
+          throw new Error('AWS request signed outside an account scope');
         }
-        return signerOf(scope).sign(request, options);
+        const credentials = await scope.credentials();
+        const target = signerOf();
+        signing = credentials;
+        try {
+          return target.sign(request, options);
+        } finally {
+          signing = undefined;
+        }
       },
     };
     const config = {

@@ -12,7 +12,9 @@
  *   yarn bench:scan [--sizes 1000,5000,10000] [--concurrency 64] [--latency 50] [--runs 1]
  *
  * Each size runs in a child process of its own (so peak RSS is the engine's,
- * not the sandbox's or an earlier run's); the sandbox runs in another.
+ * not the sandbox's or an earlier run's); the sandbox runs in another. The
+ * children run this file compiled (esbuild), as a built backend runs the
+ * engine, without the development TypeScript transform in their memory.
  *
  * Diagnostics, off by default: BENCH_NODE_OPTIONS (node options of the
  * engine's child, e.g. `--cpu-prof`), BENCH_HEAP=1 (live heap mid-scan and
@@ -29,19 +31,23 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ConfigReader } from '@backstage/config';
 import { BARE_COMMANDS, targets, type BareClients } from './bareCommands';
-import {
-  computeMinimalCallPlan,
-  computeRegionSweepCallPlan,
-  DEFAULT_QUOTAS,
-  generateOrganization,
-} from '@trailguard/aws-sandbox';
+import type * as Sandbox from '@trailguard/aws-sandbox';
 import { createScanEngineFromConfig } from '@trailguard/plugin-cloudtrail-encryption-node';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const SEED = 7;
 const root = resolve(__dirname, '..');
+
+/**
+ * The scenario generator and call planner, loaded where they are used: the
+ * engine's child never loads them, so its memory is the engine's alone.
+ */
+function sandbox(): typeof Sandbox {
+  return require('@trailguard/aws-sandbox');
+}
 
 interface Result {
   accounts: number;
@@ -122,7 +128,7 @@ function quotaBoundMs(byAccountApi: Record<string, Record<string, number>>) {
   let worst = 0;
   for (const apis of Object.values(byAccountApi)) {
     for (const [api, n] of Object.entries(apis)) {
-      const tps = DEFAULT_QUOTAS[api];
+      const tps = sandbox().DEFAULT_QUOTAS[api];
       if (tps) worst = Math.max(worst, (n / tps) * 1000);
     }
   }
@@ -141,9 +147,10 @@ interface Plan {
 
 /** The scenario stays in the parent, so the child's peak RSS is the engine's. */
 function planFor(accounts: number): Plan {
+  const { generateOrganization, computeMinimalCallPlan } = sandbox();
   const scenario = generateOrganization({ accounts, seed: SEED });
   const plan = computeMinimalCallPlan(scenario, { parentsKnown: true });
-  const sweepPlan = computeRegionSweepCallPlan(scenario);
+  const sweepPlan = sandbox().computeRegionSweepCallPlan(scenario);
   return {
     accountIds: scenario.accounts
       .filter(a => a.inOrganization !== false)
@@ -282,6 +289,9 @@ async function runOne(
     });
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
+    // The scan's peak, before anything the measurement itself loads.
+    clearInterval(sampler);
+    const peakRssMb = Math.max(peak, process.memoryUsage().rss) / 2 ** 20;
     if (process.env.BENCH_HEAP) {
       (global as any).gc?.();
       const m = process.memoryUsage();
@@ -290,6 +300,11 @@ async function runOne(
           m.rss /
           2 ** 20
         ).toFixed(0)} MB, external ${(m.external / 2 ** 20).toFixed(0)} MB`,
+      );
+    }
+    if (process.env.BENCH_SNAPSHOT) {
+      require('node:v8').writeHeapSnapshot(
+        process.env.BENCH_SNAPSHOT.replace(/(\.heapsnapshot)?$/, '-after$1'),
       );
     }
     clients.destroy();
@@ -308,7 +323,7 @@ async function runOne(
       quotaBoundMs: quotaBoundMs(counters.byAccountApi),
       throttled: counters.throttled,
       errors: counters.errors - counters.throttled,
-      peakRssMb: Math.max(peak, process.memoryUsage().rss) / 2 ** 20,
+      peakRssMb,
       scanErrors,
       cpuPerCallUs: (cpu.user + cpu.system) / Math.max(1, counters.total),
       startRssMb,
@@ -348,7 +363,7 @@ async function runBare(
   errors: number;
   wallMs: number;
 }> {
-  const scenario = generateOrganization({ accounts, seed: SEED });
+  const scenario = sandbox().generateOrganization({ accounts, seed: SEED });
   const { endpoint, child, admin } = await startSandboxProcess(
     accounts,
     latency,
@@ -471,24 +486,62 @@ async function runBare(
   }
 }
 
-function runInChild<T = Result>(args: string[], input?: unknown): Promise<T> {
-  return new Promise((ok, fail) => {
-    const child = fork(__filename, ['--child', ...args], {
-      execArgv: [
-        ...(process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []),
-        '--require',
-        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-      ],
-    });
-    // The TypeScript transform also talks over this channel: pick our message.
-    child.on('message', (m: any) => {
-      if (m?.type === 'bench-result') ok(m.result as T);
-      if (m?.type === 'bench-ready') child.send({ type: 'bench-input', input });
-    });
-    child.once('exit', code => {
-      if (code) fail(new Error(`benchmark child exited with ${code}`));
-    });
+/**
+ * The children run this file compiled, as a production backend runs the
+ * engine: without the TypeScript transform (its compiler and the source
+ * maps of every module) in the memory being measured. Packages stay where
+ * they are installed; the workspace's own are compiled in.
+ */
+async function compileChild(): Promise<string> {
+  const { build } = await import('esbuild');
+  const outfile = resolve(__dirname, '.scan-child.cjs');
+  await build({
+    entryPoints: [__filename],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    logLevel: 'warning',
+    plugins: [
+      {
+        name: 'installed-packages-external',
+        setup(b) {
+          b.onResolve({ filter: /^[^./]/ }, args =>
+            args.path.startsWith('@trailguard/')
+              ? undefined
+              : { path: args.path, external: true },
+          );
+        },
+      },
+    ],
   });
+  process.once('exit', () => rmSync(outfile, { force: true }));
+  return outfile;
+}
+
+let childEntry: Promise<string> | undefined;
+
+function runInChild<T = Result>(args: string[], input?: unknown): Promise<T> {
+  childEntry ??= compileChild();
+  return childEntry.then(
+    entry =>
+      new Promise((ok, fail) => {
+        const child = fork(entry, ['--child', ...args], {
+          execArgv:
+            process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [],
+        });
+        child.on('message', (m: any) => {
+          if (m?.type === 'bench-result') ok(m.result as T);
+          if (m?.type === 'bench-ready') {
+            child.send({ type: 'bench-input', input });
+          }
+        });
+        child.once('exit', code => {
+          if (code) fail(new Error(`benchmark child exited with ${code}`));
+        });
+      }),
+  );
 }
 
 function table(rows: Result[], concurrency: number, latency: number) {

@@ -8,9 +8,9 @@ import type {
 } from '../aws/OrganizationPolicyReader';
 import type { OrganizationPolicies, ReaderAccountInput } from '../readers';
 import { readerFindings } from '../readers/findings';
+import { mergedReaderResult } from './mergeReaders';
 import { ScanCache, settle, type Outcome } from './ScanCache';
 import type { BucketFacts, ReaderResult, TrailFacts } from './facts';
-import { mergeReaderResults } from './mergeReaders';
 import {
   analysable,
   analyseBatch,
@@ -37,6 +37,22 @@ export interface ReaderScanOptions {
   defaultRegion: string;
   /** Accounts whose IAM is read at once (each one's details live until analysed). */
   iamConcurrency?: number;
+}
+
+/** A KMS-encrypted trail, planned: the accounts whose IAM it needs. */
+interface TrailPlan {
+  trailArn: string;
+  facts: TrailFacts;
+  /** As {@link ReaderContext.accountIds}. */
+  accountIds: string[];
+  namedAccountIds: string[];
+  wholeOrganization: boolean;
+  keyAccountId: string;
+  bucketOwnerAccountId?: string;
+  /** IAM reads the trail waits for. */
+  remaining: number;
+  /** Made when the first of its accounts is read. */
+  context?: Promise<ReaderContext>;
 }
 
 /** IAM reads at once by default: each account's details live until analysed. */
@@ -149,43 +165,54 @@ export class ReaderScan {
     ) => void | Promise<void>,
   ): Promise<void> {
     const scanned = new Set(this.options.scannedAccountIds);
-    const { contexts, unplanned } = await this.#contexts(allFacts, scanned);
+    const { plans, unplanned, resolvedFor } = await this.#plans(
+      allFacts,
+      scanned,
+    );
     for (const trailArn of unplanned) await onTrail(trailArn, undefined);
     // The accounts each trail needs beyond the scanned ones; a trail that
     // admits the organization needs every scanned account too, which is
     // not written out per trail (trails × accounts).
-    const needers = new Map<string, ReaderContext[]>();
-    for (const ctx of contexts) {
-      for (const id of ctx.accountIds) {
+    const needers = new Map<string, TrailPlan[]>();
+    for (const p of plans) {
+      for (const id of p.accountIds) {
         const list = needers.get(id) ?? [];
-        list.push(ctx);
+        list.push(p);
         needers.set(id, list);
       }
     }
-    const whole = contexts.filter(ctx => ctx.wholeOrganization);
+    const whole = plans.filter(p => p.wholeOrganization);
     const toRead = [...needers.keys()];
     if (whole.length) {
       for (const id of scanned) if (!needers.has(id)) toRead.push(id);
     }
     const organization = await this.#organizationFor(
-      contexts,
+      plans,
       whole.length ? scanned : undefined,
     );
-    // A context, with its parsed policies, lives until it is handed over.
-    const open = new Set(contexts.splice(0));
+    // A trail's parsed policies live only while it waits for IAM: from the
+    // first of its accounts read to the last (a trail that admits the
+    // organization, the whole read), not from the start of the analysis.
+    const open = new Set<ReaderContext>();
+    const contextOf = (p: TrailPlan): Promise<ReaderContext> =>
+      (p.context ??= this.#contextOf(p, resolvedFor(p), organization).then(
+        ctx => {
+          open.add(ctx);
+          return ctx;
+        },
+      ));
     const finish = async (ctx: ReaderContext) => {
       open.delete(ctx);
-      const result = mergeReaderResults(ctx.results, ctx.resolved, merged =>
+      const result = mergedReaderResult(ctx, merged =>
         readerFindings({ ...ctx.input, accounts: [] }, merged),
       );
       ctx.results = [];
       await onTrail(ctx.trailArn, result);
     };
-    for (const ctx of open) {
-      if (organization) ctx.input.organization = organization;
-    }
-    for (const ctx of [...open]) {
-      if (ctx.remaining > 0) continue;
+    const wholeContexts = await Promise.all(whole.map(contextOf));
+    for (const p of plans.splice(0)) {
+      if (p.remaining > 0) continue;
+      const ctx = await contextOf(p);
       analyseBatch(ctx);
       await finish(ctx);
     }
@@ -196,10 +223,13 @@ export class ReaderScan {
           const ahead = this.#iam.get(accountId);
           this.#iam.delete(accountId);
           const input = await (ahead ?? this.#account(accountId));
+          const named = await Promise.all(
+            (needers.get(accountId) ?? []).map(contextOf),
+          );
+          needers.delete(accountId);
           const done: ReaderContext[] = [];
-          const named = needers.get(accountId) ?? [];
           for (const ctx of scanned.has(accountId)
-            ? [...named, ...whole]
+            ? [...named, ...wholeContexts]
             : named) {
             ctx.pending.push(input);
             ctx.remaining -= 1;
@@ -212,7 +242,6 @@ export class ReaderScan {
             }
             if (ctx.remaining === 0) done.push(ctx);
           }
-          needers.delete(accountId);
           for (const ctx of done) await finish(ctx);
         }),
       ),
@@ -273,14 +302,24 @@ export class ReaderScan {
     return { bucket, key, policy, grants, bucketPolicy, policyError, planned };
   }
 
-  async #contexts(
+  /**
+   * Which accounts each KMS-encrypted trail needs, from its policies; the
+   * parsed policies themselves are let go until the trail's context is
+   * made (see {@link ReaderScan.#contextOf}).
+   */
+  async #plans(
     allFacts: Iterable<TrailFacts>,
     scanned: ReadonlySet<string>,
-  ): Promise<{ contexts: ReaderContext[]; unplanned: string[] }> {
+  ): Promise<{
+    plans: TrailPlan[];
+    unplanned: string[];
+    resolvedFor: (p: TrailPlan) => ResolvedAccounts;
+  }> {
     // Whether a scanned account's IAM was read is the same for every trail
     // that admits the organization: they are all given the same read.
     const scannedResolved = new Set<string>();
-    const wholeResolved = (): ResolvedAccounts => {
+    const resolvedFor = (p: TrailPlan): ResolvedAccounts => {
+      if (!p.wholeOrganization) return new Set<string>();
       const others = new Set<string>();
       return {
         add: id => (scanned.has(id) ? scannedResolved : others).add(id),
@@ -293,18 +332,10 @@ export class ReaderScan {
         byTrail.set(f.trail.trailArn, f);
       }
     }
-    const contexts: ReaderContext[] = [];
+    const plans: TrailPlan[] = [];
     const unplanned: string[] = [];
     for (const facts of byTrail.values()) {
-      const {
-        bucket,
-        key,
-        policy,
-        grants,
-        bucketPolicy,
-        policyError,
-        planned,
-      } = await this.#planOf(facts);
+      const { bucket, key, planned } = await this.#planOf(facts);
       // A policy the planner cannot read leaves the trail without readers,
       // as before reader analysis, and the other trails as they are.
       if (!planned) {
@@ -314,45 +345,69 @@ export class ReaderScan {
       const accountIds = planned.wholeOrganization
         ? [...new Set(planned.accountIds)].filter(id => !scanned.has(id))
         : planned.accountIds;
-      const { trail } = facts;
-      contexts.push({
-        trailArn: trail.trailArn,
-        input: {
-          trail: {
-            trailArn: trail.trailArn,
-            ownerAccountId: trail.ownerAccountId,
-            isOrganizationTrail: trail.isOrganizationTrail,
-            s3BucketName: trail.s3BucketName,
-            ...(trail.s3KeyPrefix ? { s3KeyPrefix: trail.s3KeyPrefix } : {}),
-            ...(facts.bucketRegion.ok
-              ? { bucketRegion: facts.bucketRegion.value }
-              : {}),
-          },
-          key: { arn: key.keyArn, accountId: key.accountId, policy },
-          bucket: {
-            ...(bucket.ownerAccountId
-              ? { ownerAccountId: bucket.ownerAccountId }
-              : {}),
-            ...(bucketPolicy !== undefined ? { policy: bucketPolicy } : {}),
-            ...(policyError ? { policyError } : {}),
-          },
-          ...(grants ? { grants } : {}),
-          ...(this.options.organizationId
-            ? { organizationId: this.options.organizationId }
-            : {}),
-          trustedAccountIds: this.options.trustedAccountIds,
-        },
+      plans.push({
+        trailArn: facts.trail.trailArn,
+        facts,
         accountIds,
         namedAccountIds: planned.accountIds,
         wholeOrganization: planned.wholeOrganization,
-        pending: [],
+        keyAccountId: key.accountId,
+        ...(bucket.ownerAccountId
+          ? { bucketOwnerAccountId: bucket.ownerAccountId }
+          : {}),
         remaining:
           accountIds.length + (planned.wholeOrganization ? scanned.size : 0),
-        resolved: planned.wholeOrganization ? wholeResolved() : new Set(),
-        results: [],
       });
     }
-    return { contexts, unplanned };
+    return { plans, unplanned, resolvedFor };
+  }
+
+  /** A trail's context: its policies parsed (again) for the analysis. */
+  async #contextOf(
+    p: TrailPlan,
+    resolved: ResolvedAccounts,
+    organization: OrganizationPolicies | undefined,
+  ): Promise<ReaderContext> {
+    const { facts } = p;
+    const { bucket, key, policy, grants, bucketPolicy, policyError } =
+      await this.#planOf(facts);
+    const { trail } = facts;
+    return {
+      trailArn: trail.trailArn,
+      input: {
+        trail: {
+          trailArn: trail.trailArn,
+          ownerAccountId: trail.ownerAccountId,
+          isOrganizationTrail: trail.isOrganizationTrail,
+          s3BucketName: trail.s3BucketName,
+          ...(trail.s3KeyPrefix ? { s3KeyPrefix: trail.s3KeyPrefix } : {}),
+          ...(facts.bucketRegion.ok
+            ? { bucketRegion: facts.bucketRegion.value }
+            : {}),
+        },
+        key: { arn: key.keyArn, accountId: key.accountId, policy },
+        bucket: {
+          ...(bucket.ownerAccountId
+            ? { ownerAccountId: bucket.ownerAccountId }
+            : {}),
+          ...(bucketPolicy !== undefined ? { policy: bucketPolicy } : {}),
+          ...(policyError ? { policyError } : {}),
+        },
+        ...(grants ? { grants } : {}),
+        ...(this.options.organizationId
+          ? { organizationId: this.options.organizationId }
+          : {}),
+        trustedAccountIds: this.options.trustedAccountIds,
+        ...(organization ? { organization } : {}),
+      },
+      accountIds: p.accountIds,
+      namedAccountIds: p.namedAccountIds,
+      wholeOrganization: p.wholeOrganization,
+      pending: [],
+      remaining: p.remaining,
+      resolved,
+      results: [],
+    };
   }
 
   /** One account's IAM, or why it could not be read. */
@@ -379,7 +434,7 @@ export class ReaderScan {
    * accounts whose principals are analysed and those owning a key or bucket.
    */
   async #organizationFor(
-    contexts: ReaderContext[],
+    plans: TrailPlan[],
     scanned: ReadonlySet<string> | undefined,
   ): Promise<OrganizationPolicies | undefined> {
     const read = await this.#organization;
@@ -390,11 +445,11 @@ export class ReaderScan {
     for (const id of scanned ?? []) {
       if (id !== managementAccountId && members.has(id)) accounts.add(id);
     }
-    for (const ctx of contexts) {
+    for (const p of plans) {
       for (const id of [
-        ...ctx.accountIds,
-        ctx.input.key.accountId,
-        ctx.input.bucket.ownerAccountId,
+        ...p.accountIds,
+        p.keyAccountId,
+        p.bucketOwnerAccountId,
       ]) {
         if (id && id !== managementAccountId && members.has(id)) {
           accounts.add(id);

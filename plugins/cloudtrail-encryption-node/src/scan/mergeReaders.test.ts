@@ -4,7 +4,12 @@ import type {
   TrailReaders,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import type { ReaderResult } from './facts';
-import { mergeReaderResults } from './mergeReaders';
+import {
+  foldReaderResults,
+  mergedReaderResult,
+  mergeReaderResults,
+  type BatchResults,
+} from './mergeReaders';
 
 function reader(principal: string): EffectiveReader {
   return {
@@ -109,5 +114,48 @@ describe('mergeReaderResults', () => {
       findingsOf,
     );
     expect(merged.readers.partialOmitted).toBe(7);
+  });
+
+  it('gives, batches folded as they come, what one merge of them all gives', () => {
+    // Twenty batches of one account each; every batch calls the others,
+    // and an account outside the scan, unresolved. An account is resolved
+    // once its batch is analysed, as the reader scan does.
+    const accounts = Array.from({ length: 20 }, (_, i) =>
+      String(100000000100 + i),
+    );
+    const all = [...accounts, '999999999999'];
+    const batches = accounts.map((id, i) => {
+      const b = batch(
+        id,
+        all,
+        i % 3 ? [] : [reader(`arn:aws:iam::${id}:role/Reader`)],
+        i % 2
+          ? [
+              {
+                ...reader(`arn:aws:iam::${id}:role/Half`),
+                lacks: 'kms:Decrypt',
+              },
+            ]
+          : [],
+      );
+      if (i % 5 === 0) b.readers.partialOmitted = i;
+      return b;
+    });
+    const atOnce = mergeReaderResults(batches, new Set(accounts), findingsOf);
+
+    const resolved = new Set<string>();
+    const folding: BatchResults = { results: [], resolved };
+    batches.forEach((b, i) => {
+      folding.results.push(b);
+      resolved.add(accounts[i]);
+      if (folding.results.length >= 8) foldReaderResults(folding);
+    });
+    expect(folding.folded).toBe(true);
+    expect(mergedReaderResult(folding, findingsOf)).toEqual(atOnce);
+    expect(atOnce.readers.unresolved.map(u => u.accountId)).toEqual([
+      '999999999999',
+    ]);
+    expect(atOnce.readers.partialOmitted).toBe(0 + 5 + 10 + 15);
+    expect(atOnce.findings.map(f => f.message)).toEqual(['999999999999']);
   });
 });

@@ -63,3 +63,44 @@ export function mergeReaderResults(
   };
   return { readers: merged, findings: findingsOf(merged) };
 }
+
+/** One trail's batch results as they come (a {@link ReaderContext} is one). */
+export interface BatchResults {
+  results: ReaderResult[];
+  resolved: { has(accountId: string): boolean };
+  /** Whether `results` holds batches merged into one. */
+  folded?: boolean;
+}
+
+/** No readers: merged with one result, it makes the merge run in full. */
+const NOTHING: ReaderResult = {
+  readers: { readers: [], partial: [], unresolved: [] },
+  findings: [],
+};
+
+/**
+ * Merges a trail's batch results so far into one, so that a trail whose
+ * key admits an organization of thousands keeps one list of readers rather
+ * than one per batch. Merging is associative: what a merge of every batch
+ * at the end gives, {@link mergedReaderResult} gives after any number of
+ * folds (findings are drawn from the merged readers at the end; accounts
+ * resolved later leave the unresolved list then).
+ */
+export function foldReaderResults(batches: BatchResults): void {
+  batches.results = [
+    mergeReaderResults(batches.results, batches.resolved, () => []),
+  ];
+  batches.folded = true;
+}
+
+/** The trail's readers from all its batches, folded or not, with their findings. */
+export function mergedReaderResult(
+  batches: BatchResults,
+  findingsOf: (readers: TrailReaders) => Finding[],
+): ReaderResult {
+  const results =
+    batches.folded && batches.results.length === 1
+      ? [...batches.results, NOTHING]
+      : batches.results;
+  return mergeReaderResults(results, batches.resolved, findingsOf);
+}

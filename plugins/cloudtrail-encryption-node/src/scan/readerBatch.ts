@@ -7,6 +7,7 @@ import {
   type ReaderAnalysisInput,
 } from '../readers';
 import type { ReaderResult, TrailFacts } from './facts';
+import { foldReaderResults } from './mergeReaders';
 
 // The pure steps of the reader scan: what one trail's analysis is given and
 // how a batch of accounts is analysed. ReaderScan does the I/O around them.
@@ -38,7 +39,12 @@ export interface ReaderContext {
   results: ReaderResult[];
   /** Partial readers of other accounts still to be listed (see analyzeReaders). */
   partialBudget?: number;
+  /** Whether `results` holds batches merged into one (see foldReaderResults). */
+  folded?: boolean;
 }
+
+/** Batch results a trail keeps before they are merged into one. */
+const FOLD = 8;
 
 /**
  * Analyses the accounts waiting for a trail and lets their details go.
@@ -64,6 +70,7 @@ export function analyseBatch(ctx: ReaderContext): void {
       findings: out.findings as Finding[],
     });
     for (const a of accounts) if (a.details) ctx.resolved.add(a.accountId);
+    if (ctx.results.length >= FOLD) foldReaderResults(ctx);
   } catch (error) {
     const reason = `the reader analysis failed: ${(error as Error).message}`;
     ctx.results.push({

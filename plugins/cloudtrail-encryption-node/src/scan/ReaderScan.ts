@@ -278,6 +278,22 @@ export class ReaderScan {
 
   /** What the planner makes of a trail's key, bucket policy and grants. */
   async #planOf(facts: TrailFacts) {
+    const documents = await this.#documentsOf(facts);
+    const { bucket, key, policy, grants, bucketPolicy } = documents;
+    const planned = plan({
+      key: { accountId: key.accountId, policy },
+      bucket: { ownerAccountId: bucket.ownerAccountId, policy: bucketPolicy },
+      grants,
+      organizationId: this.options.organizationId,
+      // Named accounts only: an admitted organization means the accounts
+      // of this scan, not every account a one-account rescan knows of.
+      estateAccountIds: [],
+    });
+    return { ...documents, planned };
+  }
+
+  /** A trail's key policy, grants and bucket policy, parsed for it alone. */
+  async #documentsOf(facts: TrailFacts) {
     const bucket = (await this.bucket(facts)) ?? {};
     const key = facts.key!;
     // A copy of its own: the analysis keeps per-trail verdicts with it.
@@ -290,16 +306,7 @@ export class ReaderScan {
       (bucket.policy !== undefined && bucketPolicy === undefined
         ? `The policy of bucket ${facts.trail.s3BucketName} is not a JSON document`
         : undefined);
-    const planned = plan({
-      key: { accountId: key.accountId, policy },
-      bucket: { ownerAccountId: bucket.ownerAccountId, policy: bucketPolicy },
-      grants,
-      organizationId: this.options.organizationId,
-      // Named accounts only: an admitted organization means the accounts
-      // of this scan, not every account a one-account rescan knows of.
-      estateAccountIds: [],
-    });
-    return { bucket, key, policy, grants, bucketPolicy, policyError, planned };
+    return { bucket, key, policy, grants, bucketPolicy, policyError };
   }
 
   /**
@@ -362,7 +369,7 @@ export class ReaderScan {
     return { plans, unplanned, resolvedFor };
   }
 
-  /** A trail's context: its policies parsed (again) for the analysis. */
+  /** A trail's context: its policies parsed again for the analysis (planned already). */
   async #contextOf(
     p: TrailPlan,
     resolved: ResolvedAccounts,
@@ -370,7 +377,7 @@ export class ReaderScan {
   ): Promise<ReaderContext> {
     const { facts } = p;
     const { bucket, key, policy, grants, bucketPolicy, policyError } =
-      await this.#planOf(facts);
+      await this.#documentsOf(facts);
     const { trail } = facts;
     return {
       trailArn: trail.trailArn,

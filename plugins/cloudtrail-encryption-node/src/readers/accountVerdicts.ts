@@ -143,6 +143,28 @@ function factsOf(
   return facts;
 }
 
+const memberClasses = new WeakMap<
+  object,
+  { facts: OrganizationFacts | undefined; classes: Map<string, string> }
+>();
+
+/**
+ * A member's class besides the policies of one trail (its OU path and the
+ * guardrails attached along it), the same for every trail and batch of a
+ * scan: made once per account, not once per trail and batch.
+ */
+function memberClassesOf(
+  parents: object,
+  facts: OrganizationFacts | undefined,
+): Map<string, string> {
+  let known = memberClasses.get(parents);
+  if (!known || known.facts !== facts) {
+    known = { facts, classes: new Map() };
+    memberClasses.set(parents, known);
+  }
+  return known.classes;
+}
+
 /**
  * Which accounts the policies of one analysis (key policy, grants, SCPs,
  * RCPs) cannot tell apart. An account the documents never name (no account
@@ -176,12 +198,18 @@ export function accountClasses(
     !!grants?.has(accountId) ||
     !!facts?.mentioned.has(accountId);
   const parents = org?.parentsByAccount ?? {};
+  const members = memberClassesOf(parents, facts);
   const classes = new Map<string, string>();
   const classOf = (accountId: string) => {
     if (mentioned(accountId)) return accountId;
     if (!membership.isMember(accountId)) return '~outside';
-    const attached = facts?.attached.get(accountId) ?? '';
-    return `~member:${(parents[accountId] ?? ['?']).join('/')}:${attached}`;
+    let known = members.get(accountId);
+    if (known === undefined) {
+      const attached = facts?.attached.get(accountId) ?? '';
+      known = `~member:${(parents[accountId] ?? ['?']).join('/')}:${attached}`;
+      members.set(accountId, known);
+    }
+    return known;
   };
   return accountId => {
     let known = classes.get(accountId);

@@ -66,7 +66,20 @@ export function partialFilter(
   const naming = [...key.statements, ...(bucket?.statements ?? [])].filter(
     s => s.principal && !s.principal.wildcard && s.principal.aws.length,
   );
+  // A Principal names a principal only in its own account (or as `*`):
+  // the principals of every other account are not asked statement by
+  // statement, which a fleet's thousands of partial readers would be.
+  let namesAnyone = false;
+  const namingAccounts = new Set<string>();
+  for (const statement of naming) {
+    for (const value of statement.principal!.aws) {
+      const identity = classifyAwsPrincipal(value);
+      if (identity.kind === 'any') namesAnyone = true;
+      else if (identity.accountId) namingAccounts.add(identity.accountId);
+    }
+  }
   return principal =>
     accounts.has(principal.accountId) ||
-    naming.some(s => principalMatch(s, principal) === 'direct');
+    ((namesAnyone || namingAccounts.has(principal.accountId)) &&
+      naming.some(s => principalMatch(s, principal) === 'direct'));
 }

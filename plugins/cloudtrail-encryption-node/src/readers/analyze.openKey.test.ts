@@ -126,6 +126,48 @@ describe('analyzeReaders: a key open to every account', () => {
     expect(readers.partialOmitted).toBe(OTHERS.length - 1);
   });
 
+  it('keeps a principal a statement names by ARN, whatever the statement allows', () => {
+    // Key administration only: the admin's account is not let in to decrypt
+    // as a whole, yet the policy names the role.
+    const named = OTHERS[1];
+    const policy = {
+      ...openKeyPolicy,
+      Statement: [
+        ...openKeyPolicy.Statement,
+        {
+          Sid: 'KeyAdministrator',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${named}:role/Admin` },
+          Action: 'kms:DescribeKey',
+          Resource: '*',
+        },
+      ],
+    };
+    const { readers } = analyzeReaders({
+      ...input(null, { partialLimit: 0 }),
+      key: { arn: KEY, accountId: A, policy },
+    });
+    expect(principals(readers.partial)).toEqual([
+      `arn:aws:iam::${NAMED}:role/Admin`,
+      `arn:aws:iam::${NAMED}:role/Auditor`,
+      `arn:aws:iam::${named}:role/Admin`,
+    ]);
+    expect(readers.partialOmitted).toBe(OTHERS.length - 1);
+  });
+
+  it('answers anew when the same documents come with the bucket policy unread', () => {
+    // A scan analyses a trail in batches with the same documents; what it
+    // keeps of them between batches must not outlive a change.
+    const read = analyzeReaders(input(null));
+    expect(read.readers.unresolved.map(u => u.accountId)).not.toContain('*');
+    const unread = analyzeReaders({
+      ...input(null),
+      bucket: { ownerAccountId: A, policy: null, policyError: 'AccessDenied' },
+    });
+    expect(unread.readers.bucketPolicyError).toBe('AccessDenied');
+    expect(unread.readers.unresolved.map(u => u.accountId)).toContain('*');
+  });
+
   it('says nothing of partial readers it was not asked to bound', () => {
     const closed = {
       ...openKeyPolicy,

@@ -228,13 +228,16 @@ export function analyzeReadersCounted(input: ReaderAnalysisInput): {
   // A cross-account half that no statement of the resource policy can let
   // in is denied without evaluating the principal's policies: with a key
   // open to every account, most principals of a fleet lack the S3 half.
-  const keyMayAdmit = resourcePolicyMayAdmit(
+  // What depends on the trail's documents alone is worked out once for
+  // all the batches of accounts it is analysed in.
+  const memo = memoFor(input);
+  const keyMayAdmit = (memo.keyMayAdmit ??= resourcePolicyMayAdmit(
     key.policy.statements,
     'kms:Decrypt',
-  );
-  const bucketMayAdmit = bucketSource
+  ));
+  const bucketMayAdmit = (memo.bucketMayAdmit ??= bucketSource
     ? resourcePolicyMayAdmit(bucketSource.statements, 's3:GetObject')
-    : () => false;
+    : () => false);
 
   const keyVerdicts = new ResourcePolicyVerdicts(keySource, 'kms:Decrypt');
   const bucketVerdicts = bucketSource
@@ -252,7 +255,7 @@ export function analyzeReadersCounted(input: ReaderAnalysisInput): {
   ]);
   const shapes = guardrails.principalSensitive('kms:Decrypt')
     ? undefined
-    : shapesFor(input);
+    : memo.shapes;
   /** The verdicts of the principal's class, and its key among them. */
   const shapeOf = (
     principal: IamPrincipal,
@@ -342,7 +345,11 @@ export function analyzeReadersCounted(input: ReaderAnalysisInput): {
     });
   };
 
-  const keepPartial = partialFilter(input, key.policy, bucketSource);
+  const keepPartial = (memo.keepPartial ??= partialFilter(
+    input,
+    key.policy,
+    bucketSource,
+  ));
   const partialLimit = input.partialLimit ?? Infinity;
   let partialOmitted = 0;
   let othersListed = 0;
@@ -409,9 +416,12 @@ export function analyzeReadersCounted(input: ReaderAnalysisInput): {
     ...outsideTheScan(
       input,
       membership,
-      key.policy,
-      bucketSource,
-      bucketUnknown,
+      (memo.admissions ??= admissionsOf(
+        input,
+        key.policy,
+        bucketSource,
+        bucketUnknown,
+      )),
     ),
   );
   if (ineffective.length) result.ineffective = ineffective;
@@ -426,9 +436,14 @@ export function analyzeReadersCounted(input: ReaderAnalysisInput): {
 /** Decrypt verdicts by account class, then by principal shape. */
 type Shapes = Map<string, Map<string, HalfVerdict>>;
 
-interface ShapeCache {
+/** What one trail's documents decide, whichever accounts are analysed. */
+interface TrailMemo {
   input: ReaderAnalysisInput;
   shapes: Shapes;
+  keyMayAdmit?: (accountId: string) => boolean;
+  bucketMayAdmit?: (accountId: string) => boolean;
+  keepPartial?: (principal: IamPrincipal) => boolean;
+  admissions?: Admissions;
 }
 
 const principalShapes = new WeakMap<IamPrincipal, string | null>();
@@ -453,18 +468,22 @@ function principalShape(principal: IamPrincipal): string | undefined {
   return shape ?? undefined;
 }
 
-const shapeCaches = new WeakMap<object, ShapeCache>();
+const trailMemos = new WeakMap<object, TrailMemo>();
 
 /**
- * The decrypt verdicts by shape of one trail, kept across the batches of
- * accounts a scan analyses it in (each batch is another input with the same
- * documents): kept with the key policy object, used again only while the
- * trail, its documents and the organization's policies are the same.
+ * What one trail's documents decide (its decrypt verdicts by shape, which
+ * accounts its policies may let in, which partial readers it lists), kept
+ * across the batches of accounts a scan analyses it in (each batch is
+ * another input with the same documents): kept with the key policy object,
+ * used again only while the trail, its documents and the organization's
+ * policies are the same.
  */
-function shapesFor(input: ReaderAnalysisInput): Shapes {
+function memoFor(input: ReaderAnalysisInput): TrailMemo {
   const policy = input.key.policy;
-  if (typeof policy !== 'object' || policy === null) return new Map();
-  const cached = shapeCaches.get(policy);
+  if (typeof policy !== 'object' || policy === null) {
+    return { input, shapes: new Map() };
+  }
+  const cached = trailMemos.get(policy);
   const same = (a: ReaderAnalysisInput) =>
     a.trail.trailArn === input.trail.trailArn &&
     a.trail.s3BucketName === input.trail.s3BucketName &&
@@ -472,28 +491,30 @@ function shapesFor(input: ReaderAnalysisInput): Shapes {
     a.trail.bucketRegion === input.trail.bucketRegion &&
     a.key.arn === input.key.arn &&
     a.bucket.policy === input.bucket.policy &&
+    a.bucket.policyError === input.bucket.policyError &&
     a.bucket.ownerAccountId === input.bucket.ownerAccountId &&
     a.grants === input.grants &&
     a.organizationId === input.organizationId &&
     a.organization?.policies === input.organization?.policies &&
     a.organization?.parentsByAccount === input.organization?.parentsByAccount;
-  if (cached && same(cached.input)) return cached.shapes;
-  const fresh: ShapeCache = { input, shapes: new Map() };
-  shapeCaches.set(policy, fresh);
-  return fresh.shapes;
+  if (cached && same(cached.input)) return cached;
+  const fresh: TrailMemo = { input, shapes: new Map() };
+  trailMemos.set(policy, fresh);
+  return fresh;
 }
 
-/**
- * Accounts both resource policies let in whose IAM was not given: readers
- * may hide there. `*` stands for "any AWS account".
- */
-function outsideTheScan(
+interface Admissions {
+  key: Admission;
+  bucket: Admission;
+}
+
+/** Whom the key (with its grants) and the bucket let in, from the documents alone. */
+function admissionsOf(
   input: ReaderAnalysisInput,
-  membership: Membership,
   key: ParsedPolicy,
   bucket: PolicySource | undefined,
   bucketUnknown: string | undefined,
-): UnresolvedReaderAccount[] {
+): Admissions {
   const keyAdmission = admissionOf(key.statements, DECRYPT_ACTIONS);
   grantAccounts(input.grants).forEach(a => keyAdmission.accounts.add(a));
   keyAdmission.accounts.add(input.key.accountId);
@@ -506,6 +527,18 @@ function outsideTheScan(
         any: !!bucketUnknown,
       };
   bucketAdmission.accounts.add(bucketOwner);
+  return { key: keyAdmission, bucket: bucketAdmission };
+}
+
+/**
+ * Accounts both resource policies let in whose IAM was not given: readers
+ * may hide there. `*` stands for "any AWS account".
+ */
+function outsideTheScan(
+  input: ReaderAnalysisInput,
+  membership: Membership,
+  { key: keyAdmission, bucket: bucketAdmission }: Admissions,
+): UnresolvedReaderAccount[] {
   const given = new Set(input.accounts.map(a => a.accountId));
   const unresolved: UnresolvedReaderAccount[] = [];
   const named = new Set([

@@ -3,7 +3,7 @@ import { renderTestApp } from '@backstage/frontend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import cloudTrailEncryptionPlugin from '@trailguard/plugin-cloudtrail-encryption/alpha';
 import { cloudtrailEncryptionApiRef } from '@trailguard/plugin-cloudtrail-encryption';
 import { catalogModule } from './index';
@@ -80,8 +80,17 @@ describe('catalog module', () => {
     expect(headers.slice(-2)).toEqual(['CloudTrail encryption', 'Actions']);
     expect(headers).toContain('Name');
     expect(lookupAccounts).toHaveBeenCalledTimes(1);
-    expect(
-      within(cell.closest('tr')!).getByText('aws-payments-prod'),
-    ).toBeInTheDocument();
+    // The table may render its rows again once the entities' presentation
+    // resolves, so the row is looked up as it is now, not through the cell
+    // found first (which can be detached by then).
+    await waitFor(() =>
+      expect(
+        within(
+          screen
+            .getByTestId('cloudtrail-encryption-column-100000000001')
+            .closest('tr')!,
+        ).getByText('aws-payments-prod'),
+      ).toBeInTheDocument(),
+    );
   });
 });

@@ -210,8 +210,13 @@ export class ReaderScan {
       await onTrail(ctx.trailArn, result);
     };
     const wholeContexts = await Promise.all(whole.map(contextOf));
-    for (const p of plans.splice(0)) {
-      if (p.remaining > 0) continue;
+    // The plans that wait for IAM are held by `needers` alone from here, so
+    // that each goes with its last account. (A `for…of` over the list would
+    // keep all of them, and their trails' facts, until this function
+    // returns: an async function keeps its locals until then.)
+    const ready = plans.filter(p => p.remaining === 0).reverse();
+    plans.length = 0;
+    for (let p = ready.pop(); p; p = ready.pop()) {
       const ctx = await contextOf(p);
       analyseBatch(ctx);
       await finish(ctx);

@@ -89,6 +89,34 @@ export interface ScanOptions {
 }
 
 /**
+ * Which accounts wait for which trail's readers, and for how many trails
+ * each. The accounts are taken out of `collected`, so that these maps hold
+ * each one until it is reported and nothing after. This is a function of
+ * its own because an async function keeps its locals (a loop's list
+ * included) until it returns, which would keep every account's facts until
+ * the last report.
+ */
+function waitingAccounts(collected: CollectedAccount[]): {
+  waiting: Map<string, CollectedAccount[]>;
+  missing: Map<CollectedAccount, number>;
+} {
+  const waiting = new Map<string, CollectedAccount[]>();
+  const missing = new Map<CollectedAccount, number>();
+  for (const c of collected.splice(0)) {
+    const trails = new Set(
+      c.facts.filter(analysable).map(f => f.trail.trailArn),
+    );
+    missing.set(c, trails.size);
+    for (const arn of trails) {
+      const list = waiting.get(arn) ?? [];
+      list.push(c);
+      waiting.set(arn, list);
+    }
+  }
+  return { waiting, missing };
+}
+
+/**
  * Scans accounts with the minimal plan of AWS calls: one ListTrails per
  * account (it names the trails of every Region), DescribeTrails once per home
  * Region an account owns trails in, GetTrailStatus once per trail, and the
@@ -263,20 +291,7 @@ export class ScanEngine {
     readers: ReaderScan,
     emit: (report: AccountReport) => Promise<void>,
   ): Promise<void> {
-    const waiting = new Map<string, CollectedAccount[]>();
-    const missing = new Map<CollectedAccount, number>();
-    // The maps below hold each account until it is reported, nothing after.
-    for (const c of collected.splice(0)) {
-      const trails = new Set(
-        c.facts.filter(analysable).map(f => f.trail.trailArn),
-      );
-      missing.set(c, trails.size);
-      for (const arn of trails) {
-        const list = waiting.get(arn) ?? [];
-        list.push(c);
-        waiting.set(arn, list);
-      }
-    }
+    const { waiting, missing } = waitingAccounts(collected);
     // A trail's readers live until every account showing it is reported.
     const known = new Map<string, ReaderResult>();
     const users = new Map<string, number>();

@@ -43,6 +43,11 @@ export interface ReaderScanOptions {
 interface TrailPlan {
   trailArn: string;
   facts: TrailFacts;
+  /**
+   * The log bucket's policy as read: the scan's look-up lets it go once
+   * every trail is planned.
+   */
+  bucket: BucketFacts;
   /** As {@link ReaderContext.accountIds}. */
   accountIds: string[];
   namedAccountIds: string[];
@@ -137,25 +142,13 @@ export class ReaderScan {
   /**
    * Analyses the readers of every KMS-encrypted trail the facts name, once
    * per trail. IAM is read once per account across all trails; an account's
-   * details live only until every trail that needs them is analysed.
-   */
-  async analyse(
-    allFacts: Iterable<TrailFacts>,
-  ): Promise<Map<string, ReaderResult>> {
-    const out = new Map<string, ReaderResult>();
-    await this.analyseEach(allFacts, (trailArn, result) => {
-      if (result) out.set(trailArn, result);
-    });
-    return out;
-  }
-
-  /**
-   * As {@link ReaderScan.analyse}, handing each trail's readers over as soon
-   * as the IAM of all its accounts is analysed (a trail whose key admits one
-   * account is done when that account is), so that the reports waiting for
-   * it need not wait for the whole organization. A trail whose policies
+   * details live only until every trail that needs them is analysed. Each
+   * trail's readers are handed over as soon as the IAM of all its accounts
+   * is analysed (a trail whose key admits one account is done when that
+   * account is), so that the reports waiting for it need not wait for the
+   * whole organization. A trail whose policies
    * cannot be planned is handed over without readers. Nothing is kept once
-   * handed over.
+   * handed over. Run once per scan: it lets the scan's bucket look-ups go.
    */
   async analyseEach(
     allFacts: Iterable<TrailFacts>,
@@ -169,6 +162,9 @@ export class ReaderScan {
       allFacts,
       scanned,
     );
+    // Every bucket policy has been read and is held by the plans that need
+    // it, so each goes with the last trail that uses it.
+    this.#buckets.clear();
     for (const trailArn of unplanned) await onTrail(trailArn, undefined);
     // The accounts each trail needs beyond the scanned ones; a trail that
     // admits the organization needs every scanned account too, which is
@@ -298,8 +294,8 @@ export class ReaderScan {
   }
 
   /** A trail's key policy, grants and bucket policy, parsed for it alone. */
-  async #documentsOf(facts: TrailFacts) {
-    const bucket = (await this.bucket(facts)) ?? {};
+  async #documentsOf(facts: TrailFacts, read?: BucketFacts) {
+    const bucket = read ?? (await this.bucket(facts)) ?? {};
     const key = facts.key!;
     // A copy of its own: the analysis keeps per-trail verdicts with it.
     const policy = JSON.parse(key.policy!.ok ? key.policy!.value : '{}');
@@ -360,6 +356,7 @@ export class ReaderScan {
       plans.push({
         trailArn: facts.trail.trailArn,
         facts,
+        bucket,
         accountIds,
         namedAccountIds: planned.accountIds,
         wholeOrganization: planned.wholeOrganization,
@@ -382,7 +379,7 @@ export class ReaderScan {
   ): Promise<ReaderContext> {
     const { facts } = p;
     const { bucket, key, policy, grants, bucketPolicy, policyError } =
-      await this.#documentsOf(facts);
+      await this.#documentsOf(facts, p.bucket);
     const { trail } = facts;
     return {
       trailArn: trail.trailArn,

@@ -77,14 +77,6 @@ export class ScanRun {
     this.#members = new Set(options.organizationAccountIds);
   }
 
-  /** Scans one account, readers included (a scan of this account alone). */
-  async scanAccount(account: ScanAccount): Promise<AccountReport> {
-    const collected = await this.collect(account);
-    if (!('facts' in collected)) return collected;
-    const readers = await this.readers?.analyse(collected.facts);
-    return this.report(collected, readers);
-  }
-
   /**
    * Reads an account's trails, their status, keys and buckets (each shared
    * look-up once per scan); an error report when the account cannot be read.

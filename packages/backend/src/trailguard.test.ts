@@ -113,9 +113,20 @@ describe('TrailGuard in the backend, against the AWS sandbox', () => {
       });
 
       for (const [name, [status, scanStatus]] of Object.entries(EXPECTED)) {
-        const res = await request(backend.server)
-          .get(`/api/cloudtrail-encryption/entity/default/resource/${name}`)
-          .set('Authorization', auth);
+        const get = () =>
+          request(backend.server)
+            .get(`/api/cloudtrail-encryption/entity/default/resource/${name}`)
+            .set('Authorization', auth);
+        // The accounts are reported from the estate; the catalog ingests
+        // their entities on its own schedule, which on a loaded machine can
+        // come a little later. Only "entity not found" is waited out.
+        const res = await eventually(async () => {
+          const r = await get();
+          const missing =
+            r.status === 404 &&
+            /^Entity .* not found$/.test(r.body?.error?.message ?? '');
+          return missing ? undefined : r;
+        }, 30_000).catch(() => get());
         expect({ name, code: res.status }).toEqual({ name, code: 200 });
         expect({
           name,

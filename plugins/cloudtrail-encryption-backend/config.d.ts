@@ -29,6 +29,13 @@ export interface Config {
     scan?: {
       /** Accounts scanned at the same time. Default 8. */
       concurrency?: number;
+      /**
+       * Directory for the temporary file a scan keeps each account's facts in
+       * until its report is made (removed as soon as it is opened, so nothing
+       * is left behind). Default the system's temporary directory; when it
+       * cannot be written, the scan keeps them in memory.
+       */
+      spillDirectory?: string;
     };
     aws?: {
       /**

@@ -55,6 +55,29 @@ export function describeAwsError(error: unknown): AwsErrorInfo {
   };
 }
 
+/**
+ * The error as a plain record of what {@link describeAwsError} reads (name,
+ * code, message, HTTP status, retry hints), so that it survives being
+ * serialized (see the scan's packed facts), which an Error's AWS name, code
+ * and metadata do not.
+ */
+export function plainAwsError(error: unknown): unknown {
+  if (typeof error !== 'object' || error === null) return error;
+  const e = error as Record<string, unknown>;
+  const plain: Record<string, unknown> = {};
+  for (const key of ['name', 'message', 'Code', 'code']) {
+    if (typeof e[key] === 'string') plain[key] = e[key];
+  }
+  const metadata = e.$metadata as { httpStatusCode?: unknown } | undefined;
+  if (typeof metadata?.httpStatusCode === 'number') {
+    plain.$metadata = { httpStatusCode: metadata.httpStatusCode };
+  }
+  const retryable = e.$retryable as { throttling?: unknown } | undefined;
+  if (retryable)
+    plain.$retryable = { throttling: Boolean(retryable.throttling) };
+  return plain;
+}
+
 /** Removes anything that looks like key material from a message. */
 function sanitize(message: string): string {
   return message

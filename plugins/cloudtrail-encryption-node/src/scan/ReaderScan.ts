@@ -10,6 +10,7 @@ import type { OrganizationPolicies, ReaderAccountInput } from '../readers';
 import { readerFindings } from '../readers/findings';
 import { mergedReaderResult } from './mergeReaders';
 import { ScanCache, settle, type Outcome } from './ScanCache';
+import type { Spill, Spilled } from './spill';
 import type { BucketFacts, ReaderResult, TrailFacts } from './facts';
 import {
   analysable,
@@ -37,17 +38,20 @@ export interface ReaderScanOptions {
   defaultRegion: string;
   /** Accounts whose IAM is read at once (each one's details live until analysed). */
   iamConcurrency?: number;
+  /** Where the scan keeps what waits (bucket policies, trails' plans). */
+  spill: Spill;
 }
 
 /** A KMS-encrypted trail, planned: the accounts whose IAM it needs. */
 interface TrailPlan {
   trailArn: string;
-  facts: TrailFacts;
   /**
-   * The log bucket's policy as read: the scan's look-up lets it go once
-   * every trail is planned.
+   * The trail's facts and its log bucket's policy as read, spilled (see
+   * Spill) until the trail's context is made: the scan's look-up lets the
+   * bucket go once every trail is planned.
    */
-  bucket: BucketFacts;
+  facts: Spilled<TrailFacts>;
+  bucket: Spilled<BucketFacts>;
   /** As {@link ReaderContext.accountIds}. */
   accountIds: string[];
   namedAccountIds: string[];
@@ -74,19 +78,24 @@ const WHOLE_BATCH = 32;
  * KMS-encrypted trail against them.
  */
 export class ReaderScan {
-  readonly #buckets = new ScanCache<BucketFacts>();
+  /** Spilled: each bucket's policy is held until its last trail is planned. */
+  readonly #buckets: ScanCache<BucketFacts>;
   readonly #parents = new ScanCache<Outcome<string | undefined>>();
   #organization?: Promise<Outcome<OrganizationPolicyRecord[]> | undefined>;
-  /** IAM read ahead of the analysis, until it takes it. */
-  readonly #iam = new Map<string, Promise<ReaderAccountInput>>();
+  /** IAM read ahead of the analysis, spilled until it takes it. */
+  readonly #iam = new Map<string, Promise<Spilled<ReaderAccountInput>>>();
   readonly #prefetchedTrails = new Set<string>();
+  /** Trails being planned for the reads ahead. */
+  #planning = 0;
 
   constructor(
     private readonly iam: IamReader,
     private readonly bucketPolicies: BucketPolicyReader,
     private readonly orgPolicies: OrganizationPolicyReader,
     private readonly options: ReaderScanOptions,
-  ) {}
+  ) {
+    this.#buckets = new ScanCache({ spill: options.spill, copies: true });
+  }
 
   /** Starts reading the guardrails, so they overlap the trail reads. */
   start(): void {
@@ -100,43 +109,59 @@ export class ReaderScan {
    * trail owner's, then the key's account, each with ExpectedBucketOwner,
    * so that S3 answers only its owner.
    */
-  bucket(facts: TrailFacts): Promise<BucketFacts> | undefined {
+  #bucket(facts: TrailFacts): Promise<BucketFacts> | undefined {
     const keyAccount = facts.key?.accountId;
     if (!analysable(facts) || !keyAccount) return undefined;
+    return this.#buckets.get(facts.trail.s3BucketName, () =>
+      this.#readBucket(facts, keyAccount),
+    );
+  }
+
+  /** Starts reading the trail's bucket policy, so that it overlaps the other reads. */
+  startBucket(facts: TrailFacts): void {
+    const keyAccount = facts.key?.accountId;
+    if (!analysable(facts) || !keyAccount) return;
+    this.#buckets.start(facts.trail.s3BucketName, () =>
+      this.#readBucket(facts, keyAccount),
+    );
+  }
+
+  async #readBucket(
+    facts: TrailFacts,
+    keyAccount: string,
+  ): Promise<BucketFacts> {
     const region = facts.bucketRegion.ok
       ? facts.bucketRegion.value
       : this.options.defaultRegion;
     const bucket = facts.trail.s3BucketName;
-    return this.#buckets.get(bucket, async () => {
-      const candidates = [...new Set([facts.trail.ownerAccountId, keyAccount])];
-      for (const accountId of candidates) {
-        if (!(await this.options.canUse(accountId))) continue;
-        const policy = await settle(
-          this.bucketPolicies.bucketPolicy(accountId, region, bucket),
-        );
-        if (!policy.ok && describeAwsError(policy.error).accessDenied) {
-          continue;
-        }
-        if (!policy.ok) {
-          return {
-            policyError: formatAwsError(policy.error, 'GetBucketPolicy'),
-          };
-        }
-        const publicAccessBlock = await settle(
-          this.bucketPolicies.publicAccessBlock(accountId, region, bucket),
-        );
+    const candidates = [...new Set([facts.trail.ownerAccountId, keyAccount])];
+    for (const accountId of candidates) {
+      if (!(await this.options.canUse(accountId))) continue;
+      const policy = await settle(
+        this.bucketPolicies.bucketPolicy(accountId, region, bucket),
+      );
+      if (!policy.ok && describeAwsError(policy.error).accessDenied) {
+        continue;
+      }
+      if (!policy.ok) {
         return {
-          ownerAccountId: accountId,
-          policy: policy.value,
-          publicAccessBlock,
+          policyError: formatAwsError(policy.error, 'GetBucketPolicy'),
         };
       }
+      const publicAccessBlock = await settle(
+        this.bucketPolicies.publicAccessBlock(accountId, region, bucket),
+      );
       return {
-        policyError: `Bucket ${bucket} is owned by neither the trail's account nor the key's account (${candidates.join(
-          ', ',
-        )}) among the scanned accounts, so its policy could not be read`,
+        ownerAccountId: accountId,
+        policy: policy.value,
+        publicAccessBlock,
       };
-    });
+    }
+    return {
+      policyError: `Bucket ${bucket} is owned by neither the trail's account nor the key's account (${candidates.join(
+        ', ',
+      )}) among the scanned accounts, so its policy could not be read`,
+    };
   }
 
   /**
@@ -151,7 +176,7 @@ export class ReaderScan {
    * handed over. Run once per scan: it lets the scan's bucket look-ups go.
    */
   async analyseEach(
-    allFacts: Iterable<TrailFacts>,
+    trails: Map<string, Spilled<TrailFacts>>,
     onTrail: (
       trailArn: string,
       result: ReaderResult | undefined,
@@ -159,7 +184,7 @@ export class ReaderScan {
   ): Promise<void> {
     const scanned = new Set(this.options.scannedAccountIds);
     const { plans, unplanned, resolvedFor } = await this.#plans(
-      allFacts,
+      trails,
       scanned,
     );
     // Every bucket policy has been read and is held by the plans that need
@@ -199,6 +224,10 @@ export class ReaderScan {
       ));
     const finish = async (ctx: ReaderContext) => {
       open.delete(ctx);
+      for (const spilled of ctx.spilled ?? []) {
+        ctx.results.push(this.options.spill.get(spilled));
+      }
+      ctx.spilled = undefined;
       const result = mergedReaderResult(ctx, merged =>
         readerFindings({ ...ctx.input, accounts: [] }, merged),
       );
@@ -223,7 +252,9 @@ export class ReaderScan {
         limit(async () => {
           const ahead = this.#iam.get(accountId);
           this.#iam.delete(accountId);
-          const input = await (ahead ?? this.#account(accountId));
+          const input = ahead
+            ? this.options.spill.get(await ahead)
+            : await this.#account(accountId);
           const named = await Promise.all(
             (needers.get(accountId) ?? []).map(contextOf),
           );
@@ -260,20 +291,34 @@ export class ReaderScan {
    * the IAM of the accounts these trails' policies name (each trail's own
    * accounts, never the organization's): the analysis reads them all in
    * any case, so the reads only start earlier. At most PREFETCH_LIMIT are
-   * held until the analysis takes them.
+   * held, spilled, until the analysis takes them.
    */
   prefetch(facts: Iterable<TrailFacts>): void {
     for (const f of facts) {
-      if (!analysable(f) || this.#prefetchedTrails.has(f.trail.trailArn)) {
+      // Taken lazily: once the reads ahead are as many as may be held, the
+      // rest of the trails are not even looked at.
+      if (this.#iam.size + this.#planning >= PREFETCH_LIMIT) return;
+      if (this.#prefetchedTrails.has(f.trail.trailArn) || !analysable(f)) {
         continue;
       }
       this.#prefetchedTrails.add(f.trail.trailArn);
-      void this.#planOf(f).then(({ planned }) => {
-        for (const id of planned?.accountIds ?? []) {
-          if (this.#iam.has(id) || this.#iam.size >= PREFETCH_LIMIT) continue;
-          this.#iam.set(id, this.#account(id));
-        }
-      });
+      this.#planning += 1;
+      void this.#planOf(f).then(
+        ({ planned }) => {
+          this.#planning -= 1;
+          for (const id of planned?.accountIds ?? []) {
+            if (this.#iam.has(id) || this.#iam.size >= PREFETCH_LIMIT) continue;
+            const { spill } = this.options;
+            this.#iam.set(
+              id,
+              this.#account(id).then(input => spill.put(input)),
+            );
+          }
+        },
+        () => {
+          this.#planning -= 1;
+        },
+      );
     }
   }
 
@@ -295,7 +340,7 @@ export class ReaderScan {
 
   /** A trail's key policy, grants and bucket policy, parsed for it alone. */
   async #documentsOf(facts: TrailFacts, read?: BucketFacts) {
-    const bucket = read ?? (await this.bucket(facts)) ?? {};
+    const bucket = read ?? (await this.#bucket(facts)) ?? {};
     const key = facts.key!;
     // A copy of its own: the analysis keeps per-trail verdicts with it.
     const policy = JSON.parse(key.policy!.ok ? key.policy!.value : '{}');
@@ -316,7 +361,7 @@ export class ReaderScan {
    * made (see {@link ReaderScan.#contextOf}).
    */
   async #plans(
-    allFacts: Iterable<TrailFacts>,
+    trails: Map<string, Spilled<TrailFacts>>,
     scanned: ReadonlySet<string>,
   ): Promise<{
     plans: TrailPlan[];
@@ -334,29 +379,28 @@ export class ReaderScan {
         has: id => scannedResolved.has(id) || others.has(id),
       };
     };
-    const byTrail = new Map<string, TrailFacts>();
-    for (const f of allFacts) {
-      if (analysable(f) && !byTrail.has(f.trail.trailArn)) {
-        byTrail.set(f.trail.trailArn, f);
-      }
-    }
+    const { spill } = this.options;
     const plans: TrailPlan[] = [];
     const unplanned: string[] = [];
-    for (const facts of byTrail.values()) {
+    // Taken out of the scan's map as they are planned, so that each trail's
+    // facts are held by its plan alone.
+    for (const [trailArn, spilled] of trails) {
+      trails.delete(trailArn);
+      const facts = spill.get(spilled);
       const { bucket, key, planned } = await this.#planOf(facts);
       // A policy the planner cannot read leaves the trail without readers,
       // as before reader analysis, and the other trails as they are.
       if (!planned) {
-        unplanned.push(facts.trail.trailArn);
+        unplanned.push(trailArn);
         continue;
       }
       const accountIds = planned.wholeOrganization
         ? [...new Set(planned.accountIds)].filter(id => !scanned.has(id))
         : planned.accountIds;
       plans.push({
-        trailArn: facts.trail.trailArn,
-        facts,
-        bucket,
+        trailArn,
+        facts: spilled,
+        bucket: spill.put(bucket),
         accountIds,
         namedAccountIds: planned.accountIds,
         wholeOrganization: planned.wholeOrganization,
@@ -377,9 +421,10 @@ export class ReaderScan {
     resolved: ResolvedAccounts,
     organization: OrganizationPolicies | undefined,
   ): Promise<ReaderContext> {
-    const { facts } = p;
+    const { spill } = this.options;
+    const facts = spill.get(p.facts);
     const { bucket, key, policy, grants, bucketPolicy, policyError } =
-      await this.#documentsOf(facts, p.bucket);
+      await this.#documentsOf(facts, spill.get(p.bucket));
     const { trail } = facts;
     return {
       trailArn: trail.trailArn,
@@ -416,6 +461,7 @@ export class ReaderScan {
       remaining: p.remaining,
       resolved,
       results: [],
+      ...(p.wholeOrganization ? { spill: this.options.spill } : {}),
     };
   }
 

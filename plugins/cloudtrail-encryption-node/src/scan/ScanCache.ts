@@ -1,19 +1,57 @@
+import { plainAwsError } from '../aws/errors';
+import type { Spill, Spilled } from './spill';
+
 /**
  * Memoizes asynchronous look-ups for the duration of one scan, so a key,
  * bucket or organization trail shared by many accounts is read once. Failures
  * are memoized too: retrying is the SDK's job, and a second identical call in
  * the same scan would only spend quota.
+ *
+ * With a `spill`, a value is spilled (see {@link Spill}) once it has
+ * settled: for look-ups most of which serve one account (its own trails and
+ * key), held for the whole scan. A spilled value that is looked up again is
+ * read back for good, so that a look-up many accounts share (an
+ * organization trail's key) stays one object for all of them; with
+ * `copies` each look-up reads a copy of its own instead (a bucket policy,
+ * which the scan parses again for each trail anyway).
  */
 export class ScanCache<T> {
-  readonly #entries = new Map<string, Promise<T>>();
+  readonly #entries = new Map<string, Promise<T> | Spilled<T>>();
+  readonly #spill?: Spill;
+  readonly #copies: boolean;
+
+  constructor(options: { spill?: Spill; copies?: boolean } = {}) {
+    this.#spill = options.spill;
+    this.#copies = options.copies ?? false;
+  }
 
   get(key: string, load: () => Promise<T>): Promise<T> {
-    let entry = this.#entries.get(key);
-    if (!entry) {
-      entry = load();
-      this.#entries.set(key, entry);
+    const entry = this.#entries.get(key);
+    if (entry instanceof Promise) return entry;
+    const spill = this.#spill;
+    if (entry && spill) {
+      const value = Promise.resolve(spill.get(entry));
+      if (!this.#copies) this.#entries.set(key, value);
+      return value;
     }
-    return entry;
+    const loading = load();
+    this.#entries.set(key, loading);
+    if (spill) {
+      loading.then(
+        value => {
+          if (this.#entries.get(key) === loading) {
+            this.#entries.set(key, spill.put(value));
+          }
+        },
+        () => {},
+      );
+    }
+    return loading;
+  }
+
+  /** Starts the look-up unless it has started; unpacks nothing. */
+  start(key: string, load: () => Promise<T>): void {
+    if (!this.#entries.has(key)) this.get(key, load).catch(() => {});
   }
 
   clear(): void {
@@ -36,10 +74,14 @@ export class ScanCache<T> {
  */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
+/**
+ * The outcome of a read. A failure keeps what reports and decisions read of
+ * the error (see `plainAwsError`), so that an outcome can be kept packed.
+ */
 export async function settle<T>(promise: Promise<T>): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await promise };
   } catch (error) {
-    return { ok: false, error };
+    return { ok: false, error: plainAwsError(error) };
   }
 }

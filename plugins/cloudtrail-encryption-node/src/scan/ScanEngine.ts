@@ -7,7 +7,8 @@ import { IamReader } from '../aws/IamReader';
 import { KeyReader } from '../aws/KeyReader';
 import { OrganizationPolicyReader } from '../aws/OrganizationPolicyReader';
 import { TrailReader } from '../aws/TrailReader';
-import type { ReaderResult, ScanAccount } from './facts';
+import type { ReaderResult, ScanAccount, TrailFacts } from './facts';
+import { Spill, type Spilled } from './spill';
 import { analysable } from './readerBatch';
 import { ReaderScan } from './ReaderScan';
 import { ScanRun, type CollectedAccount } from './ScanRun';
@@ -37,6 +38,11 @@ export interface ScanEngineOptions {
    * {@link ScanOptions.managementAccountId}) guardrails are not read.
    */
   managementAccountId?: string;
+  /**
+   * Where a scan keeps what waits for the readers analysis (see the spill
+   * file in docs/scaling.md); default the system's temporary directory.
+   */
+  spillDirectory?: string;
 }
 
 /** @public */
@@ -89,6 +95,63 @@ export interface ScanOptions {
 }
 
 /**
+ * An account whose report waits for the readers of its KMS-encrypted trails.
+ * The facts of its own trails are spilled (see {@link Spill}) until its
+ * report is made; those of trails it does not own (an organization trail
+ * seen from a member) are one object for all the accounts that see them.
+ */
+interface WaitingAccount extends Omit<CollectedAccount, 'facts'> {
+  facts: (TrailFacts | Spilled<TrailFacts>)[];
+  /** The KMS-encrypted trails whose readers the report waits for. */
+  trails: string[];
+}
+
+/**
+ * The trails of one scan whose readers are analysed: each one's facts,
+ * spilled once, as the first account showing it read them.
+ */
+type AnalysedTrails = Map<string, Spilled<TrailFacts>>;
+
+function waitFor(
+  c: CollectedAccount,
+  analysed: AnalysedTrails,
+  spill: Spill,
+): WaitingAccount {
+  const own = (f: TrailFacts) => f.trail.ownerAccountId === c.account.accountId;
+  const trails = new Set<string>();
+  const facts = c.facts.map(f => {
+    const kept = own(f) ? spill.put(f) : f;
+    if (analysable(f)) {
+      // The ARN string of the record read (shared by the accounts showing
+      // a trail they do not own), not a copy.
+      trails.add(f.trail.trailArn);
+      if (!analysed.has(f.trail.trailArn)) {
+        analysed.set(f.trail.trailArn, isFacts(kept) ? spill.put(f) : kept);
+      }
+    }
+    return kept;
+  });
+  return { ...c, facts, trails: [...trails] };
+}
+
+function isFacts(f: TrailFacts | Spilled<TrailFacts>): f is TrailFacts {
+  return 'trail' in f;
+}
+
+function collectedOf(w: WaitingAccount, spill: Spill): CollectedAccount {
+  const { trails: _, ...c } = w;
+  return { ...c, facts: w.facts.map(f => (isFacts(f) ? f : spill.get(f))) };
+}
+
+/** The facts of the analysed trails, read back one at a time. */
+function* readBack(
+  analysed: AnalysedTrails,
+  spill: Spill,
+): Generator<TrailFacts> {
+  for (const facts of analysed.values()) yield spill.get(facts);
+}
+
+/**
  * Which accounts wait for which trail's readers, and for how many trails
  * each. The accounts are taken out of `collected`, so that these maps hold
  * each one until it is reported and nothing after. This is a function of
@@ -96,18 +159,15 @@ export interface ScanOptions {
  * included) until it returns, which would keep every account's facts until
  * the last report.
  */
-function waitingAccounts(collected: CollectedAccount[]): {
-  waiting: Map<string, CollectedAccount[]>;
-  missing: Map<CollectedAccount, number>;
+function waitingAccounts(collected: WaitingAccount[]): {
+  waiting: Map<string, WaitingAccount[]>;
+  missing: Map<WaitingAccount, number>;
 } {
-  const waiting = new Map<string, CollectedAccount[]>();
-  const missing = new Map<CollectedAccount, number>();
+  const waiting = new Map<string, WaitingAccount[]>();
+  const missing = new Map<WaitingAccount, number>();
   for (const c of collected.splice(0)) {
-    const trails = new Set(
-      c.facts.filter(analysable).map(f => f.trail.trailArn),
-    );
-    missing.set(c, trails.size);
-    for (const arn of trails) {
+    missing.set(c, c.trails.length);
+    for (const arn of c.trails) {
       const list = waiting.get(arn) ?? [];
       list.push(c);
       waiting.set(arn, list);
@@ -145,6 +205,7 @@ export class ScanEngine {
   readonly #concurrency: number;
   readonly #defaultRegion: string;
   readonly #managementAccountId?: string;
+  readonly #spillDirectory?: string;
 
   constructor(options: ScanEngineOptions) {
     const defaultRegion = options.defaultRegion ?? 'us-east-1';
@@ -167,6 +228,7 @@ export class ScanEngine {
     });
     this.#defaultRegion = defaultRegion;
     this.#managementAccountId = options.managementAccountId;
+    this.#spillDirectory = options.spillDirectory;
   }
 
   async scan(
@@ -195,6 +257,7 @@ export class ScanEngine {
     // The run and the reader scan refer to each other: the readers sign as
     // the accounts whose credentials the run resolved.
     const link: { run?: ScanRun } = {};
+    const spill = new Spill({ directory: this.#spillDirectory });
     const readers = new ReaderScan(
       this.#iam,
       this.#bucketPolicies,
@@ -223,6 +286,7 @@ export class ScanEngine {
         // As many as may be in flight: the reads are small and the limiter
         // on requests bounds the rest.
         iamConcurrency: this.#aws.options.maxInFlight,
+        spill,
       },
     );
     const run = new ScanRun(
@@ -237,6 +301,7 @@ export class ScanEngine {
         organizationAccountIds,
       },
       readers,
+      spill,
     );
     link.run = run;
     const limit = pLimit(this.#concurrency);
@@ -255,11 +320,12 @@ export class ScanEngine {
     try {
       readers.start();
       let read = 0;
-      const collected = await this.#collectAll(
+      const { collected, analysed } = await this.#collectAll(
         accounts,
         run,
         limit,
         readers,
+        spill,
         emit,
         accountId =>
           options.onAccountRead?.({
@@ -269,9 +335,10 @@ export class ScanEngine {
           }),
       );
       run.releaseLookups();
-      await this.#reportAll(collected, run, readers, emit);
+      await this.#reportAll(collected, analysed, run, readers, spill, emit);
     } finally {
       this.#aws.forget(run.touchedAccounts());
+      spill.close();
     }
     const order = new Map(accounts.map((a, i) => [a.accountId, i]));
     return reports.sort(
@@ -286,50 +353,59 @@ export class ScanEngine {
    * reported go out with what the trails and keys said.
    */
   async #reportAll(
-    collected: CollectedAccount[],
+    collected: WaitingAccount[],
+    analysed: AnalysedTrails,
     run: ScanRun,
     readers: ReaderScan,
+    spill: Spill,
     emit: (report: AccountReport) => Promise<void>,
   ): Promise<void> {
     const { waiting, missing } = waitingAccounts(collected);
-    // A trail's readers live until every account showing it is reported.
+    // A trail's readers live until every account showing it is reported;
+    // spilled while a single account waits for them and for other trails
+    // (most trails: an account's own, waiting for the organization trail).
     const known = new Map<string, ReaderResult>();
+    const held = new Map<string, Spilled<ReaderResult>>();
     const users = new Map<string, number>();
-    const report = async (c: CollectedAccount) => {
-      missing.delete(c);
-      await emit(run.report(c, known));
-      for (const f of c.facts) {
-        const left = (users.get(f.trail.trailArn) ?? 0) - 1;
-        if (left > 0) users.set(f.trail.trailArn, left);
+    const report = async (w: WaitingAccount) => {
+      missing.delete(w);
+      const results = new Map<string, ReaderResult>();
+      for (const arn of w.trails) {
+        const spilled = held.get(arn);
+        const result = spilled ? spill.get(spilled) : known.get(arn);
+        if (result) results.set(arn, result);
+      }
+      await emit(run.report(collectedOf(w, spill), results));
+      for (const arn of w.trails) {
+        const left = (users.get(arn) ?? 0) - 1;
+        if (left > 0) users.set(arn, left);
         else {
-          users.delete(f.trail.trailArn);
-          known.delete(f.trail.trailArn);
+          users.delete(arn);
+          known.delete(arn);
+          held.delete(arn);
         }
       }
     };
     try {
-      await readers.analyseEach(
-        (function* facts() {
-          for (const c of missing.keys()) yield* c.facts;
-        })(),
-        async (trailArn, result) => {
-          const accounts = waiting.get(trailArn) ?? [];
-          waiting.delete(trailArn);
-          if (result) {
-            known.set(trailArn, result);
-            users.set(trailArn, accounts.length);
-          }
-          for (const c of accounts) {
-            const left = missing.get(c)! - 1;
-            missing.set(c, left);
-            if (left === 0) await report(c);
-          }
-        },
-      );
+      await readers.analyseEach(analysed, async (trailArn, result) => {
+        const accounts = waiting.get(trailArn) ?? [];
+        waiting.delete(trailArn);
+        if (result) {
+          if (accounts.length === 1 && missing.get(accounts[0])! > 1) {
+            held.set(trailArn, spill.put(result));
+          } else known.set(trailArn, result);
+          users.set(trailArn, accounts.length);
+        }
+        for (const w of accounts) {
+          const left = missing.get(w)! - 1;
+          missing.set(w, left);
+          if (left === 0) await report(w);
+        }
+      });
     } catch {
       // Reported below without the readers that were not analysed.
     }
-    for (const c of [...missing.keys()]) await report(c);
+    for (const w of [...missing.keys()]) await report(w);
   }
 
   /** Reads every account; an account that cannot be read is reported at once. */
@@ -338,10 +414,12 @@ export class ScanEngine {
     run: ScanRun,
     limit: ReturnType<typeof pLimit>,
     readers: ReaderScan,
+    spill: Spill,
     emit: (report: AccountReport) => Promise<void>,
     read: (accountId: string) => void,
-  ): Promise<CollectedAccount[]> {
-    const collected: CollectedAccount[] = [];
+  ): Promise<{ collected: WaitingAccount[]; analysed: AnalysedTrails }> {
+    const collected: WaitingAccount[] = [];
+    const analysed: AnalysedTrails = new Map();
     let tail = false;
     await Promise.all(
       accounts.map(account =>
@@ -352,7 +430,7 @@ export class ScanEngine {
           // Without a KMS-encrypted trail to analyse, nothing in the report
           // waits for other accounts.
           else if (result.facts.some(analysable)) {
-            collected.push(result);
+            collected.push(waitFor(result, analysed, spill));
             if (tail) readers.prefetch(result.facts);
           } else await emit(run.report(result));
           // Every account has started: requests in flight thin out as the
@@ -360,11 +438,11 @@ export class ScanEngine {
           // start now.
           if (!tail && limit.pendingCount === 0) {
             tail = true;
-            readers.prefetch(collected.flatMap(c => c.facts));
+            readers.prefetch(readBack(analysed, spill));
           }
         }),
       ),
     );
-    return collected;
+    return { collected, analysed };
   }
 }

@@ -17,6 +17,7 @@ import type {
 import { buildAccountReport, buildErrorReport } from './buildReport';
 import type { ReaderScan } from './ReaderScan';
 import { ScanCache, settle, type Outcome } from './ScanCache';
+import type { Spill } from './spill';
 import type {
   KeyFacts,
   ReaderResult,
@@ -54,14 +55,17 @@ export class ScanRun {
   /** Built once per scan: every report is judged against them. */
   readonly #trusted: ReadonlySet<string>;
   readonly #members: ReadonlySet<string>;
-  readonly #ownedTrails = new ScanCache<Outcome<TrailRecord[]>>();
+  // The look-ups most of which serve one account are spilled (see
+  // ScanCache): every account's would otherwise stay on the heap until every
+  // account is read.
+  readonly #ownedTrails: ScanCache<Outcome<TrailRecord[]>>;
   readonly #foreignTrails = new ScanCache<Outcome<TrailRecord | undefined>>();
-  readonly #statuses = new ScanCache<Outcome<TrailStatusRecord>>();
+  readonly #statuses: ScanCache<Outcome<TrailStatusRecord>>;
   /** DescribeKey once per way a key is named (ARN, alias ARN…). */
-  readonly #keyMetadata = new ScanCache<Outcome<KeyMetadata>>();
+  readonly #keyMetadata: ScanCache<Outcome<KeyMetadata>>;
   /** Everything else once per key, by the key ARN DescribeKey returned. */
-  readonly #keyFacts = new ScanCache<KeyFacts>();
-  readonly #bucketRegions = new ScanCache<Outcome<string>>();
+  readonly #keyFacts: ScanCache<KeyFacts>;
+  readonly #bucketRegions: ScanCache<Outcome<string>>;
   readonly #access = new ScanCache<Outcome<void>>();
 
   constructor(
@@ -71,7 +75,13 @@ export class ScanRun {
     private readonly buckets: BucketReader,
     private readonly options: ScanRunOptions,
     private readonly readers?: ReaderScan,
+    spill?: Spill,
   ) {
+    this.#ownedTrails = new ScanCache({ spill });
+    this.#statuses = new ScanCache({ spill });
+    this.#keyMetadata = new ScanCache({ spill });
+    this.#keyFacts = new ScanCache({ spill });
+    this.#bucketRegions = new ScanCache({ spill });
     this.#targets = new Set(options.accountIds);
     this.#trusted = new Set([...options.trustedAccountIds, ...this.#targets]);
     this.#members = new Set(options.organizationAccountIds);
@@ -312,7 +322,7 @@ export class ScanRun {
     ]);
     const facts = { trail, status, bucketRegion, key };
     // Started now so the bucket policy is read while other accounts are.
-    void this.readers?.bucket(facts);
+    this.readers?.startBucket(facts);
     return facts;
   }
 

@@ -30,6 +30,8 @@ export interface ScanSettings {
   requestTimeoutMs: number;
   callTimeoutMs: number;
   trustedAccountIds: string[];
+  /** Where a scan keeps its temporary spill file (`scan.spillDirectory`). */
+  spillDirectory?: string;
 }
 
 function readMs(config: Config, key: string, fallback: number): number {
@@ -68,6 +70,7 @@ export function readScanSettings(root: Config): ScanSettings {
       : DEFAULT_AWS_CLIENT_OPTIONS.requestTimeoutMs,
     callTimeoutMs: aws ? readMs(aws, 'callTimeout', 60_000) : 60_000,
     trustedAccountIds: readEstateSettings(root).trustedAccountIds,
+    spillDirectory: scan?.getOptionalString('spillDirectory'),
   };
 }
 
@@ -109,6 +112,7 @@ export function createScanEngineFromConfig(
     defaultRegion: settings.defaultRegion,
     callTimeoutMs: settings.callTimeoutMs,
     managementAccountId: estateSettings.managementAccountId,
+    spillDirectory: settings.spillDirectory,
   });
   const estate = new EstateReader({
     aws,

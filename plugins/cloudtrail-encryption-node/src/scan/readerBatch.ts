@@ -8,6 +8,7 @@ import {
 } from '../readers';
 import type { ReaderResult, TrailFacts } from './facts';
 import { foldReaderResults } from './mergeReaders';
+import type { Spill, Spilled } from './spill';
 
 // The pure steps of the reader scan: what one trail's analysis is given and
 // how a batch of accounts is analysed. ReaderScan does the I/O around them.
@@ -41,6 +42,14 @@ export interface ReaderContext {
   partialBudget?: number;
   /** Whether `results` holds batches merged into one (see foldReaderResults). */
   folded?: boolean;
+  /**
+   * Where a trail that admits the organization keeps the batch results
+   * that name readers until its last batch, instead of `results` (see
+   * {@link Spill}): the partial readers such a trail lists are held until
+   * then, for every such trail at once.
+   */
+  spill?: Spill;
+  spilled?: Spilled<ReaderResult>[];
 }
 
 /** Batch results a trail keeps before they are merged into one. */
@@ -65,12 +74,20 @@ export function analyseBatch(ctx: ReaderContext): void {
     });
     ctx.partialBudget =
       (ctx.partialBudget ?? PARTIAL_LIMIT) - out.partialListedUnderLimit;
-    ctx.results.push({
+    const result = {
       readers: out.readers,
       findings: out.findings as Finding[],
-    });
+    };
     for (const a of accounts) if (a.details) ctx.resolved.add(a.accountId);
-    if (ctx.results.length >= FOLD) foldReaderResults(ctx);
+    // A batch that lists no principal (most, once the partial readers
+    // listed are as many as may be) is merged in memory as it comes.
+    const { readers, partial } = result.readers;
+    if (ctx.spill && (readers.length || partial.length)) {
+      (ctx.spilled ??= []).push(ctx.spill.put(result));
+    } else {
+      ctx.results.push(result);
+      if (ctx.results.length >= FOLD) foldReaderResults(ctx);
+    }
   } catch (error) {
     const reason = `the reader analysis failed: ${(error as Error).message}`;
     ctx.results.push({

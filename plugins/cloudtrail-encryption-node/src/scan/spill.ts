@@ -1,0 +1,155 @@
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+
+/** A value in the scan's spill file. */
+interface SpillRef<T> {
+  readonly at: number;
+  readonly length: number;
+  /** Phantom: the type spilled, for {@link Spill.get}. */
+  readonly __spilled?: T;
+}
+
+/** A value kept serialized in memory, when the spill file cannot be written. */
+type PackedBuffer<T> = Buffer & { readonly __spilled?: T };
+
+/** Where {@link Spill.put} kept a value. */
+export type Spilled<T> = SpillRef<T> | PackedBuffer<T>;
+
+/** Bytes gathered before one write to the file. */
+const CHUNK = 256 * 1024;
+
+/**
+ * What one scan keeps for thousands of accounts until their reports are
+ * made (each account's facts, the look-ups most of which serve one account,
+ * the trails' plans and the readers waiting for their accounts), written
+ * out of the process's memory: serialized (V8's structured clone format)
+ * into a temporary file of the scan's own, read back when needed.
+ *
+ * Kept on the JavaScript heap, that state made the heap, and resident
+ * memory with it, grow with the estate: V8 lets the old generation reach
+ * several times the live heap before a full collection. Here each value
+ * costs a small reference on the heap; the file is unlinked as soon as it
+ * is opened, so nothing is left behind however the process ends, and only
+ * the scan that wrote it can read it. Should the file not be writable (no
+ * temporary directory, a full disk), values are kept serialized in memory
+ * instead: the scan is never failed for want of the file.
+ *
+ * Each {@link Spill.get} makes a fresh copy.
+ */
+export class Spill {
+  readonly #directory: string;
+  #state: 'unopened' | 'file' | 'memory' = 'unopened';
+  /** Open from the first value to close, for reading what was written. */
+  #fd?: number;
+  /** Left to remove at close when the file could not be unlinked at once. */
+  #leftover?: string;
+  /** Bytes in the file; the next ones are in #chunk until it is written. */
+  #written = 0;
+  #chunk?: Buffer;
+  #used = 0;
+
+  constructor(options: { directory?: string } = {}) {
+    this.#directory = options.directory ?? tmpdir();
+  }
+
+  put<T>(value: T): Spilled<T> {
+    const bytes = serialize(value);
+    const fd = this.#open();
+    if (fd === undefined) return Buffer.from(bytes);
+    const at = this.#written + this.#used;
+    try {
+      if (bytes.length > CHUNK - this.#used) this.#flush(fd);
+      if (bytes.length >= CHUNK) {
+        this.#write(fd, bytes, this.#written);
+        this.#written += bytes.length;
+      } else {
+        this.#chunk ??= Buffer.allocUnsafe(CHUNK);
+        bytes.copy(this.#chunk, this.#used);
+        this.#used += bytes.length;
+      }
+    } catch {
+      // The file cannot take more (a full disk): what it holds stays
+      // readable, the unwritten chunk with it; the rest is kept in memory.
+      this.#state = 'memory';
+      return Buffer.from(bytes);
+    }
+    return { at, length: bytes.length };
+  }
+
+  get<T>(spilled: Spilled<T>): T {
+    if (Buffer.isBuffer(spilled)) return deserialize(spilled) as T;
+    const { at, length } = spilled;
+    if (at >= this.#written) {
+      const from = at - this.#written;
+      return deserialize(this.#chunk!.subarray(from, from + length)) as T;
+    }
+    if (this.#fd === undefined) throw new Error('The scan spill is closed');
+    const bytes = Buffer.allocUnsafe(length);
+    for (let read = 0; read < length; ) {
+      const n = readSync(this.#fd, bytes, read, length - read, at + read);
+      if (n === 0) throw new Error('The scan spill file ended early');
+      read += n;
+    }
+    return deserialize(bytes) as T;
+  }
+
+  /** Closes (and so removes) the file; nothing spilled can be read after. */
+  close(): void {
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    if (this.#leftover)
+      rmSync(this.#leftover, { recursive: true, force: true });
+    this.#fd = undefined;
+    this.#leftover = undefined;
+    this.#state = 'unopened';
+    this.#chunk = undefined;
+    this.#used = 0;
+    this.#written = 0;
+  }
+
+  #open(): number | undefined {
+    if (this.#state === 'file') return this.#fd;
+    if (this.#state === 'memory') return undefined;
+    let directory: string | undefined;
+    try {
+      directory = mkdtempSync(join(this.#directory, 'trailguard-scan-'));
+      const path = join(directory, 'spill');
+      this.#fd = openSync(path, 'w+', 0o600);
+      this.#state = 'file';
+      try {
+        unlinkSync(path);
+        rmSync(directory, { recursive: true, force: true });
+      } catch {
+        this.#leftover = directory;
+      }
+    } catch {
+      if (directory && this.#fd === undefined) {
+        rmSync(directory, { recursive: true, force: true });
+      }
+      this.#state = 'memory';
+    }
+    return this.#fd;
+  }
+
+  #flush(fd: number): void {
+    if (!this.#used) return;
+    this.#write(fd, this.#chunk!.subarray(0, this.#used), this.#written);
+    this.#written += this.#used;
+    this.#used = 0;
+  }
+
+  #write(fd: number, bytes: Buffer, position: number): void {
+    for (let done = 0; done < bytes.length; ) {
+      done += writeSync(fd, bytes, done, bytes.length - done, position + done);
+    }
+  }
+}

@@ -1,4 +1,4 @@
-import pLimit from 'p-limit';
+import pMap from 'p-map';
 import type { BucketPolicyReader } from '../aws/BucketPolicyReader';
 import { describeAwsError, formatAwsError } from '../aws/errors';
 import type { IamReader } from '../aws/IamReader';
@@ -224,14 +224,11 @@ export class ReaderScan {
       ));
     const finish = async (ctx: ReaderContext) => {
       open.delete(ctx);
-      for (const spilled of ctx.spilled ?? []) {
-        ctx.results.push(this.options.spill.get(spilled));
-      }
-      ctx.spilled = undefined;
       const result = mergedReaderResult(ctx, merged =>
         readerFindings({ ...ctx.input, accounts: [] }, merged),
       );
       ctx.results = [];
+      ctx.spilled = undefined;
       await onTrail(ctx.trailArn, result);
     };
     const wholeContexts = await Promise.all(whole.map(contextOf));
@@ -246,37 +243,37 @@ export class ReaderScan {
       analyseBatch(ctx);
       await finish(ctx);
     }
-    const limit = pLimit(this.options.iamConcurrency ?? IAM_CONCURRENCY);
-    await Promise.all(
-      toRead.map(accountId =>
-        limit(async () => {
-          const ahead = this.#iam.get(accountId);
-          this.#iam.delete(accountId);
-          const input = ahead
-            ? this.options.spill.get(await ahead)
-            : await this.#account(accountId);
-          const named = await Promise.all(
-            (needers.get(accountId) ?? []).map(contextOf),
-          );
-          needers.delete(accountId);
-          const done: ReaderContext[] = [];
-          for (const ctx of scanned.has(accountId)
-            ? [...named, ...wholeContexts]
-            : named) {
-            ctx.pending.push(input);
-            ctx.remaining -= 1;
-            // A bounded trail is analysed once, with all its accounts; one
-            // that admits the organization, a batch of accounts at a time.
-            const batchFull =
-              ctx.wholeOrganization && ctx.pending.length >= WHOLE_BATCH;
-            if (ctx.remaining === 0 || batchFull) {
-              analyseBatch(ctx);
-            }
-            if (ctx.remaining === 0) done.push(ctx);
+    // Taken as they go (see the scan's accounts): nothing per account waits.
+    await pMap(
+      toRead,
+      async accountId => {
+        const ahead = this.#iam.get(accountId);
+        this.#iam.delete(accountId);
+        const input = ahead
+          ? this.options.spill.get(await ahead)
+          : await this.#account(accountId);
+        const named = await Promise.all(
+          (needers.get(accountId) ?? []).map(contextOf),
+        );
+        needers.delete(accountId);
+        const done: ReaderContext[] = [];
+        for (const ctx of scanned.has(accountId)
+          ? [...named, ...wholeContexts]
+          : named) {
+          ctx.pending.push(input);
+          ctx.remaining -= 1;
+          // A bounded trail is analysed once, with all its accounts; one
+          // that admits the organization, a batch of accounts at a time.
+          const batchFull =
+            ctx.wholeOrganization && ctx.pending.length >= WHOLE_BATCH;
+          if (ctx.remaining === 0 || batchFull) {
+            analyseBatch(ctx);
           }
-          for (const ctx of done) await finish(ctx);
-        }),
-      ),
+          if (ctx.remaining === 0) done.push(ctx);
+        }
+        for (const ctx of done) await finish(ctx);
+      },
+      { concurrency: this.options.iamConcurrency ?? IAM_CONCURRENCY },
     );
     // Every context is done once each of its accounts was; should one
     // name an account twice, it still gets its answer.

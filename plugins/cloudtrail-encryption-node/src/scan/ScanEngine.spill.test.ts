@@ -64,7 +64,10 @@ describe('ScanEngine spill', () => {
 
   it('reports the same from the spill file as from memory', async () => {
     // The module itself (an `import * as` namespace would be a copy).
-    const reads = jest.spyOn(require('node:fs') as typeof import('node:fs'), 'readSync');
+    const reads = jest.spyOn(
+      require('node:fs') as typeof import('node:fs'),
+      'readSync',
+    );
     const fromFile = await scan(directory);
     expect(reads).toHaveBeenCalled();
     expect(readdirSync(directory)).toEqual([]);

@@ -1,5 +1,5 @@
 import type { AccountReport } from '@trailguard/plugin-cloudtrail-encryption-common';
-import pLimit from 'p-limit';
+import pMap from 'p-map';
 import type { AwsAccess } from '../aws/AwsAccess';
 import { BucketPolicyReader } from '../aws/BucketPolicyReader';
 import { BucketReader } from '../aws/BucketReader';
@@ -304,7 +304,6 @@ export class ScanEngine {
       spill,
     );
     link.run = run;
-    const limit = pLimit(this.#concurrency);
     const reports: AccountReport[] = [];
     let done = 0;
     const emit = async (report: AccountReport) => {
@@ -323,7 +322,6 @@ export class ScanEngine {
       const { collected, analysed } = await this.#collectAll(
         accounts,
         run,
-        limit,
         readers,
         spill,
         emit,
@@ -412,7 +410,6 @@ export class ScanEngine {
   async #collectAll(
     accounts: ScanAccount[],
     run: ScanRun,
-    limit: ReturnType<typeof pLimit>,
     readers: ReaderScan,
     spill: Spill,
     emit: (report: AccountReport) => Promise<void>,
@@ -420,28 +417,33 @@ export class ScanEngine {
   ): Promise<{ collected: WaitingAccount[]; analysed: AnalysedTrails }> {
     const collected: WaitingAccount[] = [];
     const analysed: AnalysedTrails = new Map();
+    let started = false;
     let tail = false;
-    await Promise.all(
-      accounts.map(account =>
-        limit(async () => {
-          const result = await run.collect(account);
-          read(account.accountId);
-          if (!('facts' in result)) await emit(result);
-          // Without a KMS-encrypted trail to analyse, nothing in the report
-          // waits for other accounts.
-          else if (result.facts.some(analysable)) {
-            collected.push(waitFor(result, analysed, spill));
-            if (tail) readers.prefetch(result.facts);
-          } else await emit(run.report(result));
-          // Every account has started: requests in flight thin out as the
-          // last ones finish, so the IAM reads the analysis will need anyway
-          // start now.
-          if (!tail && limit.pendingCount === 0) {
-            tail = true;
-            readers.prefetch(readBack(analysed, spill));
-          }
-        }),
-      ),
+    // p-map takes the accounts as it goes: nothing is made per account
+    // before its turn (p-limit would hold a closure and a promise for each
+    // of thousands from the start).
+    await pMap(
+      accounts,
+      async (account, index) => {
+        if (index === accounts.length - 1) started = true;
+        const result = await run.collect(account);
+        read(account.accountId);
+        if (!('facts' in result)) await emit(result);
+        // Without a KMS-encrypted trail to analyse, nothing in the report
+        // waits for other accounts.
+        else if (result.facts.some(analysable)) {
+          collected.push(waitFor(result, analysed, spill));
+          if (tail) readers.prefetch(result.facts);
+        } else await emit(run.report(result));
+        // Every account has started: requests in flight thin out as the
+        // last ones finish, so the IAM reads the analysis will need anyway
+        // start now.
+        if (!tail && started) {
+          tail = true;
+          readers.prefetch(readBack(analysed, spill));
+        }
+      },
+      { concurrency: this.#concurrency },
     );
     return { collected, analysed };
   }

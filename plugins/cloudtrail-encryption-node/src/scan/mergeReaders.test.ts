@@ -5,11 +5,13 @@ import type {
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import type { ReaderResult } from './facts';
 import {
+  addBatchResult,
   foldReaderResults,
   mergedReaderResult,
   mergeReaderResults,
   type BatchResults,
 } from './mergeReaders';
+import { Spill } from './spill';
 
 function reader(principal: string): EffectiveReader {
   return {
@@ -152,6 +154,38 @@ describe('mergeReaderResults', () => {
     });
     expect(folding.folded).toBe(true);
     expect(mergedReaderResult(folding, findingsOf)).toEqual(atOnce);
+
+    // The same, each fold spilled until the end (a trail that admits the
+    // organization): two folds of eight in the spill, four batches not.
+    const spill = new Spill();
+    const spilling: BatchResults = {
+      results: [],
+      resolved: new Set<string>(),
+      spill,
+    };
+    batches.forEach((b, i) => {
+      addBatchResult(spilling, b);
+      (spilling.resolved as Set<string>).add(accounts[i]);
+    });
+    expect(spilling.spilled).toHaveLength(2);
+    expect(spilling.results).toHaveLength(4);
+    expect(mergedReaderResult(spilling, findingsOf)).toEqual(atOnce);
+    // Sixteen batches: both folds spilled, none left in memory.
+    const sixteen: BatchResults = {
+      results: [],
+      resolved: new Set(accounts.slice(0, 16)),
+      spill,
+    };
+    batches.slice(0, 16).forEach(b => addBatchResult(sixteen, b));
+    expect(sixteen.results).toHaveLength(0);
+    expect(mergedReaderResult(sixteen, findingsOf)).toEqual(
+      mergeReaderResults(
+        batches.slice(0, 16),
+        new Set(accounts.slice(0, 16)),
+        findingsOf,
+      ),
+    );
+    spill.close();
     expect(atOnce.readers.unresolved.map(u => u.accountId)).toEqual([
       '999999999999',
     ]);

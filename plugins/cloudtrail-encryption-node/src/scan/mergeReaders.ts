@@ -3,6 +3,7 @@ import type {
   TrailReaders,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import type { ReaderResult } from './facts';
+import type { Spill, Spilled } from './spill';
 
 function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
   const seen = new Map<string, T>();
@@ -70,6 +71,30 @@ export interface BatchResults {
   resolved: { has(accountId: string): boolean };
   /** Whether `results` holds batches merged into one. */
   folded?: boolean;
+  /**
+   * Where a trail that admits the organization keeps its folded results
+   * until its last batch (see {@link Spill}): the readers such a trail lists
+   * are held until then, for every such trail at once.
+   */
+  spill?: Spill;
+  spilled?: Spilled<ReaderResult>[];
+}
+
+/** Batch results a trail keeps before they are merged into one. */
+const FOLD = 8;
+
+/** Adds a batch's result; every FOLD of them are folded into one (and spilled, with a spill). */
+export function addBatchResult(
+  batches: BatchResults,
+  result: ReaderResult,
+): void {
+  batches.results.push(result);
+  if (batches.results.length < FOLD) return;
+  foldReaderResults(batches);
+  if (batches.spill) {
+    (batches.spilled ??= []).push(batches.spill.put(batches.results[0]));
+    batches.results = [];
+  }
 }
 
 /** No readers: merged with one result, it makes the merge run in full. */
@@ -98,9 +123,9 @@ export function mergedReaderResult(
   batches: BatchResults,
   findingsOf: (readers: TrailReaders) => Finding[],
 ): ReaderResult {
-  const results =
-    batches.folded && batches.results.length === 1
-      ? [...batches.results, NOTHING]
-      : batches.results;
+  // In the order the batches came: the spilled ones first.
+  const { spill, spilled = [] } = batches;
+  const all = [...spilled.map(r => spill!.get(r)), ...batches.results];
+  const results = batches.folded && all.length === 1 ? [...all, NOTHING] : all;
   return mergeReaderResults(results, batches.resolved, findingsOf);
 }

@@ -6,9 +6,8 @@ import {
   type ReaderAccountInput,
   type ReaderAnalysisInput,
 } from '../readers';
-import type { ReaderResult, TrailFacts } from './facts';
-import { foldReaderResults } from './mergeReaders';
-import type { Spill, Spilled } from './spill';
+import type { TrailFacts } from './facts';
+import { addBatchResult, type BatchResults } from './mergeReaders';
 
 // The pure steps of the reader scan: what one trail's analysis is given and
 // how a batch of accounts is analysed. ReaderScan does the I/O around them.
@@ -19,8 +18,11 @@ export interface ResolvedAccounts {
   has(accountId: string): boolean;
 }
 
-/** One KMS-encrypted trail waiting for the IAM of its accounts. */
-export interface ReaderContext {
+/**
+ * One KMS-encrypted trail waiting for the IAM of its accounts, and its
+ * batch results so far.
+ */
+export interface ReaderContext extends BatchResults {
   trailArn: string;
   input: Omit<ReaderAnalysisInput, 'accounts'>;
   /**
@@ -37,23 +39,9 @@ export interface ReaderContext {
   remaining: number;
   /** Accounts whose IAM was read, so that no batch calls them unresolved. */
   resolved: ResolvedAccounts;
-  results: ReaderResult[];
   /** Partial readers of other accounts still to be listed (see analyzeReaders). */
   partialBudget?: number;
-  /** Whether `results` holds batches merged into one (see foldReaderResults). */
-  folded?: boolean;
-  /**
-   * Where a trail that admits the organization keeps the batch results
-   * that name readers until its last batch, instead of `results` (see
-   * {@link Spill}): the partial readers such a trail lists are held until
-   * then, for every such trail at once.
-   */
-  spill?: Spill;
-  spilled?: Spilled<ReaderResult>[];
 }
-
-/** Batch results a trail keeps before they are merged into one. */
-const FOLD = 8;
 
 /**
  * Analyses the accounts waiting for a trail and lets their details go.
@@ -79,15 +67,7 @@ export function analyseBatch(ctx: ReaderContext): void {
       findings: out.findings as Finding[],
     };
     for (const a of accounts) if (a.details) ctx.resolved.add(a.accountId);
-    // A batch that lists no principal (most, once the partial readers
-    // listed are as many as may be) is merged in memory as it comes.
-    const { readers, partial } = result.readers;
-    if (ctx.spill && (readers.length || partial.length)) {
-      (ctx.spilled ??= []).push(ctx.spill.put(result));
-    } else {
-      ctx.results.push(result);
-      if (ctx.results.length >= FOLD) foldReaderResults(ctx);
-    }
+    addBatchResult(ctx, result);
   } catch (error) {
     const reason = `the reader analysis failed: ${(error as Error).message}`;
     ctx.results.push({

@@ -48,7 +48,7 @@ const CHUNK = 256 * 1024;
  */
 export class Spill {
   readonly #directory: string;
-  #state: 'unopened' | 'file' | 'memory' = 'unopened';
+  #state: 'unopened' | 'file' | 'memory' | 'closed' = 'unopened';
   /** Open from the first value to close, for reading what was written. */
   #fd?: number;
   /** Left to remove at close when the file could not be unlinked at once. */
@@ -88,29 +88,34 @@ export class Spill {
 
   get<T>(spilled: Spilled<T>): T {
     if (Buffer.isBuffer(spilled)) return deserialize(spilled) as T;
+    if (this.#state === 'closed') throw new Error('The scan spill is closed');
     const { at, length } = spilled;
     if (at >= this.#written) {
       const from = at - this.#written;
       return deserialize(this.#chunk!.subarray(from, from + length)) as T;
     }
-    if (this.#fd === undefined) throw new Error('The scan spill is closed');
     const bytes = Buffer.allocUnsafe(length);
     for (let read = 0; read < length; ) {
-      const n = readSync(this.#fd, bytes, read, length - read, at + read);
+      const n = readSync(this.#fd!, bytes, read, length - read, at + read);
       if (n === 0) throw new Error('The scan spill file ended early');
       read += n;
     }
     return deserialize(bytes) as T;
   }
 
-  /** Closes (and so removes) the file; nothing spilled can be read after. */
+  /**
+   * Closes (and so removes) the file; nothing it held can be read after. A
+   * value put later (a look-up that settles after its scan failed) is kept
+   * in memory: no file is opened again.
+   */
   close(): void {
     if (this.#fd !== undefined) closeSync(this.#fd);
-    if (this.#leftover)
+    if (this.#leftover) {
       rmSync(this.#leftover, { recursive: true, force: true });
+    }
     this.#fd = undefined;
     this.#leftover = undefined;
-    this.#state = 'unopened';
+    this.#state = 'closed';
     this.#chunk = undefined;
     this.#used = 0;
     this.#written = 0;
@@ -118,7 +123,7 @@ export class Spill {
 
   #open(): number | undefined {
     if (this.#state === 'file') return this.#fd;
-    if (this.#state === 'memory') return undefined;
+    if (this.#state !== 'unopened') return undefined;
     let directory: string | undefined;
     try {
       directory = mkdtempSync(join(this.#directory, 'trailguard-scan-'));

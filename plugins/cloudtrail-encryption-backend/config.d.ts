@@ -32,8 +32,10 @@ export interface Config {
       /**
        * Directory for the temporary file a scan keeps each account's facts in
        * until its report is made (removed as soon as it is opened, so nothing
-       * is left behind). Default the system's temporary directory; when it
-       * cannot be written, the scan keeps them in memory.
+       * is left behind): about 15 kB per account. Default the system's
+       * temporary directory; on a memory-backed one (tmpfs) the file counts
+       * against memory. When it cannot be written, the scan keeps the data
+       * in memory.
        */
       spillDirectory?: string;
     };

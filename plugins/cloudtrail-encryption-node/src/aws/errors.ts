@@ -58,7 +58,7 @@ export function describeAwsError(error: unknown): AwsErrorInfo {
 /**
  * The error as a plain record of what {@link describeAwsError} reads (name,
  * code, message, HTTP status, retry hints), so that it survives being
- * serialized (see the scan's packed facts), which an Error's AWS name, code
+ * serialized (see the scan's spill), which an Error's AWS name, code
  * and metadata do not.
  */
 export function plainAwsError(error: unknown): unknown {

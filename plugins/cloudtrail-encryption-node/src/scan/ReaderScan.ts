@@ -110,26 +110,25 @@ export class ReaderScan {
    * so that S3 answers only its owner.
    */
   #bucket(facts: TrailFacts): Promise<BucketFacts> | undefined {
-    const keyAccount = facts.key?.accountId;
-    if (!analysable(facts) || !keyAccount) return undefined;
+    // Asked only for trails known to be analysable (their facts may be
+    // copies read back from the spill, for which analysable would parse the
+    // key policy again).
+    if (!facts.key) return undefined;
     return this.#buckets.get(facts.trail.s3BucketName, () =>
-      this.#readBucket(facts, keyAccount),
+      this.#readBucket(facts),
     );
   }
 
   /** Starts reading the trail's bucket policy, so that it overlaps the other reads. */
   startBucket(facts: TrailFacts): void {
-    const keyAccount = facts.key?.accountId;
-    if (!analysable(facts) || !keyAccount) return;
+    if (!analysable(facts)) return;
     this.#buckets.start(facts.trail.s3BucketName, () =>
-      this.#readBucket(facts, keyAccount),
+      this.#readBucket(facts),
     );
   }
 
-  async #readBucket(
-    facts: TrailFacts,
-    keyAccount: string,
-  ): Promise<BucketFacts> {
+  async #readBucket(facts: TrailFacts): Promise<BucketFacts> {
+    const keyAccount = facts.key!.accountId;
     const region = facts.bucketRegion.ok
       ? facts.bucketRegion.value
       : this.options.defaultRegion;

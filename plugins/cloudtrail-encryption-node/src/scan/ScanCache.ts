@@ -49,7 +49,7 @@ export class ScanCache<T> {
     return loading;
   }
 
-  /** Starts the look-up unless it has started; unpacks nothing. */
+  /** Starts the look-up unless it has started; reads nothing back. */
   start(key: string, load: () => Promise<T>): void {
     if (!this.#entries.has(key)) this.get(key, load).catch(() => {});
   }
@@ -76,7 +76,7 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /**
  * The outcome of a read. A failure keeps what reports and decisions read of
- * the error (see `plainAwsError`), so that an outcome can be kept packed.
+ * the error (see `plainAwsError`), so that an outcome can be spilled.
  */
 export async function settle<T>(promise: Promise<T>): Promise<Outcome<T>> {
   try {

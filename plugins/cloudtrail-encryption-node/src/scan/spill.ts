@@ -20,10 +20,10 @@ interface SpillRef<T> {
 }
 
 /** A value kept serialized in memory, when the spill file cannot be written. */
-type PackedBuffer<T> = Buffer & { readonly __spilled?: T };
+type InMemory<T> = Buffer & { readonly __spilled?: T };
 
 /** Where {@link Spill.put} kept a value. */
-export type Spilled<T> = SpillRef<T> | PackedBuffer<T>;
+export type Spilled<T> = SpillRef<T> | InMemory<T>;
 
 /** Bytes gathered before one write to the file. */
 const CHUNK = 256 * 1024;

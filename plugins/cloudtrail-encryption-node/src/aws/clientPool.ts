@@ -101,18 +101,56 @@ const UNSCOPED: AwsCredentialIdentity = {
   secretAccessKey: 'unscoped',
 };
 
-/** Signing keys a client keeps: a few per account in flight, oldest out first. */
-const SIGNING_KEYS = 512;
+/**
+ * Derived SigV4 signing keys (per day, Region, service and secret: four
+ * HMACs each), shared by every signer of a pool and kept while in use: the
+ * least recently used goes first once there are more than the pool can have
+ * in flight. The SigV4 package keeps only the last 50 across the whole
+ * process, which a scan of hundreds of accounts in flight at once turns
+ * over on every call; a cache per client and of a fixed size kept thousands
+ * of finished accounts' keys (with their secrets) for the rest of the scan.
+ */
+class SigningKeys {
+  readonly #keys = new Map<string, Promise<Uint8Array>>();
+
+  constructor(readonly limit: number) {}
+
+  get size(): number {
+    return this.#keys.size;
+  }
+
+  get(id: string, derive: () => Promise<Uint8Array>): Promise<Uint8Array> {
+    const keys = this.#keys;
+    let key = keys.get(id);
+    if (key) {
+      // Most recently used last.
+      keys.delete(id);
+    } else {
+      key = derive();
+      key.catch(() => {
+        if (keys.get(id) === key) keys.delete(id);
+      });
+      while (keys.size >= this.limit) keys.delete(keys.keys().next().value!);
+    }
+    keys.set(id, key);
+    return key;
+  }
+
+  clear(): void {
+    this.#keys.clear();
+  }
+}
 
 /**
- * Keeps the keys a signer derives (per day, Region, service and secret: four
- * HMACs each), for every account it signs for. The SigV4 package keeps only
- * the last 50 across the whole process, which a scan of hundreds of
- * accounts in flight at once turns over on every call. S3's multi-Region
- * signer signs SigV4 through an inner signer. Where the signer does not have
- * the method, it derives as before.
+ * Has the signer take its derived keys from `keys`. S3's multi-Region
+ * signer signs SigV4 through an inner signer. Where the signer does not
+ * have the method, it derives as before.
  */
-function keepSigningKeys(signer: unknown): void {
+function keepSigningKeys(
+  signer: unknown,
+  keys: SigningKeys,
+  signerService: string,
+): void {
   const inner = (signer as { sigv4Signer?: unknown }).sigv4Signer ?? signer;
   const target = inner as {
     getSigningKey?: (
@@ -124,21 +162,15 @@ function keepSigningKeys(signer: unknown): void {
   };
   const derive = target.getSigningKey?.bind(target);
   if (!derive) return;
-  const keys = new Map<string, Promise<Uint8Array>>();
-  target.getSigningKey = (credentials, region, shortDate, service) => {
+  target.getSigningKey = (credentials, region, shortDate, service) =>
     // The derived key depends on nothing else (not on the session token).
-    const id = `${shortDate}\n${region}\n${service ?? ''}\n${
-      credentials.secretAccessKey
-    }`;
-    let key = keys.get(id);
-    if (!key) {
-      if (keys.size >= SIGNING_KEYS) keys.delete(keys.keys().next().value!);
-      key = derive(credentials, region, shortDate, service);
-      key.catch(() => keys.delete(id));
-      keys.set(id, key);
-    }
-    return key;
-  };
+    // The signer signs for its own service unless told another.
+    keys.get(
+      `${shortDate}\n${region}\n${service || signerService}\n${
+        credentials.secretAccessKey
+      }`,
+      () => derive(credentials, region, shortDate, service),
+    );
 }
 
 /**
@@ -165,11 +197,17 @@ export class ClientPool {
   readonly #requests = new WeakMap<object, AwsScope>();
   readonly #handler: NodeHttpHandler;
   readonly #inFlight: ReturnType<typeof pLimit>;
+  readonly #signingKeys: SigningKeys;
   readonly limiter = new AccountRateLimiter();
 
   constructor(options: Partial<AwsClientOptions> = {}) {
     this.#options = { ...DEFAULT_AWS_CLIENT_OPTIONS, ...options };
     this.#inFlight = pLimit(Math.max(1, this.#options.maxInFlight));
+    // A key per account, Region and service being called: a few per
+    // request in flight covers the accounts between their calls.
+    this.#signingKeys = new SigningKeys(
+      Math.max(64, 4 * this.#options.maxInFlight),
+    );
     const agentOptions = {
       keepAlive: true,
       maxSockets: this.#options.maxSockets * 8,
@@ -225,6 +263,7 @@ export class ClientPool {
   destroy(): void {
     // Clients share the handler: destroying it once closes every socket.
     this.#clients.clear();
+    this.#signingKeys.clear();
     this.#handler.destroy();
   }
 
@@ -235,7 +274,7 @@ export class ClientPool {
     // signed with its scope's credentials, handed to the signer for that
     // one call (the signer reads its credentials synchronously as it starts
     // signing, before anything else can run). Nothing is kept per account
-    // but the derived keys, which are bounded.
+    // but the derived keys, in the pool's bounded cache.
     let signer: RequestSigner | undefined;
     let signing: AwsCredentialIdentity | undefined;
     const signerOf = (): RequestSigner => {
@@ -244,6 +283,8 @@ export class ClientPool {
         // (S3: SignatureV4MultiRegion, paths not escaped).
         const resolved = client.config as unknown as Record<string, any>;
         const Signer = resolved.signerConstructor ?? SignatureV4;
+        const signingService: string =
+          resolved.signingName ?? resolved.defaultSigningName;
         signer = new Signer({
           sha256: resolved.sha256,
           applyChecksum: resolved.applyChecksum,
@@ -257,10 +298,10 @@ export class ClientPool {
             return Promise.resolve(credentials);
           },
           region: resolved.signingRegion ?? region,
-          service: resolved.signingName ?? resolved.defaultSigningName,
+          service: signingService,
           uriEscapePath: resolved.signingEscapePath,
         }) as RequestSigner;
-        keepSigningKeys(signer);
+        keepSigningKeys(signer, this.#signingKeys, signingService);
       }
       return signer;
     };

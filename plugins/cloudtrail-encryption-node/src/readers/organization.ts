@@ -19,7 +19,7 @@ interface ParsedGuardrails {
   scps: Guardrail[];
   rcps: Guardrail[];
   problems: string[];
-  /** SCP verdicts by OU path and action, where the SCPs decide alike for every request. */
+  /** SCP verdicts by the SCPs attached at each level and action, where they decide alike for every request. */
   scpVerdicts: Map<string, Verdict>;
 }
 
@@ -122,7 +122,15 @@ export class Guardrails {
     ) {
       return this.judgeScps(levels, request);
     }
-    const key = `${levels.join('/')}\n${request.action}`;
+    // The SCPs decide by what is attached at each level, not by whose
+    // levels they are: accounts whose OUs carry the same SCPs (and none of
+    // their own) share a verdict, so the memo grows with the OU tree's
+    // attachments rather than with the fleet.
+    const key = `${levels
+      .map(level =>
+        this.scps.flatMap((g, i) => (g.targetIds.has(level) ? [i] : [])).join(),
+      )
+      .join('/')}\n${request.action}`;
     let verdict = this.scpVerdicts.get(key);
     if (!verdict) {
       verdict = this.judgeScps(levels, request);

@@ -8,6 +8,7 @@ import type {
 } from '../aws/OrganizationPolicyReader';
 import type { OrganizationPolicies, ReaderAccountInput } from '../readers';
 import { readerFindings } from '../readers/findings';
+import { EventLoopTurns } from './eventLoopTurns';
 import { mergedReaderResult } from './mergeReaders';
 import { ScanCache, settle, type Outcome } from './ScanCache';
 import type { Spill, Spilled } from './spill';
@@ -40,6 +41,11 @@ export interface ReaderScanOptions {
   iamConcurrency?: number;
   /** Where the scan keeps what waits (bucket policies, trails' plans). */
   spill: Spill;
+  /**
+   * Lets go of what the scan holds to sign as an account (its credentials):
+   * called once nothing more is to be read as it.
+   */
+  release?: (accountId: string) => void;
 }
 
 /** A KMS-encrypted trail, planned: the accounts whose IAM it needs. */
@@ -66,7 +72,11 @@ interface TrailPlan {
 
 /** IAM reads at once by default: each account's details live until analysed. */
 const IAM_CONCURRENCY = 16;
-/** Accounts whose IAM may be read ahead of the analysis (see ReaderScan.prefetch). */
+/**
+ * Accounts whose IAM may be read ahead of the analysis when the spill keeps
+ * it in memory (see ReaderScan.readAhead); with the spill file, each costs
+ * a reference.
+ */
 const PREFETCH_LIMIT = 1024;
 /** Accounts analysed together for a trail whose key admits the whole organization. */
 const WHOLE_BATCH = 32;
@@ -87,6 +97,11 @@ export class ReaderScan {
   readonly #prefetchedTrails = new Set<string>();
   /** Trails being planned for the reads ahead. */
   #planning = 0;
+  /** A trail planned so far admits the organization: every account's IAM is needed. */
+  #wholeOrganization = false;
+  /** The analysis has begun: it reads what was not read ahead itself. */
+  #analysing = false;
+  readonly #scanned: ReadonlySet<string>;
 
   constructor(
     private readonly iam: IamReader,
@@ -95,6 +110,7 @@ export class ReaderScan {
     private readonly options: ReaderScanOptions,
   ) {
     this.#buckets = new ScanCache({ spill: options.spill, copies: true });
+    this.#scanned = new Set(options.scannedAccountIds);
   }
 
   /** Starts reading the guardrails, so they overlap the trail reads. */
@@ -181,10 +197,15 @@ export class ReaderScan {
       result: ReaderResult | undefined,
     ) => void | Promise<void>,
   ): Promise<void> {
+    this.#analysing = true;
+    const turns = new EventLoopTurns();
+    // Nothing more is planned ahead.
+    this.#prefetchedTrails.clear();
     const scanned = new Set(this.options.scannedAccountIds);
     const { plans, unplanned, resolvedFor } = await this.#plans(
       trails,
       scanned,
+      turns,
     );
     // Every bucket policy has been read and is held by the plans that need
     // it, so each goes with the last trail that uses it.
@@ -242,35 +263,72 @@ export class ReaderScan {
       analyseBatch(ctx);
       await finish(ctx);
     }
+    // Each account's IAM goes to its trails in the scan's order of
+    // accounts, one account at a time, whatever order the reads complete
+    // in: a trail that admits the organization is analysed in batches and
+    // lists its first partial readers, so its report must not depend on
+    // which read answered first. Only the reads not made ahead wait on AWS
+    // (as many at once as may be in flight); what was read ahead is taken
+    // from the spill when its turn comes, so few analyses are in progress.
+    const order = new Map(
+      this.options.scannedAccountIds.map((id, i) => [id, i] as const),
+    );
+    const rank = (id: string) => order.get(id) ?? order.size;
+    toRead.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+    const turnsOf = new Map<number, () => Promise<void>>();
+    let next = 0;
+    let handed: Promise<void> = Promise.resolve();
+    const inOrder = (index: number, work: () => Promise<void>) => {
+      turnsOf.set(index, work);
+      for (let w = turnsOf.get(next); w; w = turnsOf.get(next)) {
+        turnsOf.delete(next);
+        next += 1;
+        handed = handed.then(w);
+      }
+      return handed;
+    };
+    const analyse = async (
+      accountId: string,
+      input: ReaderAccountInput,
+    ): Promise<void> => {
+      const named = await Promise.all(
+        (needers.get(accountId) ?? []).map(contextOf),
+      );
+      needers.delete(accountId);
+      const done: ReaderContext[] = [];
+      for (const ctx of scanned.has(accountId)
+        ? [...named, ...wholeContexts]
+        : named) {
+        ctx.pending.push(input);
+        ctx.remaining -= 1;
+        // A bounded trail is analysed once, with all its accounts; one
+        // that admits the organization, a batch of accounts at a time.
+        const batchFull =
+          ctx.wholeOrganization && ctx.pending.length >= WHOLE_BATCH;
+        if (ctx.remaining === 0 || batchFull) {
+          analyseBatch(ctx);
+        }
+        if (ctx.remaining === 0) done.push(ctx);
+      }
+      for (const ctx of done) await finish(ctx);
+    };
     // Taken as they go (see the scan's accounts): nothing per account waits.
     await pMap(
       toRead,
-      async accountId => {
+      async (accountId, index) => {
         const ahead = this.#iam.get(accountId);
         this.#iam.delete(accountId);
-        const input = ahead
-          ? this.options.spill.get(await ahead)
-          : await this.#account(accountId);
-        const named = await Promise.all(
-          (needers.get(accountId) ?? []).map(contextOf),
-        );
-        needers.delete(accountId);
-        const done: ReaderContext[] = [];
-        for (const ctx of scanned.has(accountId)
-          ? [...named, ...wholeContexts]
-          : named) {
-          ctx.pending.push(input);
-          ctx.remaining -= 1;
-          // A bounded trail is analysed once, with all its accounts; one
-          // that admits the organization, a batch of accounts at a time.
-          const batchFull =
-            ctx.wholeOrganization && ctx.pending.length >= WHOLE_BATCH;
-          if (ctx.remaining === 0 || batchFull) {
-            analyseBatch(ctx);
-          }
-          if (ctx.remaining === 0) done.push(ctx);
-        }
-        for (const ctx of done) await finish(ctx);
+        const read = ahead ? undefined : await this.#account(accountId);
+        // Every bucket policy is read (the trails are planned): nothing
+        // more is read as the account. Its read-ahead may not have got to
+        // let it go.
+        if (read) this.#release(accountId);
+        await inOrder(index, async () => {
+          await turns.maybeYield();
+          const input = read ?? this.options.spill.get(await ahead!);
+          this.#release(accountId);
+          await analyse(accountId, input);
+        });
       },
       { concurrency: this.options.iamConcurrency ?? IAM_CONCURRENCY },
     );
@@ -283,39 +341,93 @@ export class ReaderScan {
   }
 
   /**
-   * Starts reading, while the last accounts' trails are still being read,
-   * the IAM of the accounts these trails' policies name (each trail's own
-   * accounts, never the organization's): the analysis reads them all in
-   * any case, so the reads only start earlier. At most PREFETCH_LIMIT are
-   * held, spilled, until the analysis takes them.
+   * Called as each account is read: plans its KMS-encrypted trails and
+   * starts reading the IAM their policies name (each trail's own accounts),
+   * and the account's own once a trail admits the organization. The
+   * analysis reads them all in any case; read now, while the account's
+   * session is fresh, they wait in the spill. Once the account's IAM is
+   * held, nothing more is read as it (its trails, keys and bucket policies
+   * are read), so its credentials are let go rather than kept for
+   * thousands of accounts until the end of the scan. (Another account's
+   * trail that names its key or bucket later assumes its role again.)
+   */
+  readAhead(accountId: string, facts: TrailFacts[]): void {
+    void (async () => {
+      await Promise.all(facts.map(f => this.#planAhead(f)));
+      if (this.#wholeOrganization && this.#scanned.has(accountId)) {
+        this.#readIam(accountId);
+      }
+      const ahead = this.#iam.get(accountId);
+      if (!ahead) return;
+      await ahead;
+      this.#release(accountId);
+    })().catch(() => undefined);
+  }
+
+  /**
+   * Plans these trails for the reads ahead (see readAhead), each once per
+   * scan; at the end of the trail reads, those no account's read-ahead took.
    */
   prefetch(facts: Iterable<TrailFacts>): void {
     for (const f of facts) {
       // Taken lazily: once the reads ahead are as many as may be held, the
       // rest of the trails are not even looked at.
-      if (this.#iam.size + this.#planning >= PREFETCH_LIMIT) return;
-      if (this.#prefetchedTrails.has(f.trail.trailArn) || !analysable(f)) {
-        continue;
-      }
-      this.#prefetchedTrails.add(f.trail.trailArn);
-      this.#planning += 1;
-      void this.#planOf(f).then(
-        ({ planned }) => {
-          this.#planning -= 1;
-          for (const id of planned?.accountIds ?? []) {
-            if (this.#iam.has(id) || this.#iam.size >= PREFETCH_LIMIT) continue;
-            const { spill } = this.options;
-            this.#iam.set(
-              id,
-              this.#account(id).then(input => spill.put(input)),
-            );
-          }
-        },
-        () => {
-          this.#planning -= 1;
-        },
-      );
+      if (this.#full()) return;
+      void this.#planAhead(f);
     }
+  }
+
+  async #planAhead(f: TrailFacts): Promise<void> {
+    if (
+      this.#analysing ||
+      this.#full() ||
+      this.#prefetchedTrails.has(f.trail.trailArn) ||
+      !analysable(f)
+    ) {
+      return;
+    }
+    this.#prefetchedTrails.add(f.trail.trailArn);
+    this.#planning += 1;
+    try {
+      const { planned } = await this.#planOf(f);
+      if (planned?.wholeOrganization) this.#wholeOrganization = true;
+      for (const id of planned?.accountIds ?? []) this.#readIam(id);
+    } catch {
+      // Planned again, and its failure reported, by the analysis.
+    } finally {
+      this.#planning -= 1;
+    }
+  }
+
+  /** Starts reading an account's IAM ahead of the analysis, once per scan. */
+  #readIam(accountId: string): void {
+    if (
+      this.#analysing ||
+      this.#iam.has(accountId) ||
+      (this.options.spill.inMemory && this.#iam.size >= PREFETCH_LIMIT)
+    ) {
+      return;
+    }
+    const { spill } = this.options;
+    this.#iam.set(
+      accountId,
+      this.#account(accountId).then(input => spill.put(input)),
+    );
+  }
+
+  /** Whether no more trails are planned ahead (only while the spill is in memory). */
+  #full(): boolean {
+    return (
+      this.options.spill.inMemory &&
+      this.#iam.size + this.#planning >= PREFETCH_LIMIT
+    );
+  }
+
+  /** The account is read and its IAM held: nothing else is read as it. */
+  #release(accountId: string): void {
+    // The management account reads the organization's guardrails and parents.
+    if (accountId === this.options.managementAccountId) return;
+    this.options.release?.(accountId);
   }
 
   /** What the planner makes of a trail's key, bucket policy and grants. */
@@ -359,6 +471,7 @@ export class ReaderScan {
   async #plans(
     trails: Map<string, Spilled<TrailFacts>>,
     scanned: ReadonlySet<string>,
+    turns: EventLoopTurns,
   ): Promise<{
     plans: TrailPlan[];
     unplanned: string[];
@@ -381,6 +494,7 @@ export class ReaderScan {
     // Taken out of the scan's map as they are planned, so that each trail's
     // facts are held by its plan alone.
     for (const [trailArn, spilled] of trails) {
+      await turns.maybeYield();
       trails.delete(trailArn);
       const facts = spill.get(spilled);
       const { bucket, key, planned } = await this.#planOf(facts);

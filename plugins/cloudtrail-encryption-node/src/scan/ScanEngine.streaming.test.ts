@@ -13,9 +13,8 @@ const IAM = 'iam:GetAccountAuthorizationDetails';
 
 /**
  * Reports leave the engine as soon as what they say is known: an account
- * is reported once the readers of its own trails are analysed, not once the
- * IAM of the whole organization is, and says the same as when it is
- * scanned alone.
+ * is reported once the readers of its own trails are analysed, and says the
+ * same as when it is scanned alone.
  */
 describe('ScanEngine reports each account as soon as its readers are known', () => {
   let sandbox: Sandbox;
@@ -80,12 +79,17 @@ describe('ScanEngine reports each account as soon as its readers are known', () 
     expect(reports).toHaveLength(sandbox.scenario.accounts.length);
   });
 
-  it('reports accounts while the IAM of others is still being read', () => {
+  it('has read most of the IAM ahead by the first report with readers', () => {
+    // Each account's IAM is read as soon as its trails are, so that its
+    // credentials can go (ScanEngine.release.test.ts); the analysis takes
+    // it from the spill, reads what was not read ahead, and hands each
+    // report over as the readers of the account's trails are known.
     expect(iamReads).toBeGreaterThan(10);
-    const early = [...iamReadsAt.values()].filter(n => n < iamReads);
-    // Most accounts' trails need only their own IAM (and the organization
-    // trail's accounts): they do not wait for the whole organization.
-    expect(early.length).toBeGreaterThan(reports.length / 2);
+    const atReports = reports
+      .filter(r => r.trails.some(t => t.readers))
+      .map(r => iamReadsAt.get(r.accountId)!);
+    expect(atReports.length).toBeGreaterThan(reports.length / 2);
+    expect(Math.min(...atReports)).toBeGreaterThan(iamReads / 2);
   });
 
   it('reports no account with a KMS-encrypted trail before every account is read', () => {

@@ -287,6 +287,8 @@ export class ScanEngine {
         // on requests bounds the rest.
         iamConcurrency: this.#aws.options.maxInFlight,
         spill,
+        // Its session is assumed again by the next scan in any case.
+        release: id => this.#aws.forget([id]),
       },
     );
     const run = new ScanRun(
@@ -429,15 +431,17 @@ export class ScanEngine {
         const result = await run.collect(account);
         read(account.accountId);
         if (!('facts' in result)) await emit(result);
-        // Without a KMS-encrypted trail to analyse, nothing in the report
-        // waits for other accounts.
-        else if (result.facts.some(analysable)) {
-          collected.push(waitFor(result, analysed, spill));
-          if (tail) readers.prefetch(result.facts);
-        } else await emit(run.report(result));
-        // Every account has started: requests in flight thin out as the
-        // last ones finish, so the IAM reads the analysis will need anyway
-        // start now.
+        else {
+          readers.readAhead(account.accountId, result.facts);
+          // Without a KMS-encrypted trail to analyse, nothing in the
+          // report waits for other accounts.
+          if (result.facts.some(analysable)) {
+            collected.push(waitFor(result, analysed, spill));
+          } else await emit(run.report(result));
+        }
+        // Every account has started: the trails no read-ahead took (the
+        // spill holding them in memory) are planned now, as requests in
+        // flight thin out.
         if (!tail && started) {
           tail = true;
           readers.prefetch(readBack(analysed, spill));

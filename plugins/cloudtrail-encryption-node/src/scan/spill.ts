@@ -62,6 +62,11 @@ export class Spill {
     this.#directory = options.directory ?? tmpdir();
   }
 
+  /** Whether values are (from now on) kept in memory rather than in the file. */
+  get inMemory(): boolean {
+    return this.#state === 'memory' || this.#state === 'closed';
+  }
+
   put<T>(value: T): Spilled<T> {
     const bytes = serialize(value);
     const fd = this.#open();

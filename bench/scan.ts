@@ -76,6 +76,7 @@ interface Result {
   iamAccounts: number;
   /** IAM reads in the minimal plan. */
   iamPlanned: number;
+  minimalByApi: Record<string, number>;
   /** When every account's trails, keys and buckets were read (the rest: readers and reports). */
   readMs: number;
 }
@@ -141,6 +142,8 @@ interface Plan {
   organizationId?: string;
   managementAccountId?: string;
   iamPlanned: number;
+  /** The minimal plan's calls per API. */
+  minimalByApi: Record<string, number>;
   minimal: number;
   sweep: number;
 }
@@ -158,6 +161,7 @@ function planFor(accounts: number): Plan {
     organizationId: scenario.organization?.id,
     managementAccountId: scenario.organization?.managementAccount,
     iamPlanned: plan.byApi['iam:GetAccountAuthorizationDetails'] ?? 0,
+    minimalByApi: plan.byApi,
     minimal: plan.total - (plan.byApi['organizations:ListAccounts'] ?? 0),
     sweep:
       sweepPlan.total - (sweepPlan.byApi['organizations:ListAccounts'] ?? 0),
@@ -175,6 +179,7 @@ async function runOne(
     organizationId,
     managementAccountId,
     iamPlanned,
+    minimalByApi,
   }: Plan,
 ): Promise<Result> {
   const { endpoint, child, admin } = await startSandboxProcess(
@@ -197,11 +202,14 @@ async function runOne(
               ).toFixed(0)}/${(s.space_size / 2 ** 20).toFixed(0)}`,
           )
           .join(' ');
+        const m = process.memoryUsage();
+        const mb = (n: number) => (n / 2 ** 20).toFixed(0);
         console.error(
-          `t=${(performance.now() / 1000).toFixed(1)} rss=${(
-            process.memoryUsage.rss() /
-            2 ** 20
-          ).toFixed(0)} ${spaces}`,
+          `t=${(performance.now() / 1000).toFixed(1)} rss=${mb(
+            m.rss,
+          )} external=${mb(m.external)} arrayBuffers=${mb(
+            m.arrayBuffers,
+          )} ${spaces}`,
         );
       }, Number(process.env.BENCH_HEAP_LOG))
     : undefined;
@@ -291,7 +299,16 @@ async function runOne(
     const cpu = process.cpuUsage(cpuBefore);
     // The scan's peak, before anything the measurement itself loads.
     clearInterval(sampler);
-    const peakRssMb = Math.max(peak, process.memoryUsage().rss) / 2 ** 20;
+    // The kernel's high-water mark as well as the samples: a stretch of
+    // work that does not yield to the event loop is not sampled. (The
+    // process's earlier work, the estate read and the warm-up, peaks lower.)
+    const peakRssMb =
+      Math.max(
+        peak,
+        process.memoryUsage().rss,
+        process.resourceUsage().maxRSS * 1024,
+      ) /
+      2 ** 20;
     if (process.env.BENCH_HEAP) {
       (global as any).gc?.();
       const m = process.memoryUsage();
@@ -336,6 +353,7 @@ async function runOne(
         counters.byAccountApi as Record<string, Record<string, number>>,
       ).filter(apis => apis['iam:GetAccountAuthorizationDetails']).length,
       iamPlanned,
+      minimalByApi,
       readMs: readAt ? readAt - started : wallMs,
     };
   } finally {
@@ -606,6 +624,21 @@ function table(rows: Result[], concurrency: number, latency: number) {
         .filter(([api]) => api.startsWith('organizations:'))
         .reduce((n, [, c]) => n + c, 0)} Organizations calls`,
     );
+    // Calls beyond (or short of) the plan, by API, so a difference is named.
+    const apis = new Set([
+      ...Object.keys(r.byApi),
+      ...Object.keys(r.minimalByApi),
+    ]);
+    const off = [...apis].flatMap(api => {
+      if (api === 'organizations:ListAccounts') return [];
+      const d = (r.byApi[api] ?? 0) - (r.minimalByApi[api] ?? 0);
+      return d ? [`${api} ${d > 0 ? '+' : ''}${d}`] : [];
+    });
+    if (off.length) {
+      console.log(
+        `calls against the plan at ${r.accounts} accounts: ${off.join(', ')}`,
+      );
+    }
     console.log(
       `phases at ${r.accounts} accounts: trails, keys and buckets read in ${(
         r.readMs / 1000

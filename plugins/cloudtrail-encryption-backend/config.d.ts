@@ -30,9 +30,9 @@ export interface Config {
       /** Accounts scanned at the same time. Default 8. */
       concurrency?: number;
       /**
-       * Directory for the temporary file a scan keeps each account's facts in
-       * until its report is made (removed as soon as it is opened, so nothing
-       * is left behind): about 15 kB per account. Default the system's
+       * Directory for the temporary file a scan keeps each account's facts
+       * and IAM in until its report is made (removed as soon as it is
+       * opened, so nothing is left behind): about 20 kB per account. Default the system's
        * temporary directory; on a memory-backed one (tmpfs) the file counts
        * against memory. When it cannot be written, the scan keeps the data
        * in memory.

@@ -113,11 +113,7 @@ const UNSCOPED: AwsCredentialIdentity = {
 class SigningKeys {
   readonly #keys = new Map<string, Promise<Uint8Array>>();
 
-  constructor(readonly limit: number) {}
-
-  get size(): number {
-    return this.#keys.size;
-  }
+  constructor(private readonly limit: number) {}
 
   get(id: string, derive: () => Promise<Uint8Array>): Promise<Uint8Array> {
     const keys = this.#keys;

@@ -123,14 +123,16 @@ export class Guardrails {
       return this.judgeScps(levels, request);
     }
     // The SCPs decide by what is attached at each level, not by whose
-    // levels they are: accounts whose OUs carry the same SCPs (and none of
-    // their own) share a verdict, so the memo grows with the OU tree's
-    // attachments rather than with the fleet.
-    const key = `${levels
-      .map(level =>
-        this.scps.flatMap((g, i) => (g.targetIds.has(level) ? [i] : [])).join(),
-      )
-      .join('/')}\n${request.action}`;
+    // levels they are: accounts of one OU that carry no SCP of their own
+    // (or the same ones) share a verdict, so the memo grows with the OU
+    // tree rather than with the fleet. The OU path names what its levels
+    // carry; the account's own level is named by its attachments.
+    const own = this.scps.flatMap((g, i) =>
+      g.targetIds.has(principal.accountId) ? [i] : [],
+    );
+    const key = `${levels.slice(0, -1).join('/')}\n${own.join()}\n${
+      request.action
+    }`;
     let verdict = this.scpVerdicts.get(key);
     if (!verdict) {
       verdict = this.judgeScps(levels, request);

@@ -201,7 +201,7 @@ export class ReaderScan {
     const turns = new EventLoopTurns();
     // Nothing more is planned ahead.
     this.#prefetchedTrails.clear();
-    const scanned = new Set(this.options.scannedAccountIds);
+    const scanned = this.#scanned;
     const { plans, unplanned, resolvedFor } = await this.#plans(
       trails,
       scanned,
@@ -319,13 +319,12 @@ export class ReaderScan {
         const ahead = this.#iam.get(accountId);
         this.#iam.delete(accountId);
         const read = ahead ? undefined : await this.#account(accountId);
-        // Every bucket policy is read (the trails are planned): nothing
-        // more is read as the account. Its read-ahead may not have got to
-        // let it go.
-        if (read) this.#release(accountId);
         await inOrder(index, async () => {
           await turns.maybeYield();
           const input = read ?? this.options.spill.get(await ahead!);
+          // Every bucket policy is read (the trails are planned) and so is
+          // the account's IAM: nothing more is read as the account. Its
+          // read-ahead may not have got to let it go.
           this.#release(accountId);
           await analyse(accountId, input);
         });
@@ -354,9 +353,8 @@ export class ReaderScan {
   readAhead(accountId: string, facts: TrailFacts[]): void {
     void (async () => {
       await Promise.all(facts.map(f => this.#planAhead(f)));
-      if (this.#wholeOrganization && this.#scanned.has(accountId)) {
-        this.#readIam(accountId);
-      }
+      // A scanned account: one a trail admitting the organization needs.
+      if (this.#wholeOrganization) this.#readIam(accountId);
       const ahead = this.#iam.get(accountId);
       if (!ahead) return;
       await ahead;
@@ -365,15 +363,18 @@ export class ReaderScan {
   }
 
   /**
-   * Plans these trails for the reads ahead (see readAhead), each once per
-   * scan; at the end of the trail reads, those no account's read-ahead took.
+   * At the end of the trail reads, plans for the reads ahead the trails no
+   * account's read-ahead took (see readAhead: only while the spill keeps
+   * its values in memory are reads ahead limited). A trail already planned
+   * is not read back from the spill.
    */
-  prefetch(facts: Iterable<TrailFacts>): void {
-    for (const f of facts) {
-      // Taken lazily: once the reads ahead are as many as may be held, the
-      // rest of the trails are not even looked at.
+  prefetch(trails: ReadonlyMap<string, Spilled<TrailFacts>>): void {
+    for (const [trailArn, spilled] of trails) {
+      // Once the reads ahead are as many as may be held, the rest of the
+      // trails are not even looked at.
       if (this.#full()) return;
-      void this.#planAhead(f);
+      if (this.#prefetchedTrails.has(trailArn)) continue;
+      void this.#planAhead(this.options.spill.get(spilled));
     }
   }
 

@@ -143,14 +143,6 @@ function collectedOf(w: WaitingAccount, spill: Spill): CollectedAccount {
   return { ...c, facts: w.facts.map(f => (isFacts(f) ? f : spill.get(f))) };
 }
 
-/** The facts of the analysed trails, read back one at a time. */
-function* readBack(
-  analysed: AnalysedTrails,
-  spill: Spill,
-): Generator<TrailFacts> {
-  for (const facts of analysed.values()) yield spill.get(facts);
-}
-
 /**
  * Which accounts wait for which trail's readers, and for how many trails
  * each. The accounts are taken out of `collected`, so that these maps hold
@@ -444,7 +436,7 @@ export class ScanEngine {
         // flight thin out.
         if (!tail && started) {
           tail = true;
-          readers.prefetch(readBack(analysed, spill));
+          readers.prefetch(analysed);
         }
       },
       { concurrency: this.#concurrency },

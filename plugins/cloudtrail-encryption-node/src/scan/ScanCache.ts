@@ -29,7 +29,7 @@ export class ScanCache<T> {
     const entry = this.#entries.get(key);
     if (entry instanceof Promise) return entry;
     const spill = this.#spill;
-    if (entry && spill) {
+    if (entry !== undefined && spill) {
       const value = Promise.resolve(spill.get(entry));
       if (!this.#copies) this.#entries.set(key, value);
       return value;

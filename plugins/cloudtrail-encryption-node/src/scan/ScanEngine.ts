@@ -135,7 +135,7 @@ function waitFor(
 }
 
 function isFacts(f: TrailFacts | Spilled<TrailFacts>): f is TrailFacts {
-  return 'trail' in f;
+  return typeof f === 'object' && !Buffer.isBuffer(f);
 }
 
 function collectedOf(w: WaitingAccount, spill: Spill): CollectedAccount {
@@ -364,7 +364,8 @@ export class ScanEngine {
       const results = new Map<string, ReaderResult>();
       for (const arn of w.trails) {
         const spilled = held.get(arn);
-        const result = spilled ? spill.get(spilled) : known.get(arn);
+        const result =
+          spilled !== undefined ? spill.get(spilled) : known.get(arn);
         if (result) results.set(arn, result);
       }
       await emit(run.report(collectedOf(w, spill), results));

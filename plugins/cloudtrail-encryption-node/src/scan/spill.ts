@@ -11,13 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 
-/** A value in the scan's spill file. */
-interface SpillRef<T> {
-  readonly at: number;
-  readonly length: number;
+/**
+ * A value in the scan's spill file: the index of its place (offset and
+ * length) in the spill's own tables. A small integer is no object on the
+ * heap, where a scan keeps several per account until its report is made.
+ */
+type SpillRef<T> = number & {
   /** Phantom: the type spilled, for {@link Spill.get}. */
   readonly __spilled?: T;
-}
+};
 
 /** A value kept serialized in memory, when the spill file cannot be written. */
 type InMemory<T> = Buffer & { readonly __spilled?: T };
@@ -27,6 +29,8 @@ export type Spilled<T> = SpillRef<T> | InMemory<T>;
 
 /** Bytes gathered before one write to the file. */
 const CHUNK = 256 * 1024;
+/** Places the tables hold at first; they double as they fill. */
+const PLACES = 4096;
 
 /**
  * What one scan keeps for thousands of accounts until their reports are
@@ -38,9 +42,10 @@ const CHUNK = 256 * 1024;
  * Kept on the JavaScript heap, that state made the heap, and resident
  * memory with it, grow with the estate: V8 lets the old generation reach
  * several times the live heap before a full collection. Here each value
- * costs a small reference on the heap; the file is unlinked as soon as it
- * is opened, so nothing is left behind however the process ends, and only
- * the scan that wrote it can read it. Should the file not be writable (no
+ * costs a small integer (its place in two typed arrays, outside the
+ * heap); the file is unlinked as soon as it is opened, so nothing is left
+ * behind however the process ends, and only the scan that wrote it can
+ * read it. Should the file not be writable (no
  * temporary directory, a full disk), values are kept serialized in memory
  * instead: the scan is never failed for want of the file.
  *
@@ -57,6 +62,10 @@ export class Spill {
   #written = 0;
   #chunk?: Buffer;
   #used = 0;
+  /** Where each value is in the file (offsets beyond 4 GiB are exact in a double). */
+  #offsets = new Float64Array(PLACES);
+  #lengths = new Uint32Array(PLACES);
+  #places = 0;
 
   constructor(options: { directory?: string } = {}) {
     this.#directory = options.directory ?? tmpdir();
@@ -88,13 +97,28 @@ export class Spill {
       this.#state = 'memory';
       return Buffer.from(bytes);
     }
-    return { at, length: bytes.length };
+    return this.#place(at, bytes.length);
+  }
+
+  #place<T>(at: number, length: number): SpillRef<T> {
+    if (this.#places === this.#offsets.length) {
+      const offsets = new Float64Array(this.#places * 2);
+      offsets.set(this.#offsets);
+      this.#offsets = offsets;
+      const lengths = new Uint32Array(this.#places * 2);
+      lengths.set(this.#lengths);
+      this.#lengths = lengths;
+    }
+    this.#offsets[this.#places] = at;
+    this.#lengths[this.#places] = length;
+    return this.#places++ as SpillRef<T>;
   }
 
   get<T>(spilled: Spilled<T>): T {
     if (Buffer.isBuffer(spilled)) return deserialize(spilled) as T;
     if (this.#state === 'closed') throw new Error('The scan spill is closed');
-    const { at, length } = spilled;
+    const at = this.#offsets[spilled];
+    const length = this.#lengths[spilled];
     if (at >= this.#written) {
       const from = at - this.#written;
       return deserialize(this.#chunk!.subarray(from, from + length)) as T;
@@ -124,6 +148,9 @@ export class Spill {
     this.#chunk = undefined;
     this.#used = 0;
     this.#written = 0;
+    this.#offsets = new Float64Array(0);
+    this.#lengths = new Uint32Array(0);
+    this.#places = 0;
   }
 
   #open(): number | undefined {

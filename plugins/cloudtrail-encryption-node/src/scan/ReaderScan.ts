@@ -49,7 +49,7 @@ export interface ReaderScanOptions {
 }
 
 /** A KMS-encrypted trail, planned: the accounts whose IAM it needs. */
-interface TrailPlan {
+interface TrailPlan extends TrailNeeds {
   trailArn: string;
   /**
    * The trail's facts and its log bucket's policy as read, spilled (see
@@ -57,6 +57,12 @@ interface TrailPlan {
    * bucket go once every trail is planned.
    */
   facts: Spilled<TrailFacts>;
+  /** Made when the first of its accounts is read. */
+  context?: Promise<ReaderContext>;
+}
+
+/** What planning a trail found, without its facts (see ReaderScan.readAhead). */
+interface TrailNeeds {
   bucket: Spilled<BucketFacts>;
   /** As {@link ReaderContext.accountIds}. */
   accountIds: string[];
@@ -66,8 +72,6 @@ interface TrailPlan {
   bucketOwnerAccountId?: string;
   /** IAM reads the trail waits for. */
   remaining: number;
-  /** Made when the first of its accounts is read. */
-  context?: Promise<ReaderContext>;
 }
 
 /** IAM reads at once by default: each account's details live until analysed. */
@@ -94,7 +98,16 @@ export class ReaderScan {
   #organization?: Promise<Outcome<OrganizationPolicyRecord[]> | undefined>;
   /** IAM read ahead of the analysis, spilled until it takes it. */
   readonly #iam = new Map<string, Promise<Spilled<ReaderAccountInput>>>();
-  readonly #prefetchedTrails = new Set<string>();
+  /**
+   * The trails planned ahead, each with what its planning found (spilled),
+   * so that the analysis does not plan it again: the planning while it is
+   * under way, null when the analysis is to plan the trail itself (its
+   * planning failed and the analysis reports why).
+   */
+  readonly #plannedAhead = new Map<
+    string,
+    Promise<Spilled<TrailNeeds> | undefined> | Spilled<TrailNeeds> | null
+  >();
   /** Trails being planned for the reads ahead. */
   #planning = 0;
   /** A trail planned so far admits the organization: every account's IAM is needed. */
@@ -199,8 +212,6 @@ export class ReaderScan {
   ): Promise<void> {
     this.#analysing = true;
     const turns = new EventLoopTurns();
-    // Nothing more is planned ahead.
-    this.#prefetchedTrails.clear();
     const scanned = this.#scanned;
     const { plans, unplanned, resolvedFor } = await this.#plans(
       trails,
@@ -373,7 +384,7 @@ export class ReaderScan {
       // Once the reads ahead are as many as may be held, the rest of the
       // trails are not even looked at.
       if (this.#full()) return;
-      if (this.#prefetchedTrails.has(trailArn)) continue;
+      if (this.#plannedAhead.has(trailArn)) continue;
       void this.#planAhead(this.options.spill.get(spilled));
     }
   }
@@ -382,21 +393,35 @@ export class ReaderScan {
     if (
       this.#analysing ||
       this.#full() ||
-      this.#prefetchedTrails.has(f.trail.trailArn) ||
+      this.#plannedAhead.has(f.trail.trailArn) ||
       !analysable(f)
     ) {
       return;
     }
-    this.#prefetchedTrails.add(f.trail.trailArn);
+    const trailArn = f.trail.trailArn;
     this.#planning += 1;
+    const planning = this.#needsAhead(f).finally(() => {
+      this.#planning -= 1;
+    });
+    this.#plannedAhead.set(trailArn, planning);
+    const needs = await planning;
+    // Unless the analysis has taken it (it waits for the planning).
+    if (this.#plannedAhead.get(trailArn) === planning) {
+      this.#plannedAhead.set(trailArn, needs ?? null);
+    }
+  }
+
+  /** Plans a trail and starts reading the IAM it needs; what it found, spilled. */
+  async #needsAhead(f: TrailFacts): Promise<Spilled<TrailNeeds> | undefined> {
     try {
-      const { planned } = await this.#planOf(f);
-      if (planned?.wholeOrganization) this.#wholeOrganization = true;
-      for (const id of planned?.accountIds ?? []) this.#readIam(id);
+      const needs = this.#needsOf(await this.#planOf(f));
+      if (!needs) return undefined;
+      if (needs.wholeOrganization) this.#wholeOrganization = true;
+      for (const id of needs.namedAccountIds) this.#readIam(id);
+      return this.options.spill.put(needs);
     } catch {
       // Planned again, and its failure reported, by the analysis.
-    } finally {
-      this.#planning -= 1;
+      return undefined;
     }
   }
 
@@ -497,33 +522,51 @@ export class ReaderScan {
     for (const [trailArn, spilled] of trails) {
       await turns.maybeYield();
       trails.delete(trailArn);
-      const facts = spill.get(spilled);
-      const { bucket, key, planned } = await this.#planOf(facts);
+      // Planned while its account was read (or being planned: the planning
+      // is waited for): its facts are not read back.
+      const ahead = await this.#plannedAhead.get(trailArn);
+      this.#plannedAhead.delete(trailArn);
+      const needs =
+        ahead !== undefined && ahead !== null
+          ? spill.get(ahead)
+          : this.#needsOf(await this.#planOf(spill.get(spilled)));
       // A policy the planner cannot read leaves the trail without readers,
       // as before reader analysis, and the other trails as they are.
-      if (!planned) {
-        unplanned.push(trailArn);
-        continue;
-      }
-      const accountIds = planned.wholeOrganization
-        ? [...new Set(planned.accountIds)].filter(id => !scanned.has(id))
-        : planned.accountIds;
-      plans.push({
-        trailArn,
-        facts: spilled,
-        bucket: spill.put(bucket),
-        accountIds,
-        namedAccountIds: planned.accountIds,
-        wholeOrganization: planned.wholeOrganization,
-        keyAccountId: key.accountId,
-        ...(bucket.ownerAccountId
-          ? { bucketOwnerAccountId: bucket.ownerAccountId }
-          : {}),
-        remaining:
-          accountIds.length + (planned.wholeOrganization ? scanned.size : 0),
-      });
+      if (!needs) unplanned.push(trailArn);
+      else plans.push({ trailArn, facts: spilled, ...needs });
     }
+    // Planned ahead but shown by no account reported here (not expected).
+    this.#plannedAhead.clear();
     return { plans, unplanned, resolvedFor };
+  }
+
+  /** The accounts a planned trail waits for (undefined: its policies do not plan). */
+  #needsOf({
+    bucket,
+    key,
+    planned,
+  }: {
+    bucket: BucketFacts;
+    key: { accountId: string };
+    planned: ReturnType<typeof plan>;
+  }): TrailNeeds | undefined {
+    if (!planned) return undefined;
+    const scanned = this.#scanned;
+    const accountIds = planned.wholeOrganization
+      ? [...new Set(planned.accountIds)].filter(id => !scanned.has(id))
+      : planned.accountIds;
+    return {
+      bucket: this.options.spill.put(bucket),
+      accountIds,
+      namedAccountIds: planned.accountIds,
+      wholeOrganization: planned.wholeOrganization,
+      keyAccountId: key.accountId,
+      ...(bucket.ownerAccountId
+        ? { bucketOwnerAccountId: bucket.ownerAccountId }
+        : {}),
+      remaining:
+        accountIds.length + (planned.wholeOrganization ? scanned.size : 0),
+    };
   }
 
   /** A trail's context: its policies parsed again for the analysis (planned already). */

@@ -213,11 +213,7 @@ export class ReaderScan {
     this.#analysing = true;
     const turns = new EventLoopTurns();
     const scanned = this.#scanned;
-    const { plans, unplanned, resolvedFor } = await this.#plans(
-      trails,
-      scanned,
-      turns,
-    );
+    const { plans, unplanned, resolvedFor } = await this.#plans(trails, turns);
     // Every bucket policy has been read and is held by the plans that need
     // it, so each goes with the last trail that uses it.
     this.#buckets.clear();
@@ -496,7 +492,6 @@ export class ReaderScan {
    */
   async #plans(
     trails: Map<string, Spilled<TrailFacts>>,
-    scanned: ReadonlySet<string>,
     turns: EventLoopTurns,
   ): Promise<{
     plans: TrailPlan[];
@@ -505,6 +500,7 @@ export class ReaderScan {
   }> {
     // Whether a scanned account's IAM was read is the same for every trail
     // that admits the organization: they are all given the same read.
+    const scanned = this.#scanned;
     const scannedResolved = new Set<string>();
     const resolvedFor = (p: TrailPlan): ResolvedAccounts => {
       if (!p.wholeOrganization) return new Set<string>();

@@ -45,9 +45,9 @@ const PLACES = 4096;
  * costs a small integer (its place in two typed arrays, outside the
  * heap); the file is unlinked as soon as it is opened, so nothing is left
  * behind however the process ends, and only the scan that wrote it can
- * read it. Should the file not be writable (no
- * temporary directory, a full disk), values are kept serialized in memory
- * instead: the scan is never failed for want of the file.
+ * read it. Should the file not be writable (no temporary directory, a full
+ * disk), values are kept serialized in memory instead: the scan is never
+ * failed for want of the file.
  *
  * Each {@link Spill.get} makes a fresh copy.
  */
@@ -102,10 +102,11 @@ export class Spill {
 
   #place<T>(at: number, length: number): SpillRef<T> {
     if (this.#places === this.#offsets.length) {
-      const offsets = new Float64Array(this.#places * 2);
+      const size = Math.max(PLACES, this.#places * 2);
+      const offsets = new Float64Array(size);
       offsets.set(this.#offsets);
       this.#offsets = offsets;
-      const lengths = new Uint32Array(this.#places * 2);
+      const lengths = new Uint32Array(size);
       lengths.set(this.#lengths);
       this.#lengths = lengths;
     }

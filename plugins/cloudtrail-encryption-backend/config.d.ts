@@ -47,7 +47,7 @@ export interface Config {
       endpoint?: string;
       /** Region for Region-agnostic calls (ListTrails, HeadBucket). Default us-east-1. */
       defaultRegion?: string;
-      /** AWS requests in flight at once across the scan. Default twice scan.concurrency. */
+      /** AWS calls in progress at once across the scan (each with its retries). Default twice scan.concurrency. */
       maxInFlight?: number;
       /** Attempts per AWS call including the first (adaptive retry). Default 6. */
       maxAttempts?: number;

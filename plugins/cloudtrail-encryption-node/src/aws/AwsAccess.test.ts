@@ -104,6 +104,36 @@ describe('AwsAccess', () => {
     expect(sessions.size).toBe(2);
   });
 
+  it('lets a call into the SDK only once it has one of the slots in flight', async () => {
+    // A call that waits for a slot must not have been built and signed:
+    // held while it waits, that request would outlive V8's young
+    // generation. The SDK's first step sees at most maxInFlight calls.
+    aws.destroy();
+    aws = access({ maxInFlight: 3 });
+    sandbox.faults.set({ latency: 30 });
+    const client = aws.pool.get('cloudtrail', 'us-east-1', { maxAttempts: 6 });
+    let inSdk = 0;
+    let mostInSdk = 0;
+    client.middlewareStack.add(
+      next => async args => {
+        inSdk++;
+        mostInSdk = Math.max(mostInSdk, inSdk);
+        try {
+          return await next(args);
+        } finally {
+          inSdk--;
+        }
+      },
+      { step: 'initialize', priority: 'high', name: 'countCallsInSdk' },
+    );
+    const results = await Promise.all(
+      Array.from({ length: CALLS }, (_, i) => listTrails(i % 2 ? B : A)),
+    );
+    expect(results).toHaveLength(CALLS);
+    expect(mostInSdk).toBe(3);
+    expect(sandbox.counters().errors).toBe(0);
+  });
+
   it('keeps nothing of an account it has forgotten, however many it signed for', async () => {
     // A backend scans the same accounts again and again: what a scan signed
     // with must go once its accounts are forgotten.

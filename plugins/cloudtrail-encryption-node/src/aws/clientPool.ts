@@ -6,7 +6,6 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
-  DeserializeMiddleware,
   FinalizeRequestMiddleware,
   HandlerExecutionContext,
   InitializeMiddleware,
@@ -33,8 +32,11 @@ export interface AwsClientOptions {
   /** Sockets per client; bounded so a large scan cannot open thousands. */
   maxSockets: number;
   /**
-   * AWS requests in flight at once across all clients (each attempt counts;
-   * a retry waiting out its back-off does not hold a slot).
+   * AWS calls in progress at once across all clients. A call takes its slot
+   * as it is sent, before the SDK builds, signs or sends anything, and keeps
+   * it through its retries (back-off included): a call waiting for a slot
+   * costs its command alone, not a signed request held for as long as it
+   * waits (which V8 then promotes to its old generation).
    */
   maxInFlight: number;
 }
@@ -169,6 +171,23 @@ function keepSigningKeys(
     );
 }
 
+/** A call waiting for its slot in flight, emptied as it starts. */
+interface HeldCall {
+  start?: () => Promise<unknown>;
+}
+
+/**
+ * Starts a held call and lets go of it. p-limit's queue keeps its last
+ * entry (and what the entry holds) until another is queued: holding the
+ * call itself, it would keep the last account's scope and credentials past
+ * `forget`.
+ */
+function startHeld(held: HeldCall): Promise<unknown> {
+  const start = held.start!;
+  held.start = undefined;
+  return start();
+}
+
 /**
  * One SDK client per (service, Region), shared by every account. The
  * account is not part of the client: {@link ClientPool.scoped} gives a view
@@ -224,15 +243,23 @@ export class ClientPool {
 
   /**
    * The pooled client seen as `scope`: the same client (paginators accept
-   * it), whose `send` signs as the scope's account.
+   * it), whose `send` signs as the scope's account and waits for one of the
+   * pool's `maxInFlight` slots (promise form only).
    */
   scoped<C extends AnyClient>(client: C, scope: AwsScope): C {
     const commands = this.#commands;
+    const inFlight = this.#inFlight;
+    const send = client.send as (...args: unknown[]) => Promise<unknown>;
     const view = Object.create(client) as C;
-    view.send = ((command: object, ...rest: unknown[]) => {
-      commands.set(command, scope);
-      return (client.send as (...args: unknown[]) => unknown)(command, ...rest);
-    }) as C['send'];
+    // The slot is taken before the SDK resolves the command's middleware,
+    // serializes and signs it: a call that waits holds nothing but itself.
+    view.send = ((command: object, options?: object) =>
+      inFlight(startHeld, {
+        start: () => {
+          commands.set(command, scope);
+          return send.call(client, command, options);
+        },
+      })) as C['send'];
     return view;
   }
 
@@ -371,14 +398,6 @@ export class ClientPool {
       name: 'trailGuardSigningScope',
       relation: 'before',
       toMiddleware: 'httpSigningMiddleware',
-    });
-    // Innermost step: wraps each HTTP attempt, inside the retry loop.
-    const limited: DeserializeMiddleware<any, any> = next => args =>
-      this.#inFlight(() => next(args));
-    stack.add(limited, {
-      step: 'deserialize',
-      name: 'trailGuardInFlightLimit',
-      priority: 'low',
     });
     return client;
   }

@@ -21,7 +21,12 @@
  * after, with `--expose-gc`), BENCH_HEAP_LOG=<ms> (RSS and V8 heap spaces
  * every <ms>), BENCH_SNAPSHOT=<file> (heap snapshots before the scan and
  * when every account is read; BENCH_SNAPSHOT_LATER=<ms> adds one that long
- * after).
+ * after), BENCH_PROMOTED=<file> (a sampling heap profile of what the scan
+ * allocates that outlives the young generation, where the garbage V8
+ * promotes comes from; the bare loop's beside it in <file>-bare),
+ * BENCH_ALLOCATED=<file> (the same of everything allocated), BENCH_LATENCY=1
+ * (each HTTP request's time from start to response, and the event loop's
+ * delay, engine and bare loop).
  */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -168,6 +173,79 @@ function planFor(accounts: number): Plan {
   };
 }
 
+/**
+ * The diagnostics asked for (BENCH_PROMOTED, BENCH_ALLOCATED,
+ * BENCH_LATENCY), started before a measured run; the function returned
+ * stops them and prints or writes what they found.
+ */
+async function startDiagnostics(
+  label: 'engine' | 'bare',
+): Promise<() => Promise<void>> {
+  const stops: (() => Promise<void> | void)[] = [];
+  const file = process.env.BENCH_PROMOTED ?? process.env.BENCH_ALLOCATED;
+  if (file) {
+    // Objects a full collection collected are kept; those a scavenge
+    // collected only when every allocation is wanted.
+    const { Session } =
+      require('node:inspector') as typeof import('node:inspector');
+    const session = new Session();
+    session.connect();
+    const post = (method: string, params?: object) =>
+      new Promise<any>((ok, fail) =>
+        session.post(method, params, (error, result) =>
+          error ? fail(error) : ok(result),
+        ),
+      );
+    await post('HeapProfiler.startSampling', {
+      samplingInterval: 16384,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: !process.env.BENCH_PROMOTED,
+    });
+    stops.push(async () => {
+      const { profile } = await post('HeapProfiler.stopSampling');
+      session.disconnect();
+      const out =
+        label === 'bare' ? file.replace(/(\.heapprofile)?$/, '-bare$1') : file;
+      require('node:fs').writeFileSync(out, JSON.stringify(profile));
+    });
+  }
+  if (process.env.BENCH_LATENCY) {
+    const channels =
+      require('node:diagnostics_channel') as typeof import('node:diagnostics_channel');
+    const startedAt = new WeakMap<object, number>();
+    const times: number[] = [];
+    const onStart = (m: any) => startedAt.set(m.request, performance.now());
+    const onFinish = (m: any) => {
+      const at = startedAt.get(m.request);
+      if (at !== undefined) times.push(performance.now() - at);
+    };
+    channels.subscribe('http.client.request.start', onStart);
+    channels.subscribe('http.client.response.finish', onFinish);
+    const { monitorEventLoopDelay } =
+      require('node:perf_hooks') as typeof import('node:perf_hooks');
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
+    stops.push(() => {
+      channels.unsubscribe('http.client.request.start', onStart);
+      channels.unsubscribe('http.client.response.finish', onFinish);
+      loop.disable();
+      times.sort((a, b) => a - b);
+      const at = (q: number) =>
+        (times[Math.floor(q * (times.length - 1))] ?? 0).toFixed(0);
+      const ms = (q: number) => (loop.percentile(q) / 1e6).toFixed(0);
+      console.error(
+        `${label}: request start to response p10/p50/p90/p99 ${at(0.1)}/${at(
+          0.5,
+        )}/${at(0.9)}/${at(0.99)} ms (${times.length}); event loop delay ` +
+          `p50/p90/p99 ${ms(50)}/${ms(90)}/${ms(99)} ms`,
+      );
+    });
+  }
+  return async () => {
+    for (const stop of stops) await stop();
+  };
+}
+
 async function runOne(
   accounts: number,
   concurrency: number,
@@ -257,6 +335,7 @@ async function runOne(
     const startRssMb = process.memoryUsage().rss / 2 ** 20;
     let scanErrors = 0;
     let readAt = 0;
+    const diagnostics = await startDiagnostics('engine');
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     await engine.scan(ids, {
@@ -297,6 +376,7 @@ async function runOne(
     });
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
+    await diagnostics();
     // The scan's peak, before anything the measurement itself loads.
     clearInterval(sampler);
     // The kernel's high-water mark as well as the samples: a stretch of
@@ -465,6 +545,7 @@ async function runBare(
     let next = 0;
     let errors = 0;
     const failedApis: Record<string, number> = {};
+    const diagnostics = await startDiagnostics('bare');
     const before = process.cpuUsage();
     const started = performance.now();
     await Promise.all(
@@ -480,6 +561,7 @@ async function runBare(
     );
     const cpu = process.cpuUsage(before);
     const wallMs = performance.now() - started;
+    await diagnostics();
     if (process.env.BENCH_DEBUG) {
       console.error(
         `bare loop: ${work.length} calls in ${(wallMs / 1000).toFixed(

@@ -23,7 +23,8 @@
  * when every account is read; BENCH_SNAPSHOT_LATER=<ms> adds one that long
  * after), BENCH_PROMOTED=<file> (a sampling heap profile of what the scan
  * allocates that outlives the young generation, where the garbage V8
- * promotes comes from; the bare loop's beside it in <file>-bare),
+ * promotes comes from, one per size: <file>-<accounts>, and the bare loop's
+ * beside it in <file>-<accounts>-bare),
  * BENCH_ALLOCATED=<file> (the same of everything allocated), BENCH_LATENCY=1
  * (each HTTP request's time from start to response, and the event loop's
  * delay, engine and bare loop).
@@ -180,6 +181,7 @@ function planFor(accounts: number): Plan {
  */
 async function startDiagnostics(
   label: 'engine' | 'bare',
+  accounts: number,
 ): Promise<() => Promise<void>> {
   const stops: (() => Promise<void> | void)[] = [];
   const file = process.env.BENCH_PROMOTED ?? process.env.BENCH_ALLOCATED;
@@ -204,8 +206,8 @@ async function startDiagnostics(
     stops.push(async () => {
       const { profile } = await post('HeapProfiler.stopSampling');
       session.disconnect();
-      const out =
-        label === 'bare' ? file.replace(/(\.heapprofile)?$/, '-bare$1') : file;
+      const suffix = label === 'bare' ? `-${accounts}-bare` : `-${accounts}`;
+      const out = file.replace(/(\.heapprofile)?$/, `${suffix}$1`);
       require('node:fs').writeFileSync(out, JSON.stringify(profile));
     });
   }
@@ -234,10 +236,11 @@ async function startDiagnostics(
         (times[Math.floor(q * (times.length - 1))] ?? 0).toFixed(0);
       const ms = (q: number) => (loop.percentile(q) / 1e6).toFixed(0);
       console.error(
-        `${label}: request start to response p10/p50/p90/p99 ${at(0.1)}/${at(
-          0.5,
-        )}/${at(0.9)}/${at(0.99)} ms (${times.length}); event loop delay ` +
-          `p50/p90/p99 ${ms(50)}/${ms(90)}/${ms(99)} ms`,
+        `${label} at ${accounts} accounts: request start to response p10/p50/p90/p99 ${at(
+          0.1,
+        )}/${at(0.5)}/${at(0.9)}/${at(0.99)} ms (${
+          times.length
+        }); event loop delay ` + `p50/p90/p99 ${ms(50)}/${ms(90)}/${ms(99)} ms`,
       );
     });
   }
@@ -335,7 +338,7 @@ async function runOne(
     const startRssMb = process.memoryUsage().rss / 2 ** 20;
     let scanErrors = 0;
     let readAt = 0;
-    const diagnostics = await startDiagnostics('engine');
+    const diagnostics = await startDiagnostics('engine', accounts);
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     await engine.scan(ids, {
@@ -545,7 +548,7 @@ async function runBare(
     let next = 0;
     let errors = 0;
     const failedApis: Record<string, number> = {};
-    const diagnostics = await startDiagnostics('bare');
+    const diagnostics = await startDiagnostics('bare', accounts);
     const before = process.cpuUsage();
     const started = performance.now();
     await Promise.all(

@@ -53,7 +53,11 @@ export interface Config {
       maxAttempts?: number;
       /** Per-attempt timeout: milliseconds or a duration object. Default 10 s. */
       requestTimeout?: number | { [unit: string]: number };
-      /** Deadline of one AWS call with its retries. Default 60 s. */
+      /**
+       * Deadline of one AWS call with its retries, positive. Default 60 s.
+       * Calls started within the same twentieth of it (at most a second)
+       * share one deadline, so a call may get up to that much more.
+       */
       callTimeout?: number | { [unit: string]: number };
     };
     catalog?: {

@@ -4,6 +4,7 @@ import {
   type PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
 import type { AwsAccess } from './AwsAccess';
+import { CallDeadlines } from './callDeadline';
 import { describeAwsError } from './errors';
 
 /**
@@ -12,10 +13,14 @@ import { describeAwsError } from './errors';
  * @public
  */
 export class BucketPolicyReader {
+  readonly #deadlines: CallDeadlines;
+
   constructor(
     private readonly aws: AwsAccess,
-    private readonly options: { callTimeoutMs: number },
-  ) {}
+    options: { callTimeoutMs: number },
+  ) {
+    this.#deadlines = new CallDeadlines(options.callTimeoutMs);
+  }
 
   /**
    * GetBucketPolicy signed as `accountId` with ExpectedBucketOwner set to
@@ -70,6 +75,6 @@ export class BucketPolicyReader {
   }
 
   #signal() {
-    return AbortSignal.timeout(this.options.callTimeoutMs);
+    return this.#deadlines.signal();
   }
 }

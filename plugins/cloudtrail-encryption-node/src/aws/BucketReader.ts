@@ -1,12 +1,17 @@
 import type { AwsAccess } from './AwsAccess';
 import { readBucketRegion } from './bucketRegion';
+import { CallDeadlines } from './callDeadline';
 
 /** Reads a bucket's Region: I/O only. */
 export class BucketReader {
+  readonly #deadlines: CallDeadlines;
+
   constructor(
     private readonly aws: AwsAccess,
     private readonly options: { defaultRegion: string; callTimeoutMs: number },
-  ) {}
+  ) {
+    this.#deadlines = new CallDeadlines(options.callTimeoutMs);
+  }
 
   /**
    * HeadBucket in the default Region, signed as `accountId`: the answer
@@ -15,7 +20,7 @@ export class BucketReader {
   bucketRegion(accountId: string, bucket: string): Promise<string> {
     return this.aws.as(accountId, account =>
       readBucketRegion(account.s3(this.options.defaultRegion), bucket, {
-        abortSignal: AbortSignal.timeout(this.options.callTimeoutMs),
+        abortSignal: this.#deadlines.signal(),
       }),
     );
   }

@@ -5,6 +5,7 @@ import {
   type RoleDetail,
 } from '@aws-sdk/client-iam';
 import type { AwsAccess } from './AwsAccess';
+import { CallDeadlines } from './callDeadline';
 
 /** IAM's largest page; most accounts fit in one. */
 export const AUTHORIZATION_DETAILS_PAGE_SIZE = 1000;
@@ -29,10 +30,14 @@ export interface AuthorizationDetailsRecord {
  * @public
  */
 export class IamReader {
+  readonly #deadlines: CallDeadlines;
+
   constructor(
     private readonly aws: AwsAccess,
     private readonly options: { callTimeoutMs: number; pageSize?: number },
-  ) {}
+  ) {
+    this.#deadlines = new CallDeadlines(options.callTimeoutMs);
+  }
 
   /**
    * Every user, group, role and managed policy of the account, through the
@@ -54,7 +59,7 @@ export class IamReader {
         },
         {},
         // One deadline for all pages: the account's IAM is one read.
-        { abortSignal: AbortSignal.timeout(this.options.callTimeoutMs) },
+        { abortSignal: this.#deadlines.signal() },
       );
       for await (const page of pages) this.#add(out, page);
       return out;

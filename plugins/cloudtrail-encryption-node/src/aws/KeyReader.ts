@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-kms';
 import type { KmsGrant } from '../analysis/grants';
 import type { AwsAccess } from './AwsAccess';
+import { CallDeadlines } from './callDeadline';
 
 /**
  * A grant as ListGrants returns it; the analysis reads the same shape.
@@ -19,10 +20,14 @@ export type GrantRecord = KmsGrant;
 
 /** Reads KMS: I/O only, no judgement. Every call runs in the key's Region. */
 export class KeyReader {
+  readonly #deadlines: CallDeadlines;
+
   constructor(
     private readonly aws: AwsAccess,
-    private readonly options: { callTimeoutMs: number },
-  ) {}
+    options: { callTimeoutMs: number },
+  ) {
+    this.#deadlines = new CallDeadlines(options.callTimeoutMs);
+  }
 
   async describeKey(
     accountId: string,
@@ -91,7 +96,7 @@ export class KeyReader {
   }
 
   #signal() {
-    return AbortSignal.timeout(this.options.callTimeoutMs);
+    return this.#deadlines.signal();
   }
 }
 

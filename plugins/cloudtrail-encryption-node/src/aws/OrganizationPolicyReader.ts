@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import pLimit from 'p-limit';
 import type { AwsAccess } from './AwsAccess';
+import { CallDeadlines } from './callDeadline';
 
 /**
  * An SCP or RCP with its document and the roots, OUs and accounts it is attached to.
@@ -44,10 +45,14 @@ const PAGE_SIZE = 20;
 export class OrganizationPolicyReader {
   readonly #limit = pLimit(CONCURRENCY);
 
+  readonly #deadlines: CallDeadlines;
+
   constructor(
     private readonly aws: AwsAccess,
-    private readonly options: { callTimeoutMs: number },
-  ) {}
+    options: { callTimeoutMs: number },
+  ) {
+    this.#deadlines = new CallDeadlines(options.callTimeoutMs);
+  }
 
   policies(managementAccountId: string): Promise<OrganizationPolicyRecord[]> {
     return this.aws.as(managementAccountId, async account => {
@@ -107,7 +112,7 @@ export class OrganizationPolicyReader {
     const out = await client.send(
       new DescribePolicyCommand({ PolicyId: policyId }),
       {
-        abortSignal: AbortSignal.timeout(this.options.callTimeoutMs),
+        abortSignal: this.#deadlines.signal(),
       },
     );
     const content = out.Policy?.Content ?? '';

@@ -4,6 +4,7 @@ import {
   paginateListTrails,
 } from '@aws-sdk/client-cloudtrail';
 import type { AwsAccess } from './AwsAccess';
+import { CallDeadlines } from './callDeadline';
 import { accountIdFromArn } from '../policy/arn';
 
 /**
@@ -45,10 +46,14 @@ export interface TrailStatusRecord {
 
 /** Reads CloudTrail: I/O only, no judgement. */
 export class TrailReader {
+  readonly #deadlines: CallDeadlines;
+
   constructor(
     private readonly aws: AwsAccess,
     private readonly options: { defaultRegion: string; callTimeoutMs: number },
-  ) {}
+  ) {
+    this.#deadlines = new CallDeadlines(options.callTimeoutMs);
+  }
 
   /** ListTrails returns the trails of every Region, so one call plan per account. */
   listTrails(accountId: string): Promise<TrailSummaryRecord[]> {
@@ -84,7 +89,7 @@ export class TrailReader {
           trailNameList: trailArns,
           includeShadowTrails: Boolean(trailArns),
         }),
-        { abortSignal: AbortSignal.timeout(this.options.callTimeoutMs) },
+        { abortSignal: this.#deadlines.signal() },
       ),
     );
     return (out.trailList ?? []).flatMap(t => {
@@ -114,7 +119,7 @@ export class TrailReader {
       account
         .cloudTrail(region)
         .send(new GetTrailStatusCommand({ Name: trailArn }), {
-          abortSignal: AbortSignal.timeout(this.options.callTimeoutMs),
+          abortSignal: this.#deadlines.signal(),
         }),
     );
     return {

@@ -13,6 +13,7 @@ import type {
 } from '@trailguard/plugin-cloudtrail-encryption-common';
 import pLimit from 'p-limit';
 import type { AwsAccess } from '../aws/AwsAccess';
+import { CallDeadlines } from '../aws/callDeadline';
 import { formatAwsError } from '../aws/errors';
 import type { EstateSettings } from './settings';
 
@@ -140,12 +141,12 @@ export interface EstateReaderOptions {
 export class EstateReader {
   readonly #aws: AwsAccess;
   readonly #settings: EstateSettings;
-  readonly #callTimeoutMs: number;
+  readonly #deadlines: CallDeadlines;
 
   constructor(options: EstateReaderOptions) {
     this.#aws = options.aws;
     this.#settings = options.settings;
-    this.#callTimeoutMs = options.callTimeoutMs ?? 60_000;
+    this.#deadlines = new CallDeadlines(options.callTimeoutMs ?? 60_000);
   }
 
   get settings(): Readonly<EstateSettings> {
@@ -245,6 +246,6 @@ export class EstateReader {
   }
 
   #signal() {
-    return AbortSignal.timeout(this.#callTimeoutMs);
+    return this.#deadlines.signal();
   }
 }

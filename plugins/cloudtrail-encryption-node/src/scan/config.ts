@@ -41,6 +41,19 @@ function readMs(config: Config, key: string, fallback: number): number {
   return durationToMilliseconds(readDurationFromConfig(config, { key }));
 }
 
+/** A deadline of zero or less would abort every call as it starts. */
+function readPositiveMs(config: Config, key: string, fallback: number): number {
+  const ms = readMs(config, key, fallback);
+  if (!Number.isFinite(ms) || ms <= 0) {
+    throw new Error(
+      `cloudtrailEncryption.aws.${key} must be a positive duration, not ${JSON.stringify(
+        config.get(key),
+      )}`,
+    );
+  }
+  return ms;
+}
+
 /** @public */
 export function readScanSettings(root: Config): ScanSettings {
   const config =
@@ -68,7 +81,7 @@ export function readScanSettings(root: Config): ScanSettings {
           DEFAULT_AWS_CLIENT_OPTIONS.requestTimeoutMs,
         )
       : DEFAULT_AWS_CLIENT_OPTIONS.requestTimeoutMs,
-    callTimeoutMs: aws ? readMs(aws, 'callTimeout', 60_000) : 60_000,
+    callTimeoutMs: aws ? readPositiveMs(aws, 'callTimeout', 60_000) : 60_000,
     trustedAccountIds: readEstateSettings(root).trustedAccountIds,
     spillDirectory: scan?.getOptionalString('spillDirectory'),
   };

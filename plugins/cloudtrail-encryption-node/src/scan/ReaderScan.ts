@@ -74,6 +74,17 @@ interface TrailNeeds {
   remaining: number;
 }
 
+/**
+ * Sorts account ids in the scan's order, the others after them by id. A
+ * function of its own so that its index of the scan's accounts goes once
+ * sorted: an async function keeps its locals until it returns.
+ */
+function sortInScanOrder(ids: string[], scanned: readonly string[]): void {
+  const order = new Map(scanned.map((id, i) => [id, i] as const));
+  const rank = (id: string) => order.get(id) ?? order.size;
+  ids.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
 /** IAM reads at once by default: each account's details live until analysed. */
 const IAM_CONCURRENCY = 16;
 /**
@@ -277,11 +288,7 @@ export class ReaderScan {
     // which read answered first. Only the reads not made ahead wait on AWS
     // (as many at once as may be in flight); what was read ahead is taken
     // from the spill when its turn comes, so few analyses are in progress.
-    const order = new Map(
-      this.options.scannedAccountIds.map((id, i) => [id, i] as const),
-    );
-    const rank = (id: string) => order.get(id) ?? order.size;
-    toRead.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+    sortInScanOrder(toRead, this.options.scannedAccountIds);
     const turnsOf = new Map<number, () => Promise<void>>();
     let next = 0;
     let handed: Promise<void> = Promise.resolve();

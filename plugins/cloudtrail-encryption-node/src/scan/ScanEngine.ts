@@ -95,15 +95,31 @@ export interface ScanOptions {
 }
 
 /**
- * An account whose report waits for the readers of its KMS-encrypted trails.
- * The facts of its own trails are spilled (see {@link Spill}) until its
- * report is made; those of trails it does not own (an organization trail
- * seen from a member) are one object for all the accounts that see them.
+ * What an account's report is made from, spilled (see {@link Spill}) as one
+ * value until the report is made. The facts of trails it does not own (an
+ * organization trail seen from a member) are not copied into it: each is a
+ * `null` in `facts`, kept once for all the accounts that show it (see
+ * {@link WaitingAccount.shared}).
  */
-interface WaitingAccount extends Omit<CollectedAccount, 'facts'> {
-  facts: (TrailFacts | Spilled<TrailFacts>)[];
+interface WaitingBody extends Omit<CollectedAccount, 'facts'> {
+  facts: (TrailFacts | null)[];
   /** The KMS-encrypted trails whose readers the report waits for. */
   trails: string[];
+}
+
+/**
+ * An account whose report waits for the readers of its KMS-encrypted
+ * trails. Thousands wait at once (every account that shows an organization
+ * trail), so each keeps a spilled value, the facts it shares with other
+ * accounts (one list for all the accounts showing the same trails), and,
+ * until the scan's waiting lists are made from them, its trails.
+ */
+interface WaitingAccount {
+  body: Spilled<WaitingBody>;
+  /** The facts of trails it does not own, in the order of the `null`s of its body. */
+  shared?: readonly TrailFacts[];
+  /** Until {@link waitingAccounts} has listed the account under each. */
+  trails?: string[];
 }
 
 /**
@@ -112,35 +128,68 @@ interface WaitingAccount extends Omit<CollectedAccount, 'facts'> {
  */
 type AnalysedTrails = Map<string, Spilled<TrailFacts>>;
 
+/**
+ * The lists of facts the waiting accounts share, by trail, for the usual
+ * case of one trail an account does not own (the organization trail): the
+ * accounts showing it read the same record, status, key and bucket Region
+ * (the scan's look-ups), so they keep one list between them.
+ */
+type SharedLists = Map<string, readonly TrailFacts[]>;
+
+const sameFacts = (a: TrailFacts, b: TrailFacts) =>
+  a.trail === b.trail &&
+  a.status === b.status &&
+  a.bucketRegion === b.bucketRegion &&
+  a.key === b.key;
+
 function waitFor(
   c: CollectedAccount,
   analysed: AnalysedTrails,
   spill: Spill,
+  sharedLists: SharedLists,
 ): WaitingAccount {
   const own = (f: TrailFacts) => f.trail.ownerAccountId === c.account.accountId;
   const trails = new Set<string>();
+  const shared: TrailFacts[] = [];
   const facts = c.facts.map(f => {
-    const kept = own(f) ? spill.put(f) : f;
     if (analysable(f)) {
       // The ARN string of the record read (shared by the accounts showing
       // a trail they do not own), not a copy.
       trails.add(f.trail.trailArn);
       if (!analysed.has(f.trail.trailArn)) {
-        analysed.set(f.trail.trailArn, isFacts(kept) ? spill.put(f) : kept);
+        analysed.set(f.trail.trailArn, spill.put(f));
       }
     }
-    return kept;
+    if (own(f)) return f;
+    shared.push(f);
+    return null;
   });
-  return { ...c, facts, trails: [...trails] };
+  const waiting: WaitingAccount = {
+    body: spill.put<WaitingBody>({ ...c, facts, trails: [...trails] }),
+    trails: [...trails],
+  };
+  if (shared.length === 1) {
+    const arn = shared[0].trail.trailArn;
+    const known = sharedLists.get(arn);
+    if (known && sameFacts(known[0], shared[0])) waiting.shared = known;
+    else {
+      sharedLists.set(arn, shared);
+      waiting.shared = shared;
+    }
+  } else if (shared.length) waiting.shared = shared;
+  return waiting;
 }
 
-function isFacts(f: TrailFacts | Spilled<TrailFacts>): f is TrailFacts {
-  return typeof f === 'object' && !Buffer.isBuffer(f);
-}
-
-function collectedOf(w: WaitingAccount, spill: Spill): CollectedAccount {
-  const { trails: _, ...c } = w;
-  return { ...c, facts: w.facts.map(f => (isFacts(f) ? f : spill.get(f))) };
+function collectedOf(
+  w: WaitingAccount,
+  spill: Spill,
+): CollectedAccount & { trails: string[] } {
+  const body = spill.get(w.body);
+  let next = 0;
+  return {
+    ...body,
+    facts: body.facts.map(f => f ?? w.shared![next++]),
+  };
 }
 
 /**
@@ -149,20 +198,24 @@ function collectedOf(w: WaitingAccount, spill: Spill): CollectedAccount {
  * each one until it is reported and nothing after. This is a function of
  * its own because an async function keeps its locals (a loop's list
  * included) until it returns, which would keep every account's facts until
- * the last report.
+ * the last report. An account's own trail is waited for by it alone: the
+ * account is its list.
  */
 function waitingAccounts(collected: WaitingAccount[]): {
-  waiting: Map<string, WaitingAccount[]>;
+  waiting: Map<string, WaitingAccount | WaitingAccount[]>;
   missing: Map<WaitingAccount, number>;
 } {
-  const waiting = new Map<string, WaitingAccount[]>();
+  const waiting = new Map<string, WaitingAccount | WaitingAccount[]>();
   const missing = new Map<WaitingAccount, number>();
   for (const c of collected.splice(0)) {
-    missing.set(c, c.trails.length);
-    for (const arn of c.trails) {
-      const list = waiting.get(arn) ?? [];
-      list.push(c);
-      waiting.set(arn, list);
+    const trails = c.trails ?? [];
+    c.trails = undefined;
+    missing.set(c, trails.length);
+    for (const arn of trails) {
+      const list = waiting.get(arn);
+      if (list === undefined) waiting.set(arn, c);
+      else if (Array.isArray(list)) list.push(c);
+      else waiting.set(arn, [list, c]);
     }
   }
   return { waiting, missing };
@@ -361,15 +414,16 @@ export class ScanEngine {
     const users = new Map<string, number>();
     const report = async (w: WaitingAccount) => {
       missing.delete(w);
+      const { trails, ...account } = collectedOf(w, spill);
       const results = new Map<string, ReaderResult>();
-      for (const arn of w.trails) {
+      for (const arn of trails) {
         const spilled = held.get(arn);
         const result =
           spilled !== undefined ? spill.get(spilled) : known.get(arn);
         if (result) results.set(arn, result);
       }
-      await emit(run.report(collectedOf(w, spill), results));
-      for (const arn of w.trails) {
+      await emit(run.report(account, results));
+      for (const arn of trails) {
         const left = (users.get(arn) ?? 0) - 1;
         if (left > 0) users.set(arn, left);
         else {
@@ -381,7 +435,8 @@ export class ScanEngine {
     };
     try {
       await readers.analyseEach(analysed, async (trailArn, result) => {
-        const accounts = waiting.get(trailArn) ?? [];
+        const list = waiting.get(trailArn) ?? [];
+        const accounts = Array.isArray(list) ? list : [list];
         waiting.delete(trailArn);
         if (result) {
           if (accounts.length === 1 && missing.get(accounts[0])! > 1) {
@@ -412,6 +467,7 @@ export class ScanEngine {
   ): Promise<{ collected: WaitingAccount[]; analysed: AnalysedTrails }> {
     const collected: WaitingAccount[] = [];
     const analysed: AnalysedTrails = new Map();
+    const sharedLists: SharedLists = new Map();
     let started = false;
     let tail = false;
     // p-map takes the accounts as it goes: nothing is made per account
@@ -429,7 +485,7 @@ export class ScanEngine {
           // Without a KMS-encrypted trail to analyse, nothing in the
           // report waits for other accounts.
           if (result.facts.some(analysable)) {
-            collected.push(waitFor(result, analysed, spill));
+            collected.push(waitFor(result, analysed, spill, sharedLists));
           } else await emit(run.report(result));
         }
         // Every account has started: the trails no read-ahead took (the

@@ -164,9 +164,10 @@ function waitFor(
     shared.push(f);
     return null;
   });
+  const waitedFor = [...trails];
   const waiting: WaitingAccount = {
-    body: spill.put<WaitingBody>({ ...c, facts, trails: [...trails] }),
-    trails: [...trails],
+    body: spill.put<WaitingBody>({ ...c, facts, trails: waitedFor }),
+    trails: waitedFor,
   };
   if (shared.length === 1) {
     const arn = shared[0].trail.trailArn;

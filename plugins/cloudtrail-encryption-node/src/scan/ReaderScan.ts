@@ -61,6 +61,13 @@ interface TrailPlan extends TrailNeeds {
   context?: Promise<ReaderContext>;
 }
 
+/** A plan waiting for an account's IAM: spilled when that account alone needs it. */
+type Needed = TrailPlan | Spilled<TrailPlan>;
+
+function isSpilled(n: Needed): n is Spilled<TrailPlan> {
+  return typeof n === 'number' || Buffer.isBuffer(n);
+}
+
 /** What planning a trail found, without its facts (see ReaderScan.readAhead). */
 interface TrailNeeds {
   bucket: Spilled<BucketFacts>;
@@ -107,8 +114,15 @@ export class ReaderScan {
   readonly #buckets: ScanCache<BucketFacts>;
   readonly #parents = new ScanCache<Outcome<string | undefined>>();
   #organization?: Promise<Outcome<OrganizationPolicyRecord[]> | undefined>;
-  /** IAM read ahead of the analysis, spilled until it takes it. */
-  readonly #iam = new Map<string, Promise<Spilled<ReaderAccountInput>>>();
+  /**
+   * IAM read ahead of the analysis, spilled until it takes it: the read
+   * while it runs, then only where it was spilled (an account's entry is
+   * held until the analysis gets to it, for every account of a fleet).
+   */
+  readonly #iam = new Map<
+    string,
+    Promise<Spilled<ReaderAccountInput>> | Spilled<ReaderAccountInput>
+  >();
   /**
    * The trails planned ahead, each with what its planning found (spilled),
    * so that the analysis does not plan it again: the planning while it is
@@ -231,13 +245,23 @@ export class ReaderScan {
     for (const trailArn of unplanned) await onTrail(trailArn, undefined);
     // The accounts each trail needs beyond the scanned ones; a trail that
     // admits the organization needs every scanned account too, which is
-    // not written out per trail (trails × accounts).
-    const needers = new Map<string, TrailPlan[]>();
+    // not written out per trail (trails × accounts). Most trails wait for
+    // one account, their own: such a plan is taken once, when that account
+    // is analysed, so it waits in the spill (about 400 bytes on the heap
+    // each, for every account of a fleet, at the start of the analysis).
+    // A plan that several accounts share stays an object: they count down
+    // its `remaining` and share its context.
+    const { spill } = this.options;
+    const needers = new Map<string, Needed | Needed[]>();
     for (const p of plans) {
+      const alone =
+        !p.wholeOrganization && p.remaining === 1 && p.accountIds.length === 1;
+      const entry: Needed = alone ? spill.put(p) : p;
       for (const id of p.accountIds) {
-        const list = needers.get(id) ?? [];
-        list.push(p);
-        needers.set(id, list);
+        const known = needers.get(id);
+        if (known === undefined) needers.set(id, entry);
+        else if (Array.isArray(known)) known.push(entry);
+        else needers.set(id, [known, entry]);
       }
     }
     const whole = plans.filter(p => p.wholeOrganization);
@@ -305,14 +329,15 @@ export class ReaderScan {
       accountId: string,
       input: ReaderAccountInput,
     ): Promise<void> => {
-      const named = await Promise.all(
-        (needers.get(accountId) ?? []).map(contextOf),
-      );
+      const entry = needers.get(accountId) ?? [];
       needers.delete(accountId);
+      const named = await Promise.all(
+        (Array.isArray(entry) ? entry : [entry]).map(n =>
+          contextOf(isSpilled(n) ? spill.get(n) : n),
+        ),
+      );
       const done: ReaderContext[] = [];
-      for (const ctx of scanned.has(accountId)
-        ? [...named, ...wholeContexts]
-        : named) {
+      const give = (ctx: ReaderContext) => {
         ctx.pending.push(input);
         ctx.remaining -= 1;
         // A bounded trail is analysed once, with all its accounts; one
@@ -323,7 +348,13 @@ export class ReaderScan {
           analyseBatch(ctx);
         }
         if (ctx.remaining === 0) done.push(ctx);
-      }
+      };
+      // The trails that admit the organization are given every scanned
+      // account without a list of them per account: the analysis of a
+      // batch outlives young objects, so such a list, hundreds of trails
+      // long, was promoted for every account.
+      named.forEach(give);
+      if (scanned.has(accountId)) wholeContexts.forEach(give);
       for (const ctx of done) await finish(ctx);
     };
     // Taken as they go (see the scan's accounts): nothing per account waits.
@@ -332,7 +363,8 @@ export class ReaderScan {
       async (accountId, index) => {
         const ahead = this.#iam.get(accountId);
         this.#iam.delete(accountId);
-        const read = ahead ? undefined : await this.#account(accountId);
+        const read =
+          ahead === undefined ? await this.#account(accountId) : undefined;
         await inOrder(index, async () => {
           await turns.maybeYield();
           const input = read ?? this.options.spill.get(await ahead!);
@@ -370,7 +402,7 @@ export class ReaderScan {
       // A scanned account: one a trail admitting the organization needs.
       if (this.#wholeOrganization) this.#readIam(accountId);
       const ahead = this.#iam.get(accountId);
-      if (!ahead) return;
+      if (ahead === undefined) return;
       await ahead;
       this.#release(accountId);
     })().catch(() => undefined);
@@ -438,10 +470,14 @@ export class ReaderScan {
       return;
     }
     const { spill } = this.options;
-    this.#iam.set(
-      accountId,
-      this.#account(accountId).then(input => spill.put(input)),
-    );
+    const reading = this.#account(accountId).then(input => {
+      const spilled = spill.put(input);
+      if (this.#iam.get(accountId) === reading) {
+        this.#iam.set(accountId, spilled);
+      }
+      return spilled;
+    });
+    this.#iam.set(accountId, reading);
   }
 
   /** Whether no more trails are planned ahead (only while the spill is in memory). */

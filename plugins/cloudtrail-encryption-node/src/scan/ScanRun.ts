@@ -26,6 +26,9 @@ import type {
   UnreadTrail,
 } from './facts';
 
+/** A credentials check that succeeded: one object for every such account. */
+const ACCESS_OK: Outcome<void> = Object.freeze({ ok: true, value: undefined });
+
 export interface ScanRunOptions {
   /** Accounts scanned in this run, plus others whose credentials are configured. */
   accountIds: string[];
@@ -66,7 +69,13 @@ export class ScanRun {
   /** Everything else once per key, by the key ARN DescribeKey returned. */
   readonly #keyFacts: ScanCache<KeyFacts>;
   readonly #bucketRegions: ScanCache<Outcome<string>>;
-  readonly #access = new ScanCache<Outcome<void>>();
+  /**
+   * One credentials check per account per scan: the check while it runs,
+   * then its outcome; every success is the same object, so an account
+   * whose credentials resolved costs its map entry alone (the map lives
+   * until the reports are made, for every account of a fleet).
+   */
+  readonly #access = new Map<string, Promise<Outcome<void>> | Outcome<void>>();
 
   constructor(
     private readonly aws: AwsAccess,
@@ -282,14 +291,22 @@ export class ScanRun {
 
   /** Accounts whose credentials this run resolved. */
   touchedAccounts(): string[] {
-    return this.#access.keys();
+    return [...this.#access.keys()];
   }
 
   /** One credentials check per account per scan, success or failure. */
-  #verifyAccess(accountId: string): Promise<Outcome<void>> {
-    return this.#access.get(accountId, () =>
-      settle(this.aws.verifyAccess(accountId)),
-    );
+  #verifyAccess(accountId: string): Outcome<void> | Promise<Outcome<void>> {
+    const known = this.#access.get(accountId);
+    if (known) return known;
+    const checking = settle(this.aws.verifyAccess(accountId)).then(outcome => {
+      const settled = outcome.ok ? ACCESS_OK : outcome;
+      if (this.#access.get(accountId) === checking) {
+        this.#access.set(accountId, settled);
+      }
+      return settled;
+    });
+    this.#access.set(accountId, checking);
+    return checking;
   }
 
   /** Whether the scan may sign as the account (configured, credentials resolved). */

@@ -131,11 +131,14 @@ async function startSandboxProcess(
 }
 
 /** Seconds the busiest AWS quota bucket needs at its rate, as a floor on wall time. */
-function quotaBoundMs(byAccountApi: Record<string, Record<string, number>>) {
+function quotaBoundMs(
+  byAccountApi: Record<string, Record<string, number>>,
+  quotas: Record<string, number>,
+) {
   let worst = 0;
   for (const apis of Object.values(byAccountApi)) {
     for (const [api, n] of Object.entries(apis)) {
-      const tps = sandbox().DEFAULT_QUOTAS[api];
+      const tps = quotas[api];
       if (tps) worst = Math.max(worst, (n / tps) * 1000);
     }
   }
@@ -148,6 +151,8 @@ interface Plan {
   organizationId?: string;
   managementAccountId?: string;
   iamPlanned: number;
+  /** AWS's default request quotas (per second) by API, as the sandbox applies them. */
+  quotas: Record<string, number>;
   /** The minimal plan's calls per API. */
   minimalByApi: Record<string, number>;
   minimal: number;
@@ -167,6 +172,7 @@ function planFor(accounts: number): Plan {
     organizationId: scenario.organization?.id,
     managementAccountId: scenario.organization?.managementAccount,
     iamPlanned: plan.byApi['iam:GetAccountAuthorizationDetails'] ?? 0,
+    quotas: sandbox().DEFAULT_QUOTAS,
     minimalByApi: plan.byApi,
     minimal: plan.total - (plan.byApi['organizations:ListAccounts'] ?? 0),
     sweep:
@@ -261,6 +267,7 @@ async function runOne(
     managementAccountId,
     iamPlanned,
     minimalByApi,
+    quotas,
   }: Plan,
 ): Promise<Result> {
   const { endpoint, child, admin } = await startSandboxProcess(
@@ -420,7 +427,7 @@ async function runOne(
       sweep,
       wallMs,
       lowerBoundMs: (minimal * latency) / concurrency,
-      quotaBoundMs: quotaBoundMs(counters.byAccountApi),
+      quotaBoundMs: quotaBoundMs(counters.byAccountApi, quotas),
       throttled: counters.throttled,
       errors: counters.errors - counters.throttled,
       peakRssMb,

@@ -19,7 +19,7 @@ export class BucketPolicyReader {
     private readonly aws: AwsAccess,
     options: { callTimeoutMs: number },
   ) {
-    this.#deadlines = new CallDeadlines(options.callTimeoutMs);
+    this.#deadlines = CallDeadlines.for(options.callTimeoutMs);
   }
 
   /**

@@ -10,7 +10,7 @@ export class BucketReader {
     private readonly aws: AwsAccess,
     private readonly options: { defaultRegion: string; callTimeoutMs: number },
   ) {
-    this.#deadlines = new CallDeadlines(options.callTimeoutMs);
+    this.#deadlines = CallDeadlines.for(options.callTimeoutMs);
   }
 
   /**

@@ -36,7 +36,7 @@ export class IamReader {
     private readonly aws: AwsAccess,
     private readonly options: { callTimeoutMs: number; pageSize?: number },
   ) {
-    this.#deadlines = new CallDeadlines(options.callTimeoutMs);
+    this.#deadlines = CallDeadlines.for(options.callTimeoutMs);
   }
 
   /**

@@ -26,7 +26,7 @@ export class KeyReader {
     private readonly aws: AwsAccess,
     options: { callTimeoutMs: number },
   ) {
-    this.#deadlines = new CallDeadlines(options.callTimeoutMs);
+    this.#deadlines = CallDeadlines.for(options.callTimeoutMs);
   }
 
   async describeKey(

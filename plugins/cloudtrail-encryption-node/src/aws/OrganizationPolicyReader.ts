@@ -51,7 +51,7 @@ export class OrganizationPolicyReader {
     private readonly aws: AwsAccess,
     options: { callTimeoutMs: number },
   ) {
-    this.#deadlines = new CallDeadlines(options.callTimeoutMs);
+    this.#deadlines = CallDeadlines.for(options.callTimeoutMs);
   }
 
   policies(managementAccountId: string): Promise<OrganizationPolicyRecord[]> {

@@ -52,7 +52,7 @@ export class TrailReader {
     private readonly aws: AwsAccess,
     private readonly options: { defaultRegion: string; callTimeoutMs: number },
   ) {
-    this.#deadlines = new CallDeadlines(options.callTimeoutMs);
+    this.#deadlines = CallDeadlines.for(options.callTimeoutMs);
   }
 
   /** ListTrails returns the trails of every Region, so one call plan per account. */

@@ -33,6 +33,22 @@ export class CallDeadlines {
     this.#now = now;
   }
 
+  static readonly #shared = new Map<number, CallDeadlines>();
+
+  /**
+   * The process's deadlines for this timeout: every reader of every scan
+   * with the same call timeout takes its signals from one, so the calls
+   * started in a slice share one signal whichever reader makes them.
+   */
+  static for(timeoutMs: number): CallDeadlines {
+    let deadlines = CallDeadlines.#shared.get(timeoutMs);
+    if (!deadlines) {
+      deadlines = new CallDeadlines(timeoutMs);
+      CallDeadlines.#shared.set(timeoutMs, deadlines);
+    }
+    return deadlines;
+  }
+
   /** The signal of a call starting now: aborted no sooner than `timeoutMs` from now. */
   signal(): AbortSignal {
     const now = this.#now();

@@ -146,7 +146,7 @@ export class EstateReader {
   constructor(options: EstateReaderOptions) {
     this.#aws = options.aws;
     this.#settings = options.settings;
-    this.#deadlines = new CallDeadlines(options.callTimeoutMs ?? 60_000);
+    this.#deadlines = CallDeadlines.for(options.callTimeoutMs ?? 60_000);
   }
 
   get settings(): Readonly<EstateSettings> {

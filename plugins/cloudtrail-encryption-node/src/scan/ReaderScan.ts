@@ -11,7 +11,7 @@ import { readerFindings } from '../readers/findings';
 import { EventLoopTurns } from './eventLoopTurns';
 import { mergedReaderResult } from './mergeReaders';
 import { ScanCache, settle, type Outcome } from './ScanCache';
-import type { Spill, Spilled } from './spill';
+import { isSpilled, type Spill, type Spilled } from './spill';
 import type { BucketFacts, ReaderResult, TrailFacts } from './facts';
 import {
   analysable,
@@ -63,10 +63,6 @@ interface TrailPlan extends TrailNeeds {
 
 /** A plan waiting for an account's IAM: spilled when that account alone needs it. */
 type Needed = TrailPlan | Spilled<TrailPlan>;
-
-function isSpilled(n: Needed): n is Spilled<TrailPlan> {
-  return typeof n === 'number' || Buffer.isBuffer(n);
-}
 
 /** What planning a trail found, without its facts (see ReaderScan.readAhead). */
 interface TrailNeeds {

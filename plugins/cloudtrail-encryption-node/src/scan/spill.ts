@@ -27,6 +27,11 @@ type InMemory<T> = Buffer & { readonly __spilled?: T };
 /** Where {@link Spill.put} kept a value. */
 export type Spilled<T> = SpillRef<T> | InMemory<T>;
 
+/** Whether a value is where {@link Spill.put} kept one, rather than the value itself. */
+export function isSpilled<T>(value: T | Spilled<T>): value is Spilled<T> {
+  return typeof value === 'number' || Buffer.isBuffer(value);
+}
+
 /** Bytes gathered before one write to the file. */
 const CHUNK = 256 * 1024;
 /** Places the tables hold at first; they double as they fill. */

@@ -650,7 +650,7 @@ export class ReaderScan {
       remaining: p.remaining,
       resolved,
       results: [],
-      ...(p.wholeOrganization ? { spill: this.options.spill } : {}),
+      ...(p.wholeOrganization ? { spill: this.options.spill, fold: 1 } : {}),
     };
   }
 

@@ -155,18 +155,27 @@ describe('mergeReaderResults', () => {
     expect(folding.folded).toBe(true);
     expect(mergedReaderResult(folding, findingsOf)).toEqual(atOnce);
 
-    // The same, each fold spilled until the end (a trail that admits the
-    // organization): two folds of eight in the spill, four batches not.
+    // The same, given one by one to a trail with a spill, each account
+    // resolved once its batch is analysed; `kept` is how many batch results
+    // the trail held after each.
     const spill = new Spill();
-    const spilling: BatchResults = {
-      results: [],
-      resolved: new Set<string>(),
-      spill,
+    const give = (fold?: number) => {
+      const into: BatchResults = {
+        results: [],
+        resolved: new Set<string>(),
+        spill,
+        ...(fold ? { fold } : {}),
+      };
+      const kept = batches.map((b, i) => {
+        addBatchResult(into, b);
+        (into.resolved as Set<string>).add(accounts[i]);
+        return into.results.length;
+      });
+      return { into, kept };
     };
-    batches.forEach((b, i) => {
-      addBatchResult(spilling, b);
-      (spilling.resolved as Set<string>).add(accounts[i]);
-    });
+    // Each fold of eight spilled until the end: two in the spill, four
+    // batches not.
+    const spilling = give().into;
     expect(spilling.spilled).toHaveLength(2);
     expect(spilling.results).toHaveLength(4);
     expect(mergedReaderResult(spilling, findingsOf)).toEqual(atOnce);
@@ -185,6 +194,12 @@ describe('mergeReaderResults', () => {
         findingsOf,
       ),
     );
+    // A fold of one (the trails that admit the organization, whose batches
+    // fill in step): every batch goes to the spill as it comes.
+    const each = give(1);
+    expect(each.kept.every(n => n === 0)).toBe(true);
+    expect(each.into.spilled).toHaveLength(20);
+    expect(mergedReaderResult(each.into, findingsOf)).toEqual(atOnce);
     spill.close();
     expect(atOnce.readers.unresolved.map(u => u.accountId)).toEqual([
       '999999999999',

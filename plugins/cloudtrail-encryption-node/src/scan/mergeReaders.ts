@@ -78,18 +78,26 @@ export interface BatchResults {
    */
   spill?: Spill;
   spilled?: Spilled<ReaderResult>[];
+  /**
+   * Batch results kept in memory before they are folded into one (and
+   * spilled, with a spill); FOLD unless set. The trails that admit the
+   * organization take their batches in step, each account given to all of
+   * them at once, so what each keeps is kept for every such trail at once:
+   * the reader scan has them spill every batch.
+   */
+  fold?: number;
 }
 
 /** Batch results a trail keeps before they are merged into one. */
 const FOLD = 8;
 
-/** Adds a batch's result; every FOLD of them are folded into one (and spilled, with a spill). */
+/** Adds a batch's result; every `fold` of them are folded into one (and spilled, with a spill). */
 export function addBatchResult(
   batches: BatchResults,
   result: ReaderResult,
 ): void {
   batches.results.push(result);
-  if (batches.results.length < FOLD) return;
+  if (batches.results.length < (batches.fold ?? FOLD)) return;
   foldReaderResults(batches);
   if (batches.spill) {
     (batches.spilled ??= []).push(batches.spill.put(batches.results[0]));

@@ -25,7 +25,7 @@ export {
   type TrailFacts,
 } from './scan/ScanEngine';
 export type { Outcome } from './scan/ScanCache';
-export type { GrantRecord } from './aws/KeyReader';
+export type { GrantRecord, KeyMetadataRecord } from './aws/KeyReader';
 export type {
   TrailRecord,
   TrailStatusRecord,

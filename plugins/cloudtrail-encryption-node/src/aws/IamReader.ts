@@ -119,8 +119,14 @@ function defaultVersion(p: ManagedPolicyDetail) {
     Arn: p.Arn,
     Path: p.Path,
     DefaultVersionId: p.DefaultVersionId,
-    PolicyVersionList: (p.PolicyVersionList ?? []).filter(
-      v => v.IsDefaultVersion || v.VersionId === p.DefaultVersionId,
-    ),
+    // The document is what is read of a version: its creation date is left
+    // out, so that the record is plain data (a scan spills it as JSON).
+    PolicyVersionList: (p.PolicyVersionList ?? [])
+      .filter(v => v.IsDefaultVersion || v.VersionId === p.DefaultVersionId)
+      .map(v => ({
+        Document: v.Document,
+        VersionId: v.VersionId,
+        IsDefaultVersion: v.IsDefaultVersion,
+      })),
   };
 }

@@ -33,7 +33,7 @@ export class KeyReader {
     accountId: string,
     region: string,
     keyId: string,
-  ): Promise<KeyMetadata> {
+  ): Promise<KeyMetadataRecord> {
     const out = await this.#send(accountId, region, client =>
       client.send(new DescribeKeyCommand({ KeyId: keyId }), {
         abortSignal: this.#signal(),
@@ -101,11 +101,35 @@ export class KeyReader {
 }
 
 /**
+ * The fields of DescribeKey's metadata the scan reads, as plain data like
+ * the other records: the deletion date in ISO 8601 (a scan keeps its
+ * records in its spill, as JSON).
+ *
+ * @public
+ */
+export interface KeyMetadataRecord
+  extends Pick<
+    KeyMetadata,
+    | 'Arn'
+    | 'KeyId'
+    | 'AWSAccountId'
+    | 'KeyState'
+    | 'KeyManager'
+    | 'KeySpec'
+    | 'KeyUsage'
+    | 'MultiRegion'
+    | 'MultiRegionConfiguration'
+  > {
+  /** When a key pending deletion is to be deleted (ISO 8601). */
+  DeletionDate?: string;
+}
+
+/**
  * The fields the scan reads. A scan keeps every key's metadata until it
  * ends (another account's trail may name the same key), so the rest of the
  * SDK's answer is not kept.
  */
-function keepUsed(m: KeyMetadata): KeyMetadata {
+function keepUsed(m: KeyMetadata): KeyMetadataRecord {
   return {
     Arn: m.Arn,
     KeyId: m.KeyId,
@@ -116,7 +140,7 @@ function keepUsed(m: KeyMetadata): KeyMetadata {
     KeyUsage: m.KeyUsage,
     MultiRegion: m.MultiRegion,
     MultiRegionConfiguration: m.MultiRegionConfiguration,
-    DeletionDate: m.DeletionDate,
+    DeletionDate: m.DeletionDate?.toISOString(),
   };
 }
 

@@ -32,8 +32,8 @@ describe('ScanCache', () => {
   });
 
   it('spills a settled value and reads it back for good when it is looked up again', async () => {
-    const cache = new ScanCache<{ policy: string; at: Date }>({ spill });
-    const value = { policy: 'x'.repeat(3000), at: new Date(0) };
+    const cache = new ScanCache<{ policy: string; at: string }>({ spill });
+    const value = { policy: 'x'.repeat(3000), at: new Date(0).toISOString() };
     expect(await cache.get('k', async () => value)).toBe(value);
     await settled();
     const second = await cache.get('k', async () => value);

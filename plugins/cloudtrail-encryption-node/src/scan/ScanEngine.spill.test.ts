@@ -86,4 +86,28 @@ describe('ScanEngine spill', () => {
     expect(trails.some(t => t.readers?.readers.length)).toBe(true);
     expect(trails.some(t => t.readers?.partial.length)).toBe(true);
   });
+
+  it("keeps a key's deletion date through the spill file", async () => {
+    // A member's own trail, its key scheduled for deletion (30 days).
+    const trail = (sandbox.scenario.trails ?? []).find(
+      t => t.kmsKey && !t.organization,
+    )!;
+    const before = Date.now();
+    sandbox.mutate.setKeyState(trail.kmsKey!, 'PendingDeletion');
+    const { engine, clients } = createScanEngineFromConfig(
+      sandboxConfig(sandbox, { scan: { spillDirectory: directory } }),
+    );
+    try {
+      const [report] = await engine.scan([{ accountId: trail.account }]);
+      const key = report.trails?.find(t => t.name === trail.name)?.kmsKey;
+      expect(key?.state).toBe('PendingDeletion');
+      const due = Date.parse(key!.deletionDate!);
+      expect(key!.deletionDate).toBe(new Date(due).toISOString());
+      expect(due).toBeGreaterThanOrEqual(before + 30 * 86_400_000 - 1000);
+      expect(due).toBeLessThanOrEqual(Date.now() + 30 * 86_400_000 + 1000);
+    } finally {
+      clients.destroy();
+      sandbox.mutate.setKeyState(trail.kmsKey!, 'Enabled');
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import type { KeyMetadata } from '@aws-sdk/client-kms';
+import type { KeyMetadataRecord } from '../aws/KeyReader';
 import type {
   AccountReport,
   RegionFailure,
@@ -65,7 +65,7 @@ export class ScanRun {
   readonly #foreignTrails = new ScanCache<Outcome<TrailRecord | undefined>>();
   readonly #statuses: ScanCache<Outcome<TrailStatusRecord>>;
   /** DescribeKey once per way a key is named (ARN, alias ARN…). */
-  readonly #keyMetadata: ScanCache<Outcome<KeyMetadata>>;
+  readonly #keyMetadata: ScanCache<Outcome<KeyMetadataRecord>>;
   /** Everything else once per key, by the key ARN DescribeKey returned. */
   readonly #keyFacts: ScanCache<KeyFacts>;
   readonly #bucketRegions: ScanCache<Outcome<string>>;

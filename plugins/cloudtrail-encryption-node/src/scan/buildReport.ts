@@ -1,4 +1,3 @@
-import type { KeyMetadata } from '@aws-sdk/client-kms';
 import type {
   AccountReport,
   KmsKeyState,
@@ -14,6 +13,7 @@ import {
 } from '../analysis';
 import { accountIdFromArn } from '../policy/arn';
 import { describeAwsError, formatAwsError } from '../aws/errors';
+import type { KeyMetadataRecord } from '../aws/KeyReader';
 import type { Outcome } from './ScanCache';
 import type {
   KeyFacts,
@@ -64,7 +64,7 @@ function keyInput(facts: KeyFacts): TrailKeyInput {
     const error = formatAwsError(facts.metadata.error, 'DescribeKey');
     return info.notFound ? { notFound: true, error } : { error };
   }
-  const m: KeyMetadata = facts.metadata.value;
+  const m: KeyMetadataRecord = facts.metadata.value;
   const state = String(m.KeyState ?? 'Unknown');
   return {
     info: {
@@ -79,7 +79,7 @@ function keyInput(facts: KeyFacts): TrailKeyInput {
       multiRegion: m.MultiRegion,
       ...multiRegionInfo(m),
       rotationEnabled: facts.rotation?.ok ? facts.rotation.value : undefined,
-      deletionDate: m.DeletionDate?.toISOString(),
+      deletionDate: m.DeletionDate,
     },
     policy: orError(facts.policy, 'GetKeyPolicy', raw => ({ raw })),
     grants: orError(facts.grants, 'ListGrants', grants => grants),
@@ -283,7 +283,7 @@ export function buildErrorReport(
 }
 
 /** The multi-Region set of a key, from DescribeKey's MultiRegionConfiguration. */
-function multiRegionInfo(m: KeyMetadata) {
+function multiRegionInfo(m: KeyMetadataRecord) {
   const mrc = m.MultiRegionConfiguration;
   if (!m.MultiRegion || !mrc) return {};
   const type = mrc.MultiRegionKeyType;

@@ -1,11 +1,10 @@
-import type { KeyMetadata } from '@aws-sdk/client-kms';
 import type { PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
 import type {
   AccountMembership,
   Finding,
   TrailReaders,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
-import type { GrantRecord } from '../aws/KeyReader';
+import type { GrantRecord, KeyMetadataRecord } from '../aws/KeyReader';
 import type {
   TrailRecord,
   TrailStatusRecord,
@@ -40,7 +39,7 @@ export interface KeyFacts {
   keyArn: string;
   region: string;
   accountId: string;
-  metadata: Outcome<KeyMetadata>;
+  metadata: Outcome<KeyMetadataRecord>;
   policy?: Outcome<string>;
   rotation?: Outcome<boolean>;
   grants?: Outcome<GrantRecord[]>;

@@ -14,7 +14,7 @@ describe('Spill', () => {
     i,
     // Sizes across the write chunk (256 kB): small, large and one larger.
     text: 'k'.repeat(i === 200 ? 600_000 : 50 + ((i * 977) % 4000)),
-    at: new Date(i * 1000),
+    at: new Date(i * 1000).toISOString(),
     nothing: undefined,
     list: [i, `${i}`],
   }));
@@ -35,6 +35,16 @@ describe('Spill', () => {
     const later = spill.put({ last: true });
     expect(spill.get(refs[3])).toEqual(values[3]);
     expect(spill.get(later)).toEqual({ last: true });
+    spill.close();
+  });
+
+  it('keeps JSON data in its file: a Date is read back as its ISO string', () => {
+    const spill = new Spill({ directory });
+    const at = new Date(5000);
+    const ref = spill.put({ at, nothing: undefined, list: ['a', 1, null] });
+    const copy = spill.get<{ at: unknown }>(ref);
+    expect(copy).toStrictEqual({ at: at.toISOString(), list: ['a', 1, null] });
+    expect(spill.get(spill.put(undefined))).toBeUndefined();
     spill.close();
   });
 

@@ -21,7 +21,7 @@ type SpillRef<T> = number & {
   readonly __spilled?: T;
 };
 
-/** A value kept serialized in memory, when the spill file cannot be written. */
+/** A value kept serialized in memory (structured clone), when the spill file cannot be written. */
 type InMemory<T> = Buffer & { readonly __spilled?: T };
 
 /** Where {@link Spill.put} kept a value. */
@@ -36,13 +36,21 @@ export function isSpilled<T>(value: T | Spilled<T>): value is Spilled<T> {
 const CHUNK = 256 * 1024;
 /** Places the tables hold at first; they double as they fill. */
 const PLACES = 4096;
+/** The read buffer's size at first, and the largest one kept between reads. */
+const SCRATCH = 64 * 1024;
+const SCRATCH_KEPT = 1024 * 1024;
+
+/** A value as written: JSON text, empty for `undefined`. */
+function parse<T>(text: string): T {
+  return (text === '' ? undefined : JSON.parse(text)) as T;
+}
 
 /**
  * What one scan keeps for thousands of accounts until their reports are
  * made (each account's facts, the look-ups most of which serve one account,
  * the trails' plans and the readers waiting for their accounts), written
- * out of the process's memory: serialized (V8's structured clone format)
- * into a temporary file of the scan's own, read back when needed.
+ * out of the process's memory as JSON text into a temporary file of the
+ * scan's own, read back when needed.
  *
  * Kept on the JavaScript heap, that state made the heap, and resident
  * memory with it, grow with the estate: V8 lets the old generation reach
@@ -51,8 +59,20 @@ const PLACES = 4096;
  * heap); the file is unlinked as soon as it is opened, so nothing is left
  * behind however the process ends, and only the scan that wrote it can
  * read it. Should the file not be writable (no temporary directory, a full
- * disk), values are kept serialized in memory instead: the scan is never
- * failed for want of the file.
+ * disk), values are kept serialized in memory instead (V8's structured
+ * clone format, which keeps a spilled place inside a value): the scan is
+ * never failed for want of the file.
+ *
+ * JSON rather than V8's serializer for the file: each `v8.serialize` and
+ * `v8.deserialize` makes a native serializer that lives until V8's next
+ * full collection, with its buffers (and, for a read, the bytes read).
+ * A scan spills and reads tens of thousands of values between two full
+ * collections, which kept tens of megabytes of native memory (the
+ * process's C heap) on top of the JavaScript heap. JSON text is written
+ * straight into the chunk and read through one buffer. So the values are
+ * JSON data: the scan's records keep times as ISO 8601 strings (a Date is
+ * read back as its string), and a key whose value is `undefined` is left
+ * out.
  *
  * Each {@link Spill.get} makes a fresh copy.
  */
@@ -67,6 +87,8 @@ export class Spill {
   #written = 0;
   #chunk?: Buffer;
   #used = 0;
+  /** Where values written to the file are read into. */
+  #scratch?: Buffer;
   /** Where each value is in the file (offsets beyond 4 GiB are exact in a double). */
   #offsets = new Float64Array(PLACES);
   #lengths = new Uint32Array(PLACES);
@@ -82,27 +104,28 @@ export class Spill {
   }
 
   put<T>(value: T): Spilled<T> {
-    const bytes = serialize(value);
     const fd = this.#open();
-    if (fd === undefined) return Buffer.from(bytes);
+    if (fd === undefined) return Buffer.from(serialize(value));
+    const text = JSON.stringify(value) ?? '';
+    const length = Buffer.byteLength(text);
     const at = this.#written + this.#used;
     try {
-      if (bytes.length > CHUNK - this.#used) this.#flush(fd);
-      if (bytes.length >= CHUNK) {
-        this.#write(fd, bytes, this.#written);
-        this.#written += bytes.length;
+      if (length > CHUNK - this.#used) this.#flush(fd);
+      if (length >= CHUNK) {
+        this.#write(fd, Buffer.from(text), this.#written);
+        this.#written += length;
       } else {
         this.#chunk ??= Buffer.allocUnsafe(CHUNK);
-        bytes.copy(this.#chunk, this.#used);
-        this.#used += bytes.length;
+        this.#chunk.write(text, this.#used);
+        this.#used += length;
       }
     } catch {
       // The file cannot take more (a full disk): what it holds stays
       // readable, the unwritten chunk with it; the rest is kept in memory.
       this.#state = 'memory';
-      return Buffer.from(bytes);
+      return Buffer.from(serialize(value));
     }
-    return this.#place(at, bytes.length);
+    return this.#place(at, length);
   }
 
   #place<T>(at: number, length: number): SpillRef<T> {
@@ -127,15 +150,23 @@ export class Spill {
     const length = this.#lengths[spilled];
     if (at >= this.#written) {
       const from = at - this.#written;
-      return deserialize(this.#chunk!.subarray(from, from + length)) as T;
+      return parse(this.#chunk!.toString('utf8', from, from + length));
     }
-    const bytes = Buffer.allocUnsafe(length);
+    // Read into one buffer, kept for the next read: the text is copied
+    // onto the heap as it is decoded.
+    if (!this.#scratch || this.#scratch.length < length) {
+      this.#scratch = Buffer.allocUnsafe(Math.max(length, SCRATCH));
+    }
+    const bytes = this.#scratch;
     for (let read = 0; read < length; ) {
       const n = readSync(this.#fd!, bytes, read, length - read, at + read);
       if (n === 0) throw new Error('The scan spill file ended early');
       read += n;
     }
-    return deserialize(bytes) as T;
+    const text = bytes.toString('utf8', 0, length);
+    // A value read that was larger than most is not kept.
+    if (bytes.length > SCRATCH_KEPT) this.#scratch = undefined;
+    return parse(text);
   }
 
   /**
@@ -152,6 +183,7 @@ export class Spill {
     this.#leftover = undefined;
     this.#state = 'closed';
     this.#chunk = undefined;
+    this.#scratch = undefined;
     this.#used = 0;
     this.#written = 0;
     this.#offsets = new Float64Array(0);

@@ -114,13 +114,20 @@ export function analyzeReaders(input: ReaderAnalysisInput): {
 /**
  * The same, with how many partial readers were listed under
  * `partialLimit`: a scan analysing a trail in batches of accounts carries
- * the limit from one batch to the next.
+ * the limit from one batch to the next. With `findings: false` no findings
+ * are drawn: the scan draws a trail's findings from its batches' merged
+ * readers, so those of each batch would only be dropped.
  */
-export function analyzeReadersCounted(input: ReaderAnalysisInput): {
+export function analyzeReadersCounted(
+  input: ReaderAnalysisInput,
+  options: { findings?: boolean } = {},
+): {
   readers: TrailReaders;
   findings: Finding[];
   partialListedUnderLimit: number;
 } {
+  const findingsOf = (readers: TrailReaders): Finding[] =>
+    options.findings === false ? [] : readerFindings(input, readers);
   const membership = new Membership(input);
   const requests = readerRequests(input, membership);
   const guardrails = new Guardrails(input.organization);
@@ -135,7 +142,7 @@ export function analyzeReadersCounted(input: ReaderAnalysisInput): {
     });
     return {
       readers: result,
-      findings: readerFindings(input, result),
+      findings: findingsOf(result),
       partialListedUnderLimit: 0,
     };
   }
@@ -428,7 +435,7 @@ export function analyzeReadersCounted(input: ReaderAnalysisInput): {
   if (partialOmitted) result.partialOmitted = partialOmitted;
   return {
     readers: result,
-    findings: readerFindings(input, result),
+    findings: findingsOf(result),
     partialListedUnderLimit: othersListed,
   };
 }

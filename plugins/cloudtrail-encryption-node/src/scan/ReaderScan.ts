@@ -650,7 +650,9 @@ export class ReaderScan {
       remaining: p.remaining,
       resolved,
       results: [],
-      ...(p.wholeOrganization ? { spill: this.options.spill, fold: 1 } : {}),
+      ...(p.wholeOrganization
+        ? { spill: this.options.spill, fold: 1, findingsAtEnd: true }
+        : {}),
     };
   }
 

@@ -86,6 +86,13 @@ export interface BatchResults {
    * the reader scan has them spill every batch.
    */
   fold?: number;
+  /**
+   * Whether the batch results come without findings: the trail's findings
+   * are drawn from its merged readers at the end, however many batches it
+   * took (the reader scan sets it with `fold: 1`, whose batches are merged
+   * in any case).
+   */
+  findingsAtEnd?: boolean;
 }
 
 /** Batch results a trail keeps before they are merged into one. */
@@ -134,6 +141,9 @@ export function mergedReaderResult(
   // In the order the batches came: the spilled ones first.
   const { spill, spilled = [] } = batches;
   const all = [...spilled.map(r => spill!.get(r)), ...batches.results];
-  const results = batches.folded && all.length === 1 ? [...all, NOTHING] : all;
+  const results =
+    (batches.folded || batches.findingsAtEnd) && all.length === 1
+      ? [...all, NOTHING]
+      : all;
   return mergeReaderResults(results, batches.resolved, findingsOf);
 }

@@ -53,13 +53,16 @@ export function analyseBatch(ctx: ReaderContext): void {
   const accounts = ctx.pending;
   ctx.pending = [];
   try {
-    const out = analyzeReadersCounted({
-      ...ctx.input,
-      organization: membersFor(ctx, accounts),
-      accounts,
-      // The limit is the trail's, across its batches.
-      partialLimit: ctx.partialBudget ?? PARTIAL_LIMIT,
-    });
+    const out = analyzeReadersCounted(
+      {
+        ...ctx.input,
+        organization: membersFor(ctx, accounts),
+        accounts,
+        // The limit is the trail's, across its batches.
+        partialLimit: ctx.partialBudget ?? PARTIAL_LIMIT,
+      },
+      { findings: !ctx.findingsAtEnd },
+    );
     ctx.partialBudget =
       (ctx.partialBudget ?? PARTIAL_LIMIT) - out.partialListedUnderLimit;
     const result = {

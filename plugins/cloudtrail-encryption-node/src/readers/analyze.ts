@@ -3,6 +3,7 @@ import type {
   Finding,
   IneffectiveStatement,
   PartialReader,
+  ReaderTrustee,
   TrailReaders,
   UnresolvedReaderAccount,
 } from '@trailguard/plugin-cloudtrail-encryption-common';
@@ -402,11 +403,7 @@ export function analyzeReadersCounted(
       };
       if (decrypt.broad || read.broad) reader.broad = true;
       if (principal.kind === 'iam-role' && principal.trustPolicy) {
-        reader.trustedBy = trusteesOf(
-          principal.name,
-          principal.trustPolicy,
-          membership,
-        );
+        reader.trustedBy = trusteesFor(principal, membership);
       }
       if (isReader) {
         result.readers.push(reader);
@@ -438,6 +435,54 @@ export function analyzeReadersCounted(
     findings: findingsOf(result),
     partialListedUnderLimit: othersListed,
   };
+}
+
+/**
+ * A reader role's trustees, kept with the principal while what they are
+ * judged by is the same (see {@link trusteesFor}).
+ */
+const trusteeMemo = new WeakMap<
+  IamPrincipal,
+  {
+    inside: ReadonlySet<string>;
+    known: boolean;
+    organizationId: string | undefined;
+    trustees: ReaderTrustee[];
+  }
+>();
+
+/**
+ * Who may assume a reader role. A role that reads the logs of every trail
+ * admitting the organization is listed under each of them, batch after
+ * batch: its trustees are worked out once for as long as the accounts that
+ * count as ours and the organization are the same (all its trust policy is
+ * judged by), and the list is shared by those readers (nothing changes it).
+ */
+function trusteesFor(
+  principal: IamPrincipal,
+  membership: Membership,
+): ReaderTrustee[] {
+  const known = trusteeMemo.get(principal);
+  if (
+    known &&
+    known.inside === membership.inside &&
+    known.known === membership.known &&
+    known.organizationId === membership.organizationId
+  ) {
+    return known.trustees;
+  }
+  const trustees = trusteesOf(
+    principal.name,
+    principal.trustPolicy,
+    membership,
+  );
+  trusteeMemo.set(principal, {
+    inside: membership.inside,
+    known: membership.known,
+    organizationId: membership.organizationId,
+    trustees,
+  });
+  return trustees;
 }
 
 /** Decrypt verdicts by account class, then by principal shape. */

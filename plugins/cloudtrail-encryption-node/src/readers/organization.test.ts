@@ -6,6 +6,7 @@ import {
   OUTSIDE,
   UNSCANNED,
   DENIED,
+  MANAGEMENT,
   TRAIL,
   input,
 } from './__fixtures__/crossAccount';
@@ -102,6 +103,36 @@ describe('analyzeReaders across accounts and the organization', () => {
         kind: 'account-root',
         accountId: OUTSIDE,
         outsideOrganization: true,
+      }),
+    ]);
+  });
+
+  it("judges a role's trustees again once the accounts that count as ours change", () => {
+    // The same documents, so the same principals: a scan lists a role under
+    // every trail its logs reach, batch after batch.
+    const given = input();
+    const ours = [A, B, DENIED, MANAGEMENT];
+    const vendor = (out: ReturnType<typeof analyzeReaders>) =>
+      out.readers.readers.find(r => r.principal.endsWith('/Vendor'))!.trustedBy;
+    const first = vendor(analyzeReaders({ ...given, trustedAccountIds: ours }));
+    expect(first).toEqual([
+      expect.objectContaining({
+        accountId: OUTSIDE,
+        outsideOrganization: true,
+      }),
+    ]);
+    // Worked out once while what judges them is the same.
+    expect(vendor(analyzeReaders({ ...given, trustedAccountIds: ours }))).toBe(
+      first,
+    );
+    expect(
+      vendor(
+        analyzeReaders({ ...given, trustedAccountIds: [...ours, OUTSIDE] }),
+      ),
+    ).toEqual([
+      expect.objectContaining({
+        accountId: OUTSIDE,
+        outsideOrganization: false,
       }),
     ]);
   });

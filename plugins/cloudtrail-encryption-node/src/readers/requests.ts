@@ -50,7 +50,12 @@ function insideSet(members: Set<string>, trusted: string[] = []) {
 /** What is known about accounts and the organization. */
 export class Membership {
   private readonly members: Set<string>;
-  private readonly inside: ReadonlySet<string>;
+  /**
+   * The accounts that count as ours: with `known` and the organization's
+   * id, all that {@link Membership.isOutside} answers from. The same set
+   * for every batch of a scan whose members are all trusted accounts.
+   */
+  readonly inside: ReadonlySet<string>;
   readonly known: boolean;
 
   constructor(private readonly input: ReaderAnalysisInput) {

@@ -26,8 +26,9 @@
  * promotes comes from, one per size: <file>-<accounts>, and the bare loop's
  * beside it in <file>-<accounts>-bare),
  * BENCH_ALLOCATED=<file> (the same of everything allocated), BENCH_LATENCY=1
- * (each HTTP request's time from start to response, and the event loop's
- * delay, engine and bare loop).
+ * (each HTTP request's time from start to response, the event loop's delay
+ * up to its longest, and each stretch of 110 ms or more in which no timer
+ * could run, with when it began; engine and bare loop).
  */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -233,7 +234,23 @@ async function startDiagnostics(
       require('node:perf_hooks') as typeof import('node:perf_hooks');
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
+    // Stretches of 110 ms and more in which no timer could run, and when.
+    const since = performance.now();
+    const stalls: string[] = [];
+    let tick = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      if (now - tick >= 110) {
+        stalls.push(
+          `${((tick - since) / 1000).toFixed(1)} s: ${(now - tick).toFixed(
+            0,
+          )} ms`,
+        );
+      }
+      tick = now;
+    }, 10);
     stops.push(() => {
+      clearInterval(ticker);
       channels.unsubscribe('http.client.request.start', onStart);
       channels.unsubscribe('http.client.response.finish', onFinish);
       loop.disable();
@@ -246,7 +263,12 @@ async function startDiagnostics(
           0.1,
         )}/${at(0.5)}/${at(0.9)}/${at(0.99)} ms (${
           times.length
-        }); event loop delay ` + `p50/p90/p99 ${ms(50)}/${ms(90)}/${ms(99)} ms`,
+        }); event loop delay ` +
+          `p50/p90/p99/max ${ms(50)}/${ms(90)}/${ms(99)}/${(
+            loop.max / 1e6
+          ).toFixed(0)} ms; stretches without a timer turn: ${
+            stalls.length ? stalls.join(', ') : 'none'
+          }`,
       );
     });
   }

@@ -4,9 +4,11 @@
  * and PostgreSQL. Prints p50/p99 latency, throughput and errors, and each
  * route's throughput as a ratio of a no-op authenticated route served by the
  * same backend through the same Backstage middleware (a plugin only this
- * benchmark registers), in the same run: answering a ready body of the
- * route's size (the goal's reference), and answering `{"ok":true}` (shown
- * too). Ends with PASS/FAIL per goal (ratio >= 0.9, no errors).
+ * benchmark registers, depending on the services that mount routers in
+ * front of a plugin's own as they do in front of the product's), in the
+ * same run: answering ready bodies of the route's size, as many distinct
+ * ones as the route has paths, in turn (the goal's reference), and
+ * answering `{"ok":true}` (shown too). Ends with PASS/FAIL per goal (ratio >= 0.9, no errors).
  *
  * Fairness: both are measured after a warm-up that requests every path of
  * every route once (JIT, connection pools, caches: the steady state of a
@@ -21,6 +23,11 @@
  *
  * The backend runs in a child process so the load generator does not share
  * its event loop.
+ *
+ * Diagnostics: BENCH_NODE_OPTIONS (node options of the backend's child, e.g.
+ * `--cpu-prof --cpu-prof-dir=<dir>`); BENCH_WINDOWS=1 prints each load's
+ * path, request count and start and end in µs of the monotonic clock that
+ * stamps a CPU profile's samples, so that a profile can be split by route.
  */
 import { fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -209,7 +216,19 @@ async function run(
     connections = opts.connections,
   ) => {
     const before = await cpuMicros();
+    const startedAt = process.hrtime.bigint() / 1000n;
     const result = await loadOnly(paths, slice, connections);
+    if (process.env.BENCH_WINDOWS) {
+      // The monotonic clock a CPU profile of the backend stamps its samples with.
+      console.error(
+        `WINDOW ${JSON.stringify({
+          path: paths[0],
+          t0: String(startedAt),
+          t1: String(process.hrtime.bigint() / 1000n),
+          n: result.requests.total,
+        })}`,
+      );
+    }
     return { ...result, cpuMicros: (await cpuMicros()) - before };
   };
   const loadOnly = (
@@ -253,10 +272,15 @@ async function run(
     : { duration: opts.duration / opts.rounds };
   const rows = [];
   for (const [name, paths] of Object.entries(routes)) {
-    const sizedPaths = [`${noopPaths[0]}?bytes=${sizes.get(name)}`];
+    // As many distinct bodies as the route has paths (see apiNoop).
+    const sizedPaths = [
+      `${noopPaths[0]}?bytes=${sizes.get(name)}&bodies=${paths.length}`,
+    ];
     const route: Measured[] = [];
     const noop: Measured[] = [];
     const sized: Measured[] = [];
+    // Its bodies made and each sent once, as every path of the route was.
+    await load(sizedPaths, { amount: paths.length }, 10);
     const order = [
       () => load(noopPaths, slice).then(x => noop.push(x)),
       () => load(sizedPaths, slice).then(x => sized.push(x)),

@@ -8,7 +8,8 @@
  * front of a plugin's own as they do in front of the product's), in the
  * same run: answering ready bodies of the route's size, as many distinct
  * ones as the route has paths, in turn (the goal's reference), and
- * answering `{"ok":true}` (shown too). Ends with PASS/FAIL per goal (ratio >= 0.9, no errors).
+ * answering `{"ok":true}` (shown too). Ends with PASS/FAIL per goal
+ * (ratio >= 0.9, no errors).
  *
  * Fairness: both are measured after a warm-up that requests every path of
  * every route once (JIT, connection pools, caches: the steady state of a

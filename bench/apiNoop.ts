@@ -12,14 +12,10 @@ import { createHash } from 'node:crypto';
  */
 function paddedJson(bytes: number, count: number) {
   return Array.from({ length: count }, (_, i) => {
-    // The same length whatever the index: it replaces the pad's first characters.
+    // The same length whatever the index: the index starts the pad.
     const tag = i.toString(36);
-    const pad = Math.max(0, bytes - 10);
-    const body = Buffer.from(
-      JSON.stringify({
-        pad: (tag + 'x'.repeat(pad)).slice(0, Math.max(pad, tag.length)),
-      }),
-    );
+    const pad = tag + 'x'.repeat(Math.max(0, bytes - 10 - tag.length));
+    const body = Buffer.from(JSON.stringify({ pad }));
     return {
       body,
       etag: `"${createHash('sha1').update(body).digest('base64url')}"`,

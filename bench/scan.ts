@@ -237,7 +237,7 @@ async function startDiagnostics(
     // Stretches of 110 ms and more in which no timer could run, and when.
     const since = performance.now();
     const stalls: string[] = [];
-    let tick = performance.now();
+    let tick = since;
     const ticker = setInterval(() => {
       const now = performance.now();
       if (now - tick >= 110) {

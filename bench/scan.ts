@@ -28,7 +28,9 @@
  * BENCH_ALLOCATED=<file> (the same of everything allocated), BENCH_LATENCY=1
  * (each HTTP request's time from start to response, the event loop's delay
  * up to its longest, and each stretch of 110 ms or more in which no timer
- * could run, with when it began; engine and bare loop).
+ * could run, with when it began; engine and bare loop),
+ * BENCH_DIAGNOSE_FROM=read (the engine's from when every account is read:
+ * the second phase alone, the readers analysis and the reports).
  */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -367,7 +369,12 @@ async function runOne(
     const startRssMb = process.memoryUsage().rss / 2 ** 20;
     let scanErrors = 0;
     let readAt = 0;
-    const diagnostics = await startDiagnostics('engine', accounts);
+    // From the start of the scan, or (BENCH_DIAGNOSE_FROM=read) from when
+    // every account is read: the readers analysis and the reports alone.
+    const fromRead = process.env.BENCH_DIAGNOSE_FROM === 'read';
+    let diagnostics = fromRead
+      ? undefined
+      : Promise.resolve(await startDiagnostics('engine', accounts));
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     await engine.scan(ids, {
@@ -376,6 +383,9 @@ async function runOne(
       organizationAccountIds: accountIds,
       onAccountRead: ({ done, total }) => {
         if (done === total) readAt = performance.now();
+        if (done === total && fromRead) {
+          diagnostics = startDiagnostics('engine', accounts);
+        }
         if (done === total && process.env.BENCH_SNAPSHOT) {
           require('node:v8').writeHeapSnapshot(process.env.BENCH_SNAPSHOT);
           const later = Number(process.env.BENCH_SNAPSHOT_LATER ?? 0);
@@ -408,7 +418,9 @@ async function runOne(
     });
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
-    await diagnostics();
+    await (
+      await diagnostics
+    )?.();
     // The scan's peak, before anything the measurement itself loads.
     clearInterval(sampler);
     // The kernel's high-water mark as well as the samples: a stretch of

@@ -372,9 +372,8 @@ async function runOne(
     // From the start of the scan, or (BENCH_DIAGNOSE_FROM=read) from when
     // every account is read: the readers analysis and the reports alone.
     const fromRead = process.env.BENCH_DIAGNOSE_FROM === 'read';
-    let diagnostics = fromRead
-      ? undefined
-      : Promise.resolve(await startDiagnostics('engine', accounts));
+    let diagnostics: ReturnType<typeof startDiagnostics> | undefined;
+    if (!fromRead) await (diagnostics = startDiagnostics('engine', accounts));
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     await engine.scan(ids, {
@@ -418,9 +417,8 @@ async function runOne(
     });
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
-    await (
-      await diagnostics
-    )?.();
+    const stopDiagnostics = await diagnostics;
+    await stopDiagnostics?.();
     // The scan's peak, before anything the measurement itself loads.
     clearInterval(sampler);
     // The kernel's high-water mark as well as the samples: a stretch of

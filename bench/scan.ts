@@ -372,8 +372,10 @@ async function runOne(
     // From the start of the scan, or (BENCH_DIAGNOSE_FROM=read) from when
     // every account is read: the readers analysis and the reports alone.
     const fromRead = process.env.BENCH_DIAGNOSE_FROM === 'read';
-    let diagnostics: ReturnType<typeof startDiagnostics> | undefined;
-    if (!fromRead) await (diagnostics = startDiagnostics('engine', accounts));
+    let diagnostics = fromRead
+      ? undefined
+      : startDiagnostics('engine', accounts);
+    await diagnostics;
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     await engine.scan(ids, {
@@ -381,11 +383,10 @@ async function runOne(
       organizationId,
       organizationAccountIds: accountIds,
       onAccountRead: ({ done, total }) => {
-        if (done === total) readAt = performance.now();
-        if (done === total && fromRead) {
-          diagnostics = startDiagnostics('engine', accounts);
-        }
-        if (done === total && process.env.BENCH_SNAPSHOT) {
+        if (done !== total) return;
+        readAt = performance.now();
+        if (fromRead) diagnostics = startDiagnostics('engine', accounts);
+        if (process.env.BENCH_SNAPSHOT) {
           require('node:v8').writeHeapSnapshot(process.env.BENCH_SNAPSHOT);
           const later = Number(process.env.BENCH_SNAPSHOT_LATER ?? 0);
           if (later) {

@@ -1,8 +1,8 @@
 /**
  * The SDK commands of a scan, one factory per API, for the bench's bare
  * loop: each sends the command on a pre-built client with inputs taken from
- * the scenario (resources of the account the clients are signed as, so the
- * calls succeed as the engine's do).
+ * the loop's target (resources of the account the clients are signed as, so
+ * the calls succeed as the engine's do).
  */
 import {
   DescribeTrailsCommand,
@@ -60,14 +60,24 @@ const answered =
 
 type Factory = (
   clients: BareClients,
-  scenario: Scenario,
+  target: BareTarget,
 ) => () => Promise<unknown>;
+
+/** What the bare loop's calls name: all it needs of the scenario. */
+export interface BareTarget {
+  account: string;
+  trailArn: string;
+  keyArn: string;
+  bucket: string;
+  /** The organization's management account, which reads the guardrails. */
+  managementAccount?: string;
+}
 
 /**
  * An account with a trail in us-east-1 encrypted with its own key there:
  * the bare loop signs as that account, so its calls succeed.
  */
-export function targets(scenario: Scenario) {
+export function targets(scenario: Scenario): BareTarget {
   const trail =
     scenario.trails?.find(
       t =>
@@ -79,56 +89,53 @@ export function targets(scenario: Scenario) {
     trailArn: `arn:aws:cloudtrail:${trail.homeRegion}:${trail.account}:trail/${trail.name}`,
     keyArn: trail.kmsKey ?? '',
     bucket: trail.bucket,
+    managementAccount: scenario.organization?.managementAccount,
   };
 }
 
 export const BARE_COMMANDS: Record<string, Factory> = {
-  'sts:AssumeRole': (c, s) => {
-    const { account } = targets(s);
-    return () =>
+  'sts:AssumeRole':
+    (c, { account }) =>
+    () =>
       c.sts.send(
         new AssumeRoleCommand({
           RoleArn: `arn:aws:iam::${account}:role/TrailGuardReadOnly`,
           RoleSessionName: 'backstage',
         }),
-      );
-  },
+      ),
   'cloudtrail:ListTrails': c => () =>
     c.cloudtrail.send(new ListTrailsCommand({})),
   'cloudtrail:DescribeTrails': c => () =>
     c.cloudtrail.send(
       new DescribeTrailsCommand({ includeShadowTrails: false }),
     ),
-  'cloudtrail:GetTrailStatus': (c, s) => {
-    const { trailArn } = targets(s);
-    return () =>
-      c.cloudtrail.send(new GetTrailStatusCommand({ Name: trailArn }));
-  },
-  'kms:DescribeKey': (c, s) => {
-    const { keyArn } = targets(s);
-    return () => c.kms.send(new DescribeKeyCommand({ KeyId: keyArn }));
-  },
-  'kms:GetKeyPolicy': (c, s) => {
-    const { keyArn } = targets(s);
-    return () =>
+  'cloudtrail:GetTrailStatus':
+    (c, { trailArn }) =>
+    () =>
+      c.cloudtrail.send(new GetTrailStatusCommand({ Name: trailArn })),
+  'kms:DescribeKey':
+    (c, { keyArn }) =>
+    () =>
+      c.kms.send(new DescribeKeyCommand({ KeyId: keyArn })),
+  'kms:GetKeyPolicy':
+    (c, { keyArn }) =>
+    () =>
       c.kms.send(
         new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default' }),
-      );
-  },
-  'kms:GetKeyRotationStatus': (c, s) => {
-    const { keyArn } = targets(s);
-    return () => c.kms.send(new GetKeyRotationStatusCommand({ KeyId: keyArn }));
-  },
-  'kms:ListGrants': (c, s) => {
-    const { keyArn } = targets(s);
-    return () =>
-      c.kms.send(new ListGrantsCommand({ KeyId: keyArn, Limit: 100 }));
-  },
+      ),
+  'kms:GetKeyRotationStatus':
+    (c, { keyArn }) =>
+    () =>
+      c.kms.send(new GetKeyRotationStatusCommand({ KeyId: keyArn })),
+  'kms:ListGrants':
+    (c, { keyArn }) =>
+    () =>
+      c.kms.send(new ListGrantsCommand({ KeyId: keyArn, Limit: 100 })),
   'iam:GetAccountAuthorizationDetails': c => () =>
     c.iam.send(new GetAccountAuthorizationDetailsCommand({ MaxItems: 1000 })),
-  's3:GetBucketPolicy': (c, s) => {
-    const { account, bucket } = targets(s);
-    return () =>
+  's3:GetBucketPolicy':
+    (c, { account, bucket }) =>
+    () =>
       c.s3
         .send(
           new GetBucketPolicyCommand({
@@ -136,11 +143,10 @@ export const BARE_COMMANDS: Record<string, Factory> = {
             ExpectedBucketOwner: account,
           }),
         )
-        .catch(answered('NoSuchBucketPolicy'));
-  },
-  's3:GetPublicAccessBlock': (c, s) => {
-    const { account, bucket } = targets(s);
-    return () =>
+        .catch(answered('NoSuchBucketPolicy')),
+  's3:GetPublicAccessBlock':
+    (c, { account, bucket }) =>
+    () =>
       c.s3
         .send(
           new GetPublicAccessBlockCommand({
@@ -148,8 +154,7 @@ export const BARE_COMMANDS: Record<string, Factory> = {
             ExpectedBucketOwner: account,
           }),
         )
-        .catch(answered('NoSuchPublicAccessBlockConfiguration'));
-  },
+        .catch(answered('NoSuchPublicAccessBlockConfiguration')),
   'organizations:ListPolicies': c => () =>
     c.organizations.send(
       new ListPoliciesCommand({
@@ -168,20 +173,18 @@ export const BARE_COMMANDS: Record<string, Factory> = {
     c.organizations.send(
       new DescribePolicyCommand({ PolicyId: FULL_ACCESS_POLICY }),
     ),
-  'organizations:ListParents': (c, s) => {
-    const { account } = targets(s);
-    return () =>
+  'organizations:ListParents':
+    (c, { account }) =>
+    () =>
       c.organizations.send(
         new ListParentsCommand({ ChildId: account, MaxResults: 20 }),
-      );
-  },
-  's3:HeadBucket': (c, s) => {
-    const { bucket } = targets(s);
-    return () =>
+      ),
+  's3:HeadBucket':
+    (c, { bucket }) =>
+    () =>
       c.s3.send(new HeadBucketCommand({ Bucket: bucket })).catch(error => {
         // 301/403 carry the Region too: the engine treats them as answers.
         if (error?.$response?.headers?.['x-amz-bucket-region']) return error;
         throw error;
-      });
-  },
+      }),
 };

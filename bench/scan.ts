@@ -6,8 +6,9 @@
  * wall time against its lower bound, throttling, peak RSS, and the engine's
  * CPU per AWS call against the CPU per call of a bare loop of the same SDK
  * commands (same API mix and count, one pre-built client per service, same
- * concurrency and sandbox latency, in a child process of its own). Ends with
- * PASS/FAIL per goal.
+ * concurrency and sandbox latency, in a child process of its own that holds
+ * nothing per account, so that its RSS from start to peak is the SDK's and
+ * Node's own, printed beside the engine's). Ends with PASS/FAIL per goal.
  *
  *   yarn bench:scan [--sizes 1000,5000,10000] [--concurrency 64] [--latency 50] [--runs 1]
  *
@@ -39,7 +40,12 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ConfigReader } from '@backstage/config';
-import { BARE_COMMANDS, targets, type BareClients } from './bareCommands';
+import {
+  BARE_COMMANDS,
+  targets,
+  type BareClients,
+  type BareTarget,
+} from './bareCommands';
 import type * as Sandbox from '@trailguard/aws-sandbox';
 import { createScanEngineFromConfig } from '@trailguard/plugin-cloudtrail-encryption-node';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
@@ -80,6 +86,13 @@ interface Result {
   bareErrors: number;
   /** Wall time of the bare loop: what this machine and sandbox allow. */
   bareWallMs: number;
+  /**
+   * The bare loop's RSS as its measured loop starts (its clients warm) and
+   * at its peak during the loop: what the SDK and Node themselves add over
+   * the same calls, the floor beside the engine's start and peak.
+   */
+  bareStartRssMb: number;
+  barePeakRssMb: number;
   byApi: Record<string, number>;
   /** Accounts whose IAM the scan read, and the scan's accounts. */
   iamAccounts: number;
@@ -160,6 +173,8 @@ interface Plan {
   minimalByApi: Record<string, number>;
   minimal: number;
   sweep: number;
+  /** What the bare loop's calls name (its child holds no scenario either). */
+  bareTarget: BareTarget;
 }
 
 /** The scenario stays in the parent, so the child's peak RSS is the engine's. */
@@ -180,6 +195,7 @@ function planFor(accounts: number): Plan {
     minimal: plan.total - (plan.byApi['organizations:ListAccounts'] ?? 0),
     sweep:
       sweepPlan.total - (sweepPlan.byApi['organizations:ListAccounts'] ?? 0),
+    bareTarget: targets(scenario),
   };
 }
 
@@ -471,6 +487,8 @@ async function runOne(
       bareCalls: 0,
       bareErrors: 0,
       bareWallMs: 0,
+      bareStartRssMb: 0,
+      barePeakRssMb: 0,
       byApi: counters.byApi,
       iamAccounts: Object.values(
         counters.byAccountApi as Record<string, Record<string, number>>,
@@ -486,6 +504,101 @@ async function runOne(
   }
 }
 
+/** What the bare loop's child measures. */
+interface BareResult {
+  cpuPerCallUs: number;
+  calls: number;
+  errors: number;
+  wallMs: number;
+  startRssMb: number;
+  peakRssMb: number;
+}
+
+/**
+ * The bare loop's clients and calls, made from its target alone (the
+ * scenario stays in the parent): during the measured loop the child holds
+ * its clients and one byte per call, nothing per account, so that its RSS
+ * is the SDK's and Node's.
+ */
+async function bareWork(
+  target: BareTarget,
+  endpoint: string,
+  byApi: Record<string, number>,
+): Promise<{
+  clients: BareClients;
+  apis: string[];
+  sends: (() => Promise<unknown>)[];
+  order: Uint8Array;
+}> {
+  const main = {
+    accessKeyId: 'AKIASANDBOXMAIN00001',
+    secretAccessKey: 'sandbox-secret',
+  };
+  const sts = new STSClient({
+    region: 'us-east-1',
+    endpoint,
+    credentials: main,
+  });
+  // Signed as the account whose trail, key and bucket the loop reads, with
+  // static credentials: nothing of the engine's access layer is involved.
+  const { Credentials: assumed } = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${target.account}:role/TrailGuardReadOnly`,
+      RoleSessionName: 'bench',
+    }),
+  );
+  const base = {
+    region: 'us-east-1',
+    endpoint,
+    credentials: {
+      accessKeyId: assumed!.AccessKeyId!,
+      secretAccessKey: assumed!.SecretAccessKey!,
+      sessionToken: assumed!.SessionToken,
+    },
+  };
+  // The guardrails are read as the management account, as the engine does.
+  const management = target.managementAccount;
+  const { Credentials: manager } = management
+    ? await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: `arn:aws:iam::${management}:role/TrailGuardReadOnly`,
+          RoleSessionName: 'bench',
+        }),
+      )
+    : { Credentials: assumed };
+  const clients: BareClients = {
+    cloudtrail: new CloudTrailClient(base),
+    kms: new KMSClient(base),
+    s3: new S3Client({ ...base, forcePathStyle: true }),
+    sts,
+    iam: new IAMClient(base),
+    organizations: new OrganizationsClient({
+      ...base,
+      credentials: {
+        accessKeyId: manager!.AccessKeyId!,
+        secretAccessKey: manager!.SecretAccessKey!,
+        sessionToken: manager!.SessionToken,
+      },
+    }),
+  };
+  const apis = Object.keys(byApi).filter(api => BARE_COMMANDS[api]);
+  const sends = apis.map(api => BARE_COMMANDS[api](clients, target));
+  const order = new Uint8Array(apis.reduce((n, api) => n + byApi[api], 0));
+  let at = 0;
+  apis.forEach((api, i) => {
+    order.fill(i, at, at + byApi[api]);
+    at += byApi[api];
+  });
+  // Interleave the APIs as a scan does (Fisher-Yates).
+  for (let k = order.length - 1; k > 0; k--) {
+    const m = Math.floor(Math.random() * (k + 1));
+    [order[k], order[m]] = [order[m], order[k]];
+  }
+  // Warm-up: one of each, outside the measurement.
+  await Promise.all(sends.map(send => send().catch(() => undefined)));
+  return { clients, apis, sends, order };
+}
+
 /**
  * The reference for the engine's CPU per call: the same SDK commands, as
  * many of each as the engine sent, from `concurrency` workers on one
@@ -498,88 +611,18 @@ async function runBare(
   concurrency: number,
   latency: number,
   byApi: Record<string, number>,
-): Promise<{
-  cpuPerCallUs: number;
-  calls: number;
-  errors: number;
-  wallMs: number;
-}> {
-  const scenario = sandbox().generateOrganization({ accounts, seed: SEED });
+  target: BareTarget,
+): Promise<BareResult> {
   const { endpoint, child, admin } = await startSandboxProcess(
     accounts,
     latency,
     false,
   );
   try {
-    const main = {
-      accessKeyId: 'AKIASANDBOXMAIN00001',
-      secretAccessKey: 'sandbox-secret',
-    };
-    const sts = new STSClient({
-      region: 'us-east-1',
+    const { clients, apis, sends, order } = await bareWork(
+      target,
       endpoint,
-      credentials: main,
-    });
-    // Signed as the account whose trail, key and bucket the loop reads, with
-    // static credentials: nothing of the engine's access layer is involved.
-    const { Credentials: assumed } = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: `arn:aws:iam::${
-          targets(scenario).account
-        }:role/TrailGuardReadOnly`,
-        RoleSessionName: 'bench',
-      }),
-    );
-    const base = {
-      region: 'us-east-1',
-      endpoint,
-      credentials: {
-        accessKeyId: assumed!.AccessKeyId!,
-        secretAccessKey: assumed!.SecretAccessKey!,
-        sessionToken: assumed!.SessionToken,
-      },
-    };
-    // The guardrails are read as the management account, as the engine does.
-    const management = scenario.organization?.managementAccount;
-    const { Credentials: manager } = management
-      ? await sts.send(
-          new AssumeRoleCommand({
-            RoleArn: `arn:aws:iam::${management}:role/TrailGuardReadOnly`,
-            RoleSessionName: 'bench',
-          }),
-        )
-      : { Credentials: assumed };
-    const clients: BareClients = {
-      cloudtrail: new CloudTrailClient(base),
-      kms: new KMSClient(base),
-      s3: new S3Client({ ...base, forcePathStyle: true }),
-      sts,
-      iam: new IAMClient(base),
-      organizations: new OrganizationsClient({
-        ...base,
-        credentials: {
-          accessKeyId: manager!.AccessKeyId!,
-          secretAccessKey: manager!.SecretAccessKey!,
-          sessionToken: manager!.SessionToken,
-        },
-      }),
-    };
-    const work: [string, () => Promise<unknown>][] = [];
-    for (const [api, n] of Object.entries(byApi)) {
-      const make = BARE_COMMANDS[api];
-      if (!make) continue;
-      const send = make(clients, scenario);
-      for (let i = 0; i < n; i++) work.push([api, send]);
-    }
-    // Interleave the APIs as a scan does.
-    work.sort(() => Math.random() - 0.5);
-    // Warm-up: one of each, outside the measurement.
-    await Promise.all(
-      Object.keys(byApi).flatMap(api =>
-        BARE_COMMANDS[api]
-          ? [BARE_COMMANDS[api](clients, scenario)().catch(() => undefined)]
-          : [],
-      ),
+      byApi,
     );
     await fetch(`${endpoint}/_sandbox/counters/reset`, {
       method: 'POST',
@@ -589,27 +632,40 @@ async function runBare(
     let errors = 0;
     const failedApis: Record<string, number> = {};
     const diagnostics = await startDiagnostics('bare', accounts);
+    // Sampled as the engine's run is, with the kernel's high-water mark
+    // (the child did nothing larger before the loop).
+    const startRss = process.memoryUsage.rss();
+    let peak = startRss;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage.rss());
+    }, 20);
     const before = process.cpuUsage();
     const started = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
-        while (next < work.length) {
-          const [api, send] = work[next++];
-          await send().catch(() => {
+        while (next < order.length) {
+          const i = order[next++];
+          await sends[i]().catch(() => {
             errors++;
-            failedApis[api] = (failedApis[api] ?? 0) + 1;
+            failedApis[apis[i]] = (failedApis[apis[i]] ?? 0) + 1;
           });
         }
       }),
     );
     const cpu = process.cpuUsage(before);
     const wallMs = performance.now() - started;
+    clearInterval(sampler);
+    peak = Math.max(
+      peak,
+      process.memoryUsage.rss(),
+      process.resourceUsage().maxRSS * 1024,
+    );
     await diagnostics();
     if (process.env.BENCH_DEBUG) {
       console.error(
-        `bare loop: ${work.length} calls in ${(wallMs / 1000).toFixed(
+        `bare loop: ${order.length} calls in ${(wallMs / 1000).toFixed(
           2,
-        )} s (bound ${((work.length * latency) / concurrency / 1000).toFixed(
+        )} s (bound ${((order.length * latency) / concurrency / 1000).toFixed(
           2,
         )} s); errors by API ${JSON.stringify(failedApis)}`,
       );
@@ -623,6 +679,8 @@ async function runBare(
       calls: counters.total,
       errors,
       wallMs,
+      startRssMb: startRss / 2 ** 20,
+      peakRssMb: peak / 2 ** 20,
     };
   } finally {
     child.kill();
@@ -774,6 +832,21 @@ function table(rows: Result[], concurrency: number, latency: number) {
     );
   }
   for (const r of rows) {
+    console.log(
+      `RSS at ${
+        r.accounts
+      } accounts, from the measured run's start to its peak: engine ${r.startRssMb.toFixed(
+        0,
+      )} -> ${r.peakRssMb.toFixed(0)} MB (+${(
+        r.peakRssMb - r.startRssMb
+      ).toFixed(0)}), bare SDK loop ${r.bareStartRssMb.toFixed(
+        0,
+      )} -> ${r.barePeakRssMb.toFixed(0)} MB (+${(
+        r.barePeakRssMb - r.bareStartRssMb
+      ).toFixed(0)})`,
+    );
+  }
+  for (const r of rows) {
     if (r.bareErrors) {
       console.log(
         `note: ${r.bareErrors} of the bare loop's ${r.bareCalls} calls at ${r.accounts} accounts answered with an error`,
@@ -832,6 +905,21 @@ function goals(rows: Result[]) {
   for (const [goal, value, ok] of checks) {
     console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${goal}: ${value}`);
   }
+  if (r1 && r10) {
+    // The same ratio for the bare loop of the same calls, which holds
+    // nothing per account: what the SDK and Node alone give.
+    console.log(
+      `  (the bare SDK loop's peak RSS at 10,000 / 1,000: ${(
+        r10.barePeakRssMb / r1.barePeakRssMb
+      ).toFixed(2)}; its growth during the loop ${(
+        r1.barePeakRssMb - r1.bareStartRssMb
+      ).toFixed(0)} / ${(r10.barePeakRssMb - r10.bareStartRssMb).toFixed(
+        0,
+      )} MB, the engine's ${(r1.peakRssMb - r1.startRssMb).toFixed(0)} / ${(
+        r10.peakRssMb - r10.startRssMb
+      ).toFixed(0)} MB)`,
+    );
+  }
 }
 
 async function main() {
@@ -840,6 +928,7 @@ async function main() {
       child: { type: 'boolean' },
       sizes: { type: 'string', default: '1000,5000,10000' },
       bare: { type: 'string' },
+      target: { type: 'string' },
       concurrency: { type: 'string', default: '64' },
       latency: { type: 'string', default: '50' },
       runs: { type: 'string', default: '1' },
@@ -853,6 +942,7 @@ async function main() {
       concurrency,
       latency,
       JSON.parse(values.bare),
+      JSON.parse(values.target!),
     );
     process.send!({ type: 'bench-result', result }, () =>
       process.disconnect!(),
@@ -898,12 +988,7 @@ async function main() {
     }
     runs.sort((a, b) => a.wallMs - b.wallMs);
     const row = runs[Math.floor(runs.length / 2)];
-    const bare = await runInChild<{
-      cpuPerCallUs: number;
-      calls: number;
-      errors: number;
-      wallMs: number;
-    }>([
+    const bare = await runInChild<BareResult>([
       '--sizes',
       String(size),
       '--concurrency',
@@ -912,11 +997,15 @@ async function main() {
       String(latency),
       '--bare',
       JSON.stringify(row.byApi),
+      '--target',
+      JSON.stringify(plan.bareTarget),
     ]);
     row.bareCpuPerCallUs = bare.cpuPerCallUs;
     row.bareCalls = bare.calls;
     row.bareErrors = bare.errors;
     row.bareWallMs = bare.wallMs;
+    row.bareStartRssMb = bare.startRssMb;
+    row.barePeakRssMb = bare.peakRssMb;
     rows.push(row);
   }
   table(rows, concurrency, latency);

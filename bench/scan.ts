@@ -200,6 +200,31 @@ function planFor(accounts: number): Plan {
 }
 
 /**
+ * Samples this process's RSS every 20 ms from now; `stop` returns the peak
+ * in MB, with the kernel's high-water mark as well as the samples (a stretch
+ * of work that does not yield to the event loop is not sampled). The
+ * process's earlier work must peak lower: the estate read and the warm-up
+ * for the engine, nothing larger than the loop for the bare loop.
+ */
+function sampleRss(): { stop(): number } {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 20);
+  return {
+    stop() {
+      clearInterval(timer);
+      peak = Math.max(
+        peak,
+        process.memoryUsage.rss(),
+        process.resourceUsage().maxRSS * 1024,
+      );
+      return peak / 2 ** 20;
+    },
+  };
+}
+
+/**
  * The diagnostics asked for (BENCH_PROMOTED, BENCH_ALLOCATED,
  * BENCH_LATENCY), started before a measured run; the function returned
  * stops them and prints or writes what they found.
@@ -314,10 +339,7 @@ async function runOne(
     accounts,
     latency,
   );
-  let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 20);
+  const rss = sampleRss();
   const heapLog = process.env.BENCH_HEAP_LOG
     ? setInterval(() => {
         const spaces = require('node:v8')
@@ -437,17 +459,7 @@ async function runOne(
     const stopDiagnostics = await diagnostics;
     await stopDiagnostics?.();
     // The scan's peak, before anything the measurement itself loads.
-    clearInterval(sampler);
-    // The kernel's high-water mark as well as the samples: a stretch of
-    // work that does not yield to the event loop is not sampled. (The
-    // process's earlier work, the estate read and the warm-up, peaks lower.)
-    const peakRssMb =
-      Math.max(
-        peak,
-        process.memoryUsage().rss,
-        process.resourceUsage().maxRSS * 1024,
-      ) /
-      2 ** 20;
+    const peakRssMb = rss.stop();
     if (process.env.BENCH_HEAP) {
       (global as any).gc?.();
       const m = process.memoryUsage();
@@ -498,7 +510,7 @@ async function runOne(
       readMs: readAt ? readAt - started : wallMs,
     };
   } finally {
-    clearInterval(sampler);
+    rss.stop();
     if (heapLog) clearInterval(heapLog);
     child.kill();
   }
@@ -632,13 +644,8 @@ async function runBare(
     let errors = 0;
     const failedApis: Record<string, number> = {};
     const diagnostics = await startDiagnostics('bare', accounts);
-    // Sampled as the engine's run is, with the kernel's high-water mark
-    // (the child did nothing larger before the loop).
-    const startRss = process.memoryUsage.rss();
-    let peak = startRss;
-    const sampler = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage.rss());
-    }, 20);
+    const startRssMb = process.memoryUsage.rss() / 2 ** 20;
+    const rss = sampleRss();
     const before = process.cpuUsage();
     const started = performance.now();
     await Promise.all(
@@ -654,12 +661,7 @@ async function runBare(
     );
     const cpu = process.cpuUsage(before);
     const wallMs = performance.now() - started;
-    clearInterval(sampler);
-    peak = Math.max(
-      peak,
-      process.memoryUsage.rss(),
-      process.resourceUsage().maxRSS * 1024,
-    );
+    const peakRssMb = rss.stop();
     await diagnostics();
     if (process.env.BENCH_DEBUG) {
       console.error(
@@ -679,8 +681,8 @@ async function runBare(
       calls: counters.total,
       errors,
       wallMs,
-      startRssMb: startRss / 2 ** 20,
-      peakRssMb: peak / 2 ** 20,
+      startRssMb,
+      peakRssMb,
     };
   } finally {
     child.kill();
@@ -907,17 +909,12 @@ function goals(rows: Result[]) {
   }
   if (r1 && r10) {
     // The same ratio for the bare loop of the same calls, which holds
-    // nothing per account: what the SDK and Node alone give.
+    // nothing per account: what the SDK and Node alone give (the growth of
+    // both is printed per size above).
     console.log(
       `  (the bare SDK loop's peak RSS at 10,000 / 1,000: ${(
         r10.barePeakRssMb / r1.barePeakRssMb
-      ).toFixed(2)}; its growth during the loop ${(
-        r1.barePeakRssMb - r1.bareStartRssMb
-      ).toFixed(0)} / ${(r10.barePeakRssMb - r10.bareStartRssMb).toFixed(
-        0,
-      )} MB, the engine's ${(r1.peakRssMb - r1.startRssMb).toFixed(0)} / ${(
-        r10.peakRssMb - r10.startRssMb
-      ).toFixed(0)} MB)`,
+      ).toFixed(2)})`,
     );
   }
 }

@@ -3,12 +3,14 @@
  * call and AWS's default throttling quotas, scanned by the real engine over
  * HTTP. Prints, measured side by side in the same run: AWS calls against the
  * minimal plan (computed from the scenario alone) and a per-Region sweep,
- * wall time against its lower bound, throttling, peak RSS, and the engine's
- * CPU per AWS call against the CPU per call of a bare loop of the same SDK
- * commands (same API mix and count, one pre-built client per service, same
- * concurrency and sandbox latency, in a child process of its own that holds
- * nothing per account, so that its RSS from start to peak is the SDK's and
- * Node's own, printed beside the engine's). Ends with PASS/FAIL per goal.
+ * wall time against its lower bound, throttling, peak RSS (and the peak up
+ * to when every account is read, before the readers analysis and the
+ * reports), and the engine's CPU per AWS call against the CPU per call of a
+ * bare loop of the same SDK commands (same API mix and count, one pre-built
+ * client per service, same concurrency and sandbox latency, in a child
+ * process of its own that holds nothing per account, so that its RSS from
+ * start to peak is the SDK's and Node's own, printed beside the engine's).
+ * Ends with PASS/FAIL per goal.
  *
  *   yarn bench:scan [--sizes 1000,5000,10000] [--concurrency 64] [--latency 50] [--runs 1]
  *
@@ -75,6 +77,8 @@ interface Result {
   throttled: number;
   errors: number;
   peakRssMb: number;
+  /** The peak up to when every account's trails, keys and buckets were read. */
+  readPeakRssMb: number;
   scanErrors: number;
   /** RSS once the engine is loaded and warm, before the measured scan. */
   startRssMb: number;
@@ -206,20 +210,25 @@ function planFor(accounts: number): Plan {
  * process's earlier work must peak lower: the estate read and the warm-up
  * for the engine, nothing larger than the loop for the bare loop.
  */
-function sampleRss(): { stop(): number } {
+function sampleRss(): { peak(): number; stop(): number } {
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
   }, 20);
+  const peakSoFar = () => {
+    peak = Math.max(
+      peak,
+      process.memoryUsage.rss(),
+      process.resourceUsage().maxRSS * 1024,
+    );
+    return peak / 2 ** 20;
+  };
   return {
+    /** The peak so far, sampling on. */
+    peak: peakSoFar,
     stop() {
       clearInterval(timer);
-      peak = Math.max(
-        peak,
-        process.memoryUsage.rss(),
-        process.resourceUsage().maxRSS * 1024,
-      );
-      return peak / 2 ** 20;
+      return peakSoFar();
     },
   };
 }
@@ -407,6 +416,7 @@ async function runOne(
     const startRssMb = process.memoryUsage().rss / 2 ** 20;
     let scanErrors = 0;
     let readAt = 0;
+    let readPeakRssMb = 0;
     // From the start of the scan, or (BENCH_DIAGNOSE_FROM=read) from when
     // every account is read: the readers analysis and the reports alone.
     const fromRead = process.env.BENCH_DIAGNOSE_FROM === 'read';
@@ -423,6 +433,7 @@ async function runOne(
       onAccountRead: ({ done, total }) => {
         if (done !== total) return;
         readAt = performance.now();
+        readPeakRssMb = rss.peak();
         if (fromRead) diagnostics = startDiagnostics('engine', accounts);
         if (process.env.BENCH_SNAPSHOT) {
           require('node:v8').writeHeapSnapshot(process.env.BENCH_SNAPSHOT);
@@ -492,6 +503,7 @@ async function runOne(
       throttled: counters.throttled,
       errors: counters.errors - counters.throttled,
       peakRssMb,
+      readPeakRssMb: readPeakRssMb || peakRssMb,
       scanErrors,
       cpuPerCallUs: (cpu.user + cpu.system) / Math.max(1, counters.total),
       startRssMb,
@@ -841,7 +853,9 @@ function table(rows: Result[], concurrency: number, latency: number) {
         0,
       )} -> ${r.peakRssMb.toFixed(0)} MB (+${(
         r.peakRssMb - r.startRssMb
-      ).toFixed(0)}), bare SDK loop ${r.bareStartRssMb.toFixed(
+      ).toFixed(0)}; ${r.readPeakRssMb.toFixed(
+        0,
+      )} MB until every account was read), bare SDK loop ${r.bareStartRssMb.toFixed(
         0,
       )} -> ${r.barePeakRssMb.toFixed(0)} MB (+${(
         r.barePeakRssMb - r.bareStartRssMb

@@ -52,7 +52,13 @@ export function principalSensitivity(
  */
 export class ResourcePolicyVerdicts {
   readonly #sensitive: Set<string>;
-  readonly #byAccount = new Map<string, PolicyVerdicts>();
+  /**
+   * The last account's verdicts: an account's principals are asked one
+   * after another, and an analysis given every account of a fleet would
+   * otherwise keep one entry per account, once per trail.
+   */
+  #lastId?: string;
+  #last?: PolicyVerdicts;
 
   constructor(private readonly source: PolicySource, action: string) {
     this.#sensitive = principalSensitivity(source.statements, action);
@@ -67,12 +73,11 @@ export class ResourcePolicyVerdicts {
     if (this.sensitiveTo(principal.accountId)) {
       return evaluatePolicy(this.source, request, principal);
     }
-    let verdicts = this.#byAccount.get(principal.accountId);
-    if (!verdicts) {
-      verdicts = evaluatePolicy(this.source, request, principal);
-      this.#byAccount.set(principal.accountId, verdicts);
+    if (this.#last === undefined || this.#lastId !== principal.accountId) {
+      this.#last = evaluatePolicy(this.source, request, principal);
+      this.#lastId = principal.accountId;
     }
-    return verdicts;
+    return this.#last;
   }
 }
 
@@ -199,7 +204,6 @@ export function accountClasses(
     !!facts?.mentioned.has(accountId);
   const parents = org?.parentsByAccount ?? {};
   const members = memberClassesOf(parents, facts);
-  const classes = new Map<string, string>();
   const classOf = (accountId: string) => {
     if (mentioned(accountId)) return accountId;
     if (!membership.isMember(accountId)) return '~outside';
@@ -211,12 +215,16 @@ export function accountClasses(
     }
     return known;
   };
+  // An account's principals are analysed one after another: the last
+  // account's class is kept, not one per account (an analysis given every
+  // account of a fleet would keep them all, once per trail).
+  let lastId: string | undefined;
+  let lastClass = '';
   return accountId => {
-    let known = classes.get(accountId);
-    if (known === undefined) {
-      known = classOf(accountId);
-      classes.set(accountId, known);
+    if (lastId !== accountId) {
+      lastClass = classOf(accountId);
+      lastId = accountId;
     }
-    return known;
+    return lastClass;
   };
 }

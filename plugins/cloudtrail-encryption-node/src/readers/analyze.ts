@@ -33,7 +33,7 @@ import { Guardrails } from './organization';
 import { Membership, readerRequests } from './requests';
 import type { PolicySource } from './statements';
 import { trusteesOf } from './trust';
-import type { ReaderAnalysisInput } from './types';
+import type { ReaderAccountInput, ReaderAnalysisInput } from './types';
 import { anyOf, NO, uniqueConditions, uniqueSteps, Verdict } from './verdict';
 
 const MISSING_IAM_PERMISSION = 'iam:GetAccountAuthorizationDetails';
@@ -127,13 +127,66 @@ export function analyzeReadersCounted(
   findings: Finding[];
   partialListedUnderLimit: number;
 } {
-  const findingsOf = (readers: TrailReaders): Finding[] =>
-    options.findings === false ? [] : readerFindings(input, readers);
+  const analysis = trailReaderAnalysis(input);
+  for (const account of input.accounts) analysis.account(account);
+  const given = new Set(input.accounts.map(a => a.accountId));
+  const { readers, partialListedUnderLimit } = analysis.finish(id =>
+    given.has(id),
+  );
+  return {
+    readers,
+    findings: options.findings === false ? [] : readerFindings(input, readers),
+    partialListedUnderLimit,
+  };
+}
+
+/**
+ * One trail's reader analysis, its documents worked out once and its
+ * accounts given one at a time: a scan analyses each account against every
+ * trail whose key admits the organization as soon as the account's IAM is
+ * read, so that nothing of the account outlives that turn.
+ */
+export interface TrailReaderAnalysis {
+  /** Analyses one account's principals; should it throw, nothing of the account is kept. */
+  account(account: ReaderAccountInput): void;
+  /** Readers, partial readers and unresolved accounts held so far. */
+  held(): number;
+  /**
+   * The readers, partial readers and unresolved accounts found so far,
+   * handed over and no longer held (the trail's limit on partial readers
+   * still counts them).
+   */
+  take(): TrailReaders;
+  /**
+   * The rest of the trail's readers, with the accounts both resource
+   * policies let in that were never `given` (readers may hide there), the
+   * statements left out and the partial readers omitted. Called once.
+   */
+  finish(given: (accountId: string) => boolean): {
+    readers: TrailReaders;
+    partialListedUnderLimit: number;
+  };
+}
+
+/**
+ * Sets up one trail's analysis from its documents (`input.accounts` is not
+ * read: the accounts are given to it).
+ */
+export function trailReaderAnalysis(
+  input: ReaderAnalysisInput,
+): TrailReaderAnalysis {
   const membership = new Membership(input);
-  const requests = readerRequests(input, membership);
-  const guardrails = new Guardrails(input.organization);
   const ineffective: IneffectiveStatement[] = [];
-  const result: TrailReaders = { readers: [], partial: [], unresolved: [] };
+  let result: TrailReaders = { readers: [], partial: [], unresolved: [] };
+  let partialOmitted = 0;
+  let othersListed = 0;
+  const held = () =>
+    result.readers.length + result.partial.length + result.unresolved.length;
+  const take = () => {
+    const taken = result;
+    result = { readers: [], partial: [], unresolved: [] };
+    return taken;
+  };
 
   const key = parseResourcePolicy(input.key.policy, 'key');
   if (!key.ok) {
@@ -142,11 +195,14 @@ export function analyzeReadersCounted(
       reason: `the key policy could not be read: ${key.reason}`,
     });
     return {
-      readers: result,
-      findings: findingsOf(result),
-      partialListedUnderLimit: 0,
+      account: () => undefined,
+      held,
+      take,
+      finish: () => ({ readers: result, partialListedUnderLimit: 0 }),
     };
   }
+  const requests = readerRequests(input, membership);
+  const guardrails = new Guardrails(input.organization);
   ineffective.push(...ineffectiveOf('key policy', key.policy));
   const keySource: PolicySource = {
     layer: 'key-policy',
@@ -171,7 +227,6 @@ export function analyzeReadersCounted(
   } else if (input.bucket.policy === undefined && !bucketUnknown) {
     bucketUnknown = 'the bucket policy was not read';
   }
-  if (bucketUnknown) result.bucketPolicyError = bucketUnknown;
   const bucketOwner = input.bucket.ownerAccountId ?? input.trail.ownerAccountId;
 
   const grants = (input.grants ?? []).filter(
@@ -264,10 +319,15 @@ export function analyzeReadersCounted(
   const shapes = guardrails.principalSensitive('kms:Decrypt')
     ? undefined
     : memo.shapes;
-  /** The verdicts of the principal's class, and its key among them. */
+  /** Set by shapeOf: the principal's key among its class's verdicts. */
+  let shapeKey = '';
+  /**
+   * The verdicts of the principal's class, its key among them left in
+   * `shapeKey` (asked of every principal of a fleet: nothing is made).
+   */
   const shapeOf = (
     principal: IamPrincipal,
-  ): [Map<string, HalfVerdict>, string] | undefined => {
+  ): Map<string, HalfVerdict> | undefined => {
     if (!shapes || keyVerdicts.sensitiveTo(principal.accountId)) {
       return undefined;
     }
@@ -279,7 +339,8 @@ export function analyzeReadersCounted(
       verdicts = new Map();
       shapes.set(accountClass, verdicts);
     }
-    return [verdicts, shape];
+    shapeKey = shape;
+    return verdicts;
   };
 
   const decryptHalf = (principal: IamPrincipal): HalfVerdict => {
@@ -302,8 +363,9 @@ export function analyzeReadersCounted(
     ) {
       return DENIED;
     }
-    const shape = grantsOf ? undefined : shapeOf(principal);
-    const known = shape?.[0].get(shape[1]);
+    const shaped = grantsOf ? undefined : shapeOf(principal);
+    const shape = shapeKey;
+    const known = shaped?.get(shape);
     if (known) return known;
     const decryptRequest = requests.decrypt(principal);
     if (
@@ -322,7 +384,7 @@ export function analyzeReadersCounted(
       needsDelegation: true,
       guardrails,
     });
-    shape?.[0].set(shape[1], verdict);
+    shaped?.set(shape, verdict);
     return verdict;
   };
 
@@ -359,10 +421,8 @@ export function analyzeReadersCounted(
     bucketSource,
   ));
   const partialLimit = input.partialLimit ?? Infinity;
-  let partialOmitted = 0;
-  let othersListed = 0;
 
-  for (const account of input.accounts) {
+  const analyseAccount = (account: ReaderAccountInput): void => {
     if (account.error || !account.details) {
       const reason =
         account.error ?? 'its IAM authorization details were not read';
@@ -374,19 +434,25 @@ export function analyzeReadersCounted(
           ? { missingPermission: MISSING_IAM_PERMISSION }
           : {}),
       });
-      continue;
+      return;
     }
+    // Added to the trail's lists once the whole account is analysed (made
+    // for the few accounts that have any: most add none to most trails).
+    let readers: EffectiveReader[] | undefined;
+    let partial: PartialReader[] | undefined;
+    let omitted = 0;
+    let listed = othersListed;
     for (const principal of principalsOf(account.details, account.accountId)) {
       const decrypt = decryptHalf(principal);
       const read = readHalf(principal);
       if (decrypt.result === 'false' && read.result === 'false') continue;
       const isReader = decrypt.result !== 'false' && read.result !== 'false';
       if (!isReader && !keepPartial(principal)) {
-        if (othersListed >= partialLimit) {
-          partialOmitted += 1;
+        if (listed >= partialLimit) {
+          omitted += 1;
           continue;
         }
-        othersListed += 1;
+        listed += 1;
       }
       const reader: EffectiveReader = {
         principal: principal.arn,
@@ -406,35 +472,40 @@ export function analyzeReadersCounted(
         reader.trustedBy = trusteesFor(principal, membership);
       }
       if (isReader) {
-        result.readers.push(reader);
+        (readers ??= []).push(reader);
       } else {
-        const partial: PartialReader = {
+        (partial ??= []).push({
           ...reader,
           lacks: decrypt.result === 'false' ? 'kms:Decrypt' : 's3:GetObject',
-        };
-        result.partial.push(partial);
+        });
       }
     }
-  }
-  result.unresolved.push(
-    ...outsideTheScan(
-      input,
-      membership,
-      (memo.admissions ??= admissionsOf(
-        input,
-        key.policy,
-        bucketSource,
-        bucketUnknown,
-      )),
-    ),
-  );
-  if (ineffective.length) result.ineffective = ineffective;
-  if (partialOmitted) result.partialOmitted = partialOmitted;
-  return {
-    readers: result,
-    findings: findingsOf(result),
-    partialListedUnderLimit: othersListed,
+    if (readers) result.readers.push(...readers);
+    if (partial) result.partial.push(...partial);
+    partialOmitted += omitted;
+    othersListed = listed;
   };
+
+  const finish = (given: (accountId: string) => boolean) => {
+    if (bucketUnknown) result.bucketPolicyError = bucketUnknown;
+    result.unresolved.push(
+      ...outsideTheScan(
+        given,
+        membership,
+        (memo.admissions ??= admissionsOf(
+          input,
+          key.policy,
+          bucketSource,
+          bucketUnknown,
+        )),
+      ),
+    );
+    if (ineffective.length) result.ineffective = ineffective;
+    if (partialOmitted) result.partialOmitted = partialOmitted;
+    return { readers: result, partialListedUnderLimit: othersListed };
+  };
+
+  return { account: analyseAccount, held, take, finish };
 }
 
 /**
@@ -587,18 +658,17 @@ function admissionsOf(
  * may hide there. `*` stands for "any AWS account".
  */
 function outsideTheScan(
-  input: ReaderAnalysisInput,
+  given: (accountId: string) => boolean,
   membership: Membership,
   { key: keyAdmission, bucket: bucketAdmission }: Admissions,
 ): UnresolvedReaderAccount[] {
-  const given = new Set(input.accounts.map(a => a.accountId));
   const unresolved: UnresolvedReaderAccount[] = [];
   const named = new Set([
     ...keyAdmission.accounts,
     ...bucketAdmission.accounts,
   ]);
   for (const accountId of [...named].sort()) {
-    if (given.has(accountId)) continue;
+    if (given(accountId)) continue;
     if (!admits(keyAdmission, accountId, membership)) continue;
     if (!admits(bucketAdmission, accountId, membership)) continue;
     unresolved.push({ accountId, reason: 'not in the scanned estate' });

@@ -72,6 +72,18 @@ function parseGuardrails(
  * with no SCP in the data is taken as allowing: hiding a possible reader is
  * the worse error.
  */
+const memberSets = new WeakMap<string[], Set<string>>();
+
+/** The members' set, once per list (every trail of a scan may share one). */
+function memberSetOf(ids: string[]): Set<string> {
+  let set = memberSets.get(ids);
+  if (!set) {
+    set = new Set(ids);
+    memberSets.set(ids, set);
+  }
+  return set;
+}
+
 export class Guardrails {
   private readonly scps: Guardrail[];
   private readonly rcps: Guardrail[];
@@ -85,7 +97,7 @@ export class Guardrails {
     this.rcps = parsed.rcps;
     this.problems = parsed.problems;
     this.scpVerdicts = parsed.scpVerdicts;
-    this.members = new Set(org?.memberAccountIds ?? []);
+    this.members = memberSetOf(org?.memberAccountIds ?? []);
   }
 
   private levels(accountId: string): string[] | undefined {

@@ -30,21 +30,51 @@ const present = (...values: string[]): ContextValue => ({
 });
 const ABSENT: ContextValue = { present: false };
 
-const trustedSets = new WeakMap<string[], Set<string>>();
+const trustedSets = new WeakMap<
+  string[],
+  { trusted: Set<string>; inside: WeakMap<Set<string>, Set<string>> }
+>();
 
 /**
  * The accounts that count as ours. The trusted accounts are the whole
  * estate and the same list for every batch of a scan: their set is built
- * once and only the few members of a batch are added.
+ * once and only the few members of a batch are added. An organization's
+ * members given whole (every trail of a scan that admits the organization
+ * is analysed with them) are joined to it once, not once per trail.
  */
 function insideSet(members: Set<string>, trusted: string[] = []) {
-  let set = trustedSets.get(trusted);
-  if (!set) {
-    set = new Set(trusted);
-    trustedSets.set(trusted, set);
+  let known = trustedSets.get(trusted);
+  if (!known) {
+    known = { trusted: new Set(trusted), inside: new WeakMap() };
+    trustedSets.set(trusted, known);
   }
-  if ([...members].every(m => set!.has(m))) return set;
-  return new Set([...set, ...members]);
+  const set = known.trusted;
+  let inside = known.inside.get(members);
+  if (!inside) {
+    let all = true;
+    for (const m of members) {
+      if (!set.has(m)) {
+        all = false;
+        break;
+      }
+    }
+    inside = all ? set : new Set([...set, ...members]);
+    known.inside.set(members, inside);
+  }
+  return inside;
+}
+
+const memberSets = new WeakMap<OrganizationPolicies, Set<string>>();
+
+/** The organization's accounts, once per organization object. */
+function membersOf(org: OrganizationPolicies | undefined): Set<string> {
+  if (!org) return new Set();
+  let members = memberSets.get(org);
+  if (!members) {
+    members = new Set([...org.memberAccountIds, org.managementAccountId]);
+    memberSets.set(org, members);
+  }
+  return members;
 }
 
 /** What is known about accounts and the organization. */
@@ -60,9 +90,7 @@ export class Membership {
 
   constructor(private readonly input: ReaderAnalysisInput) {
     const org: OrganizationPolicies | undefined = input.organization;
-    this.members = new Set(
-      org ? [...org.memberAccountIds, org.managementAccountId] : [],
-    );
+    this.members = membersOf(org);
     this.inside = insideSet(this.members, input.trustedAccountIds);
     this.known = !!org || (input.trustedAccountIds ?? []).length > 0;
   }

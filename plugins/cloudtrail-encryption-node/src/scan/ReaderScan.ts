@@ -15,7 +15,9 @@ import { isSpilled, type Spill, type Spilled } from './spill';
 import type { BucketFacts, ReaderResult, TrailFacts } from './facts';
 import {
   analysable,
+  analyseAccount,
   analyseBatch,
+  closeAnalysis,
   parsed,
   plan,
   type ReaderContext,
@@ -96,8 +98,6 @@ const IAM_CONCURRENCY = 16;
  * a reference.
  */
 const PREFETCH_LIMIT = 1024;
-/** Accounts analysed together for a trail whose key admits the whole organization. */
-const WHOLE_BATCH = 32;
 
 /**
  * The reader half of one scan: bucket policies once per bucket, the
@@ -282,6 +282,7 @@ export class ReaderScan {
       ));
     const finish = async (ctx: ReaderContext) => {
       open.delete(ctx);
+      closeAnalysis(ctx);
       const result = mergedReaderResult(ctx, merged =>
         readerFindings({ ...ctx.input, accounts: [] }, merged),
       );
@@ -303,9 +304,9 @@ export class ReaderScan {
     }
     // Each account's IAM goes to its trails in the scan's order of
     // accounts, one account at a time, whatever order the reads complete
-    // in: a trail that admits the organization is analysed in batches and
-    // lists its first partial readers, so its report must not depend on
-    // which read answered first. Only the reads not made ahead wait on AWS
+    // in: a trail that admits the organization is given its accounts one
+    // at a time and lists its first partial readers, so its report must
+    // not depend on which read answered first. Only the reads not made ahead wait on AWS
     // (as many at once as may be in flight); what was read ahead is taken
     // from the spill when its turn comes, so few analyses are in progress.
     sortInScanOrder(toRead, this.options.scannedAccountIds);
@@ -334,21 +335,19 @@ export class ReaderScan {
       );
       const done: ReaderContext[] = [];
       const give = (ctx: ReaderContext) => {
-        ctx.pending.push(input);
         ctx.remaining -= 1;
         // A bounded trail is analysed once, with all its accounts; one
-        // that admits the organization, a batch of accounts at a time.
-        const batchFull =
-          ctx.wholeOrganization && ctx.pending.length >= WHOLE_BATCH;
-        if (ctx.remaining === 0 || batchFull) {
-          analyseBatch(ctx);
+        // that admits the organization, an account at a time as it comes.
+        if (ctx.wholeOrganization) analyseAccount(ctx, input);
+        else {
+          ctx.pending.push(input);
+          if (ctx.remaining === 0) analyseBatch(ctx);
         }
         if (ctx.remaining === 0) done.push(ctx);
       };
       // The trails that admit the organization are given every scanned
-      // account without a list of them per account: the analysis of a
-      // batch outlives young objects, so such a list, hundreds of trails
-      // long, was promoted for every account.
+      // account without a list of them per account (such a list, hundreds
+      // of trails long, would be made for every account).
       named.forEach(give);
       if (scanned.has(accountId)) wholeContexts.forEach(give);
       for (const ctx of done) await finish(ctx);

@@ -15,10 +15,10 @@ function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
 }
 
 /**
- * One trail's readers from analyses of separate batches of accounts (a
- * trail whose key admits the whole organization is analysed a batch at a
- * time, so that the IAM of thousands of accounts is never held at once).
- * Each principal belongs to one account, so the lists are disjoint; what
+ * One trail's readers from analyses of separate batches of accounts, or
+ * from the lists one analysis handed over as it went (a trail whose key
+ * admits the whole organization is given one account at a time, so that
+ * the IAM of thousands of accounts is never held at once). Each principal belongs to one account, so the lists are disjoint; what
  * every analysis repeats (statements left out, bucket errors) is kept once.
  * A batch calls the accounts it was not given unresolved: those `resolved`
  * in another batch are not. The findings are drawn from the merged readers.
@@ -81,9 +81,9 @@ export interface BatchResults {
   /**
    * Batch results kept in memory before they are folded into one (and
    * spilled, with a spill); FOLD unless set. The trails that admit the
-   * organization take their batches in step, each account given to all of
-   * them at once, so what each keeps is kept for every such trail at once:
-   * the reader scan has them spill every batch.
+   * organization take their accounts in step, each account given to all
+   * of them at once, so what each keeps is kept for every such trail at
+   * once: the reader scan has them spill every list handed over.
    */
   fold?: number;
   /**

@@ -2,12 +2,24 @@ import { analyzeReaders } from '../readers/analyze';
 import { readerFindings } from '../readers/findings';
 import { input } from '../readers/__fixtures__/crossAccount';
 import { mergedReaderResult } from './mergeReaders';
-import { analyseBatch, type ReaderContext } from './readerBatch';
+import {
+  analyseAccount,
+  analyseBatch,
+  closeAnalysis,
+  type ReaderContext,
+} from './readerBatch';
 
-/** A trail's context as the reader scan makes it, given every account in batches of `size`. */
-function analysedInBatches(size: number, findingsAtEnd: boolean, fold = 1) {
-  const { accounts, ...rest } = input();
-  const ctx: ReaderContext = {
+/**
+ * The fixture's trail as the reader scan makes the context of a trail that
+ * admits the organization.
+ */
+function trailContext(
+  accounts: ReturnType<typeof input>['accounts'],
+  findingsAtEnd: boolean,
+  fold: number,
+): ReaderContext {
+  const { accounts: _all, ...rest } = input();
+  return {
     trailArn: rest.trail.trailArn,
     input: rest,
     accountIds: accounts.map(a => a.accountId),
@@ -20,6 +32,12 @@ function analysedInBatches(size: number, findingsAtEnd: boolean, fold = 1) {
     ...(fold ? { fold } : {}),
     findingsAtEnd,
   };
+}
+
+/** The fixture's trail given every account in batches of `size`. */
+function analysedInBatches(size: number, findingsAtEnd: boolean, fold = 1) {
+  const { accounts } = input();
+  const ctx = trailContext(accounts, findingsAtEnd, fold);
   for (let i = 0; i < accounts.length; i += size) {
     ctx.pending = accounts.slice(i, i + size);
     analyseBatch(ctx);
@@ -51,5 +69,54 @@ describe('analyseBatch', () => {
     expect(merged(analysedInBatches(100, true, 0))).toEqual(whole);
     const ctx = analysedInBatches(100, false);
     expect(ctx.results.flatMap(r => r.findings)).toEqual(whole.findings);
+  });
+});
+
+/** The same trail's context given each account as it comes. */
+function analysedOneByOne(
+  accounts: ReturnType<typeof input>['accounts'],
+  held?: number,
+) {
+  const ctx = trailContext(accounts, true, 1);
+  for (const account of accounts) analyseAccount(ctx, account, held);
+  closeAnalysis(ctx);
+  return ctx;
+}
+
+describe('analyseAccount', () => {
+  it.each([undefined, 1, 2])(
+    'gives the whole analysis when each account is given as it comes (lists handed over at %s)',
+    held => {
+      const whole = analyzeReaders(input());
+      expect(whole.readers.readers.length).toBeGreaterThan(0);
+      expect(whole.readers.partial.length).toBeGreaterThan(0);
+      const ctx = analysedOneByOne(input().accounts, held);
+      expect(ctx.analysis).toBeUndefined();
+      expect(ctx.pending).toEqual([]);
+      expect(merged(ctx)).toEqual(whole);
+    },
+  );
+
+  it('leaves the readers of the other accounts when one account cannot be analysed', () => {
+    const accounts = input().accounts;
+    const [broken, ...others] = accounts;
+    const throwing = {
+      ...broken,
+      details: {
+        get RoleDetailList(): unknown[] {
+          throw new Error('an unforeseen document');
+        },
+      },
+    };
+    const result = merged(analysedOneByOne([throwing, ...others]));
+    const expected = analyzeReaders({ ...input(), accounts: others });
+    expect(result.readers.readers).toEqual(expected.readers.readers);
+    expect(result.readers.unresolved).toContainEqual({
+      accountId: broken.accountId,
+      reason: 'the reader analysis failed: an unforeseen document',
+    });
+    expect(
+      result.readers.readers.some(r => r.accountId === broken.accountId),
+    ).toBe(false);
   });
 });

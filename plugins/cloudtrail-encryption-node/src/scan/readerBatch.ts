@@ -1,5 +1,10 @@
 import type { Finding } from '@trailguard/plugin-cloudtrail-encryption-common';
-import { analyzeReadersCounted, PARTIAL_LIMIT } from '../readers/analyze';
+import {
+  analyzeReadersCounted,
+  PARTIAL_LIMIT,
+  trailReaderAnalysis,
+  type TrailReaderAnalysis,
+} from '../readers/analyze';
 import {
   readerAccountsFor,
   type OrganizationPolicies,
@@ -41,6 +46,84 @@ export interface ReaderContext extends BatchResults {
   resolved: ResolvedAccounts;
   /** Partial readers of other accounts still to be listed (see analyzeReaders). */
   partialBudget?: number;
+  /**
+   * A trail that admits the organization: its analysis, set up once and
+   * given each account as it comes (see {@link analyseAccount}).
+   */
+  analysis?: TrailReaderAnalysis;
+}
+
+/**
+ * Readers an analysis given every account holds before they are handed to
+ * the trail's results (and spilled, with a spill): most accounts add none,
+ * and the partial readers of other accounts are listed up to a limit.
+ */
+const HELD = 16;
+
+/**
+ * Analyses one account for a trail that admits the organization, as soon
+ * as it is given: the trail's documents are worked out once (not once per
+ * batch), and nothing of the account waits for other accounts, so that
+ * what its IAM makes lives for one turn rather than for a batch of them,
+ * for every such trail at once. Should the analysis throw on a document
+ * nobody foresaw, the account is reported unresolved with the reason.
+ */
+export function analyseAccount(
+  ctx: ReaderContext,
+  account: ReaderAccountInput,
+  held = HELD,
+): void {
+  try {
+    const analysis = (ctx.analysis ??= trailReaderAnalysis({
+      ...ctx.input,
+      accounts: [],
+      partialLimit: PARTIAL_LIMIT,
+    }));
+    analysis.account(account);
+    if (account.details) ctx.resolved.add(account.accountId);
+    if (analysis.held() >= held) {
+      addBatchResult(ctx, { readers: analysis.take(), findings: [] });
+    }
+  } catch (error) {
+    addBatchResult(ctx, failed(ctx, [account], error));
+  }
+}
+
+/**
+ * What the analysis of {@link analyseAccount} found once every account was
+ * given: the accounts the policies let in whose IAM was read for none of
+ * the trail's accounts (readers may hide there), and the rest of its lists.
+ */
+export function closeAnalysis(ctx: ReaderContext): void {
+  const analysis = ctx.analysis;
+  if (!analysis) return;
+  ctx.analysis = undefined;
+  try {
+    const { readers } = analysis.finish(id => ctx.resolved.has(id));
+    addBatchResult(ctx, { readers, findings: [] });
+  } catch (error) {
+    addBatchResult(ctx, failed(ctx, [], error));
+  }
+}
+
+/** The accounts of an analysis that threw, unresolved with the reason. */
+function failed(
+  ctx: ReaderContext,
+  accounts: ReaderAccountInput[],
+  error: unknown,
+) {
+  const reason = `the reader analysis failed: ${(error as Error).message}`;
+  return {
+    readers: {
+      readers: [],
+      partial: [],
+      unresolved: (accounts.length
+        ? accounts
+        : [{ accountId: ctx.input.key.accountId }]
+      ).map(a => ({ accountId: a.accountId, reason })),
+    },
+    findings: [],
+  };
 }
 
 /**
@@ -72,18 +155,7 @@ export function analyseBatch(ctx: ReaderContext): void {
     for (const a of accounts) if (a.details) ctx.resolved.add(a.accountId);
     addBatchResult(ctx, result);
   } catch (error) {
-    const reason = `the reader analysis failed: ${(error as Error).message}`;
-    ctx.results.push({
-      readers: {
-        readers: [],
-        partial: [],
-        unresolved: (accounts.length
-          ? accounts
-          : [{ accountId: ctx.input.key.accountId }]
-        ).map(a => ({ accountId: a.accountId, reason })),
-      },
-      findings: [],
-    });
+    ctx.results.push(failed(ctx, accounts, error));
   }
 }
 

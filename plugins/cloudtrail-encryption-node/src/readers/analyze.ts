@@ -147,7 +147,10 @@ export function analyzeReadersCounted(
  * read, so that nothing of the account outlives that turn.
  */
 export interface TrailReaderAnalysis {
-  /** Analyses one account's principals; should it throw, nothing of the account is kept. */
+  /**
+   * Analyses one account's principals. Should it throw, nothing of the
+   * account is kept.
+   */
   account(account: ReaderAccountInput): void;
   /** Readers, partial readers and unresolved accounts held so far. */
   held(): number;
@@ -323,7 +326,8 @@ export function trailReaderAnalysis(
   let shapeKey = '';
   /**
    * The verdicts of the principal's class, its key among them left in
-   * `shapeKey` (asked of every principal of a fleet: nothing is made).
+   * `shapeKey` (asked of every principal of a fleet, it makes no object
+   * for its answer).
    */
   const shapeOf = (
     principal: IamPrincipal,

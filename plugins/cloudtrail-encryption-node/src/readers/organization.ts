@@ -62,16 +62,6 @@ function parseGuardrails(
   return parsedAll;
 }
 
-/**
- * The organization's guardrails. SCPs limit the principals of member
- * accounts: at every level from the root to the account some attached SCP
- * must allow the action, and a Deny in any of them wins. RCPs limit the
- * resources of member accounts (only their Deny statements matter: the
- * RCPFullAWSAccess policy AWS attaches everywhere allows the rest). Neither
- * applies to the management account nor to service-linked roles. A level
- * with no SCP in the data is taken as allowing: hiding a possible reader is
- * the worse error.
- */
 const memberSets = new WeakMap<string[], Set<string>>();
 
 /** The members' set, once per list (every trail of a scan may share one). */
@@ -84,6 +74,16 @@ function memberSetOf(ids: string[]): Set<string> {
   return set;
 }
 
+/**
+ * The organization's guardrails. SCPs limit the principals of member
+ * accounts: at every level from the root to the account some attached SCP
+ * must allow the action, and a Deny in any of them wins. RCPs limit the
+ * resources of member accounts (only their Deny statements matter: the
+ * RCPFullAWSAccess policy AWS attaches everywhere allows the rest). Neither
+ * applies to the management account nor to service-linked roles. A level
+ * with no SCP in the data is taken as allowing: hiding a possible reader is
+ * the worse error.
+ */
 export class Guardrails {
   private readonly scps: Guardrail[];
   private readonly rcps: Guardrail[];

@@ -306,9 +306,10 @@ export class ReaderScan {
     // accounts, one account at a time, whatever order the reads complete
     // in: a trail that admits the organization is given its accounts one
     // at a time and lists its first partial readers, so its report must
-    // not depend on which read answered first. Only the reads not made ahead wait on AWS
-    // (as many at once as may be in flight); what was read ahead is taken
-    // from the spill when its turn comes, so few analyses are in progress.
+    // not depend on which read answered first. Only the reads not made
+    // ahead wait on AWS (as many at once as may be in flight); what was
+    // read ahead is taken from the spill when its turn comes, so few
+    // analyses are in progress.
     sortInScanOrder(toRead, this.options.scannedAccountIds);
     const turnsOf = new Map<number, () => Promise<void>>();
     let next = 0;

@@ -58,6 +58,12 @@ describe.each(createTestDatabases().eachSupportedId())(
       return now;
     }
 
+    /** The accounts whose last scan failed, each with its error. */
+    const failedAccounts = async () =>
+      [...(await allKept()).values()]
+        .filter(r => r.scanStatus === 'error')
+        .map(r => `${r.accountId}: ${r.error}`);
+
     async function expectRecovered() {
       const run = await h.fullScan();
       expect(run.errorCount).toBe(1);
@@ -81,6 +87,10 @@ describe.each(createTestDatabases().eachSupportedId())(
       sandbox.faults.set({ throttleRate: 0.2, seed: 42 });
       const run = await h.fullScan();
       expect(sandbox.counters().throttled).toBeGreaterThan(10);
+      // Named with their errors, so that a failure says which call gave up.
+      expect(await failedAccounts()).toEqual([
+        expect.stringMatching(/^100000000012: /),
+      ]);
       expect(run.errorCount).toBe(1);
       const now = await allKept();
       for (const [id, report] of now) {
@@ -92,10 +102,6 @@ describe.each(createTestDatabases().eachSupportedId())(
     });
 
     it('5xx bursts: retried, nothing fails', async () => {
-      const failedAccounts = async () =>
-        [...(await allKept()).values()]
-          .filter(r => r.scanStatus === 'error')
-          .map(r => `${r.accountId}: ${r.error}`);
       // A burst shorter than the attempts a call gets (8 here): even if every
       // failure lands on the same call, a later attempt succeeds.
       sandbox.faults.set({

@@ -62,10 +62,13 @@ function parseGuardrails(
   return parsedAll;
 }
 
-const memberSets = new WeakMap<string[], Set<string>>();
+const memberSets = new WeakMap<readonly string[], Set<string>>();
 
-/** The members' set, once per list (every trail of a scan may share one). */
-function memberSetOf(ids: string[]): Set<string> {
+/**
+ * The members' set, once per list: every trail of a scan and every batch
+ * of one share the organization's list.
+ */
+export function memberSetOf(ids: readonly string[]): Set<string> {
   let set = memberSets.get(ids);
   if (!set) {
     set = new Set(ids);
@@ -97,7 +100,7 @@ export class Guardrails {
     this.rcps = parsed.rcps;
     this.problems = parsed.problems;
     this.scpVerdicts = parsed.scpVerdicts;
-    this.members = memberSetOf(org?.memberAccountIds ?? []);
+    this.members = org ? memberSetOf(org.memberAccountIds) : new Set();
   }
 
   private levels(accountId: string): string[] | undefined {

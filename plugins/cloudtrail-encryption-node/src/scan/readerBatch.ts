@@ -12,6 +12,7 @@ import {
   type ReaderAnalysisInput,
 } from '../readers';
 import type { TrailFacts } from './facts';
+import { memberSetOf } from '../readers/organization';
 import { addBatchResult, type BatchResults } from './mergeReaders';
 
 // The pure steps of the reader scan: what one trail's analysis is given and
@@ -159,13 +160,7 @@ export function analyseBatch(ctx: ReaderContext): void {
   }
 }
 
-/**
- * The organization as one analysis needs it: membership is asked only of
- * the accounts analysed, named by the policies, or owning the key or the
- * bucket, so a batch of an organization of thousands does not carry (and
- * search) every member. Accounts outside it stay "inside" through the
- * trusted accounts, which hold the whole estate.
- */
+/** A trail's plan from its policies, or undefined when they cannot be planned. */
 export function plan(
   input: Parameters<typeof readerAccountsFor>[0],
 ): ReturnType<typeof readerAccountsFor> | undefined {
@@ -176,19 +171,20 @@ export function plan(
   }
 }
 
-const memberSets = new WeakMap<OrganizationPolicies, Set<string>>();
-
+/**
+ * The organization as one analysis needs it: membership is asked only of
+ * the accounts analysed, named by the policies, or owning the key or the
+ * bucket, so a batch of an organization of thousands does not carry (and
+ * search) every member. Accounts outside it stay "inside" through the
+ * trusted accounts, which hold the whole estate.
+ */
 function membersFor(
   ctx: ReaderContext,
   accounts: ReaderAccountInput[],
 ): OrganizationPolicies | undefined {
   const org = ctx.input.organization;
   if (!org) return undefined;
-  let members = memberSets.get(org);
-  if (!members) {
-    members = new Set(org.memberAccountIds);
-    memberSets.set(org, members);
-  }
+  const members = memberSetOf(org.memberAccountIds);
   const relevant = new Set([
     ...accounts.map(a => a.accountId),
     ...ctx.namedAccountIds,
@@ -199,7 +195,7 @@ function membersFor(
   ]);
   return {
     ...org,
-    memberAccountIds: [...relevant].filter(id => members!.has(id)),
+    memberAccountIds: [...relevant].filter(id => members.has(id)),
   };
 }
 

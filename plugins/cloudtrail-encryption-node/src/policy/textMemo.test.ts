@@ -57,6 +57,11 @@ describe('memoByText', () => {
       'z',
       'x',
     ]);
+    // Its second meeting came after the set was emptied, so it counted as a
+    // first: the next one keeps it.
+    memo('x');
+    memo('x');
+    expect(computed).toHaveLength(12);
   });
 });
 

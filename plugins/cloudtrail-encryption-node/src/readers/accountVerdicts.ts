@@ -10,6 +10,7 @@ import {
   statementsFor,
 } from './statements';
 import type { OrganizationPolicies, ReaderAnalysisInput } from './types';
+import { ObjectMemo } from '../policy/objectMemo';
 
 /**
  * Accounts some of whose roles or users a statement names by ARN (in
@@ -84,7 +85,7 @@ export class ResourcePolicyVerdicts {
 /** Keys whose value is the principal's account itself. */
 const ACCOUNT_KEYS = new Set(['kms:calleraccount', 'aws:principalaccount']);
 
-const wildcardLists = new WeakMap<ParsedStatement[], boolean>();
+const wildcardLists = new ObjectMemo<ParsedStatement[], boolean>();
 
 /** Whether a condition on the caller's account uses a wildcard. */
 function accountWildcard(statements: ParsedStatement[]): boolean {
@@ -102,7 +103,7 @@ function accountWildcard(statements: ParsedStatement[]): boolean {
   return found;
 }
 
-const mentionsOf = new WeakMap<object, ReadonlySet<string>>();
+const mentionsOf = new ObjectMemo<object, ReadonlySet<string>>();
 
 /** The account ids a document's text holds (kept per document object). */
 function mentions(document: unknown): ReadonlySet<string> {
@@ -123,7 +124,7 @@ interface OrganizationFacts {
   attached: ReadonlyMap<string, string>;
 }
 
-const organizationFacts = new WeakMap<object, OrganizationFacts>();
+const organizationFacts = new ObjectMemo<object, OrganizationFacts>();
 
 function factsOf(
   policies: OrganizationPolicies['policies'],
@@ -148,7 +149,7 @@ function factsOf(
   return facts;
 }
 
-const memberClasses = new WeakMap<
+const memberClasses = new ObjectMemo<
   object,
   { facts: OrganizationFacts | undefined; classes: Map<string, string> }
 >();

@@ -35,6 +35,7 @@ import type { PolicySource } from './statements';
 import { trusteesOf } from './trust';
 import type { ReaderAccountInput, ReaderAnalysisInput } from './types';
 import { anyOf, NO, uniqueConditions, uniqueSteps, Verdict } from './verdict';
+import { ObjectMemo } from '../policy/objectMemo';
 
 const MISSING_IAM_PERMISSION = 'iam:GetAccountAuthorizationDetails';
 const DENIED: HalfVerdict = { ...NO, broad: false };
@@ -46,7 +47,7 @@ type ParsedResourcePolicy =
   | { ok: false; reason: string };
 
 /** Per document object and kind: a scan analyses a trail a batch of accounts at a time. */
-const parsedResourcePolicies = new WeakMap<
+const parsedResourcePolicies = new ObjectMemo<
   object,
   Partial<Record<'key' | 'resource', ParsedResourcePolicy>>
 >();
@@ -516,7 +517,7 @@ export function trailReaderAnalysis(
  * A reader role's trustees, kept with the principal while what they are
  * judged by is the same (see {@link trusteesFor}).
  */
-const trusteeMemo = new WeakMap<
+const trusteeMemo = new ObjectMemo<
   IamPrincipal,
   {
     inside: ReadonlySet<string>;
@@ -573,7 +574,7 @@ interface TrailMemo {
   admissions?: Admissions;
 }
 
-const principalShapes = new WeakMap<IamPrincipal, string | null>();
+const principalShapes = new ObjectMemo<IamPrincipal, string | null>();
 
 /**
  * What decides a principal's decrypt half besides its account's class: its
@@ -595,7 +596,7 @@ function principalShape(principal: IamPrincipal): string | undefined {
   return shape ?? undefined;
 }
 
-const trailMemos = new WeakMap<object, TrailMemo>();
+const trailMemos = new ObjectMemo<object, TrailMemo>();
 
 /**
  * What one trail's documents decide (its decrypt verdicts by shape, which

@@ -2,6 +2,7 @@ import { parsePolicy, ParsedStatement } from '../policy/document';
 import type { IneffectiveStatementInfo } from '../policy/document';
 import type { AuthorizationDetails } from './types';
 import { memoByText } from '../policy/textMemo';
+import { ObjectMemo } from '../policy/objectMemo';
 
 /**
  * The IAM principals of one account, from GetAccountAuthorizationDetails:
@@ -90,7 +91,7 @@ function parseIdentityDocument(document: unknown): Parsed {
  * once and the accounts share its statements. Bounded: emptied when full.
  */
 const parseDocumentText = memoByText(2048, parseIdentityDocument);
-const parsedByObject = new WeakMap<object, Parsed>();
+const parsedByObject = new ObjectMemo<object, Parsed>();
 
 function parsedDocument(document: unknown): Parsed {
   if (typeof document === 'string') return parseDocumentText(document);
@@ -219,7 +220,7 @@ function boundaryOf(
   return arn ? managed.get(arn) : undefined;
 }
 
-const principalsByDetails = new WeakMap<
+const principalsByDetails = new ObjectMemo<
   AuthorizationDetails,
   { accountId: string; principals: IamPrincipal[] }
 >();

@@ -24,6 +24,7 @@ import {
   Verdict,
   YES,
 } from './verdict';
+import { ObjectMemo } from '../policy/objectMemo';
 
 /**
  * AWS's policy evaluation logic for one principal and one request (the
@@ -87,7 +88,7 @@ function sourceOf(
   };
 }
 
-const identityVerdicts = new WeakMap<
+const identityVerdicts = new ObjectMemo<
   IamPrincipal,
   Map<string, IdentityVerdict>
 >();
@@ -130,7 +131,7 @@ export function knownIdentityVerdict(
   return identityVerdicts.get(principal)?.get(action);
 }
 
-const statementIds = new WeakMap<ParsedStatement[], number>();
+const statementIds = new ObjectMemo<ParsedStatement[], number>();
 let nextStatementId = 0;
 const idOf = (statements: ParsedStatement[]) => {
   let id = statementIds.get(statements);
@@ -140,7 +141,7 @@ const idOf = (statements: ParsedStatement[]) => {
   }
   return id;
 };
-const signatures = new WeakMap<IamPrincipal, Map<string, string | null>>();
+const signatures = new ObjectMemo<IamPrincipal, Map<string, string | null>>();
 
 /**
  * What the principal's identity verdict for an action depends on, when its

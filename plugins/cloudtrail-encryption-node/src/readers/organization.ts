@@ -9,6 +9,7 @@ import {
 } from './statements';
 import type { OrganizationPolicies } from './types';
 import { allOf, anyOf, unlessDenied, Verdict, YES } from './verdict';
+import { ObjectMemo } from '../policy/objectMemo';
 
 interface Guardrail {
   source: PolicySource;
@@ -24,7 +25,7 @@ interface ParsedGuardrails {
 }
 
 /** A scan analyses many trails and batches against the same guardrails: parsed once. */
-const parsedGuardrails = new WeakMap<
+const parsedGuardrails = new ObjectMemo<
   OrganizationPolicies['policies'],
   ParsedGuardrails
 >();
@@ -62,7 +63,7 @@ function parseGuardrails(
   return parsedAll;
 }
 
-const memberSets = new WeakMap<readonly string[], Set<string>>();
+const memberSets = new ObjectMemo<readonly string[], Set<string>>();
 
 /**
  * The members' set, once per list: every trail of a scan and every batch

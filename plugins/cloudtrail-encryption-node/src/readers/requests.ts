@@ -10,6 +10,7 @@ import {
 import { parseArn } from '../policy/arn';
 import type { PrincipalRef, Request } from './statements';
 import type { OrganizationPolicies, ReaderAnalysisInput } from './types';
+import { ObjectMemo } from '../policy/objectMemo';
 
 /**
  * The two requests reading a log file takes, as AWS makes them:
@@ -30,7 +31,7 @@ const present = (...values: string[]): ContextValue => ({
 });
 const ABSENT: ContextValue = { present: false };
 
-const trustedSets = new WeakMap<
+const trustedSets = new ObjectMemo<
   string[],
   { trusted: Set<string>; inside: WeakMap<Set<string>, Set<string>> }
 >();
@@ -64,7 +65,7 @@ function insideSet(members: Set<string>, trusted: string[] = []) {
   return inside;
 }
 
-const memberSets = new WeakMap<OrganizationPolicies, Set<string>>();
+const memberSets = new ObjectMemo<OrganizationPolicies, Set<string>>();
 
 /** The organization's accounts, once per organization object. */
 function membersOf(org: OrganizationPolicies | undefined): Set<string> {

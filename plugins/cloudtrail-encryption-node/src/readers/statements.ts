@@ -14,6 +14,7 @@ import type { ParsedStatement, PrincipalSpec } from '../policy/document';
 import { relatePattern } from '../policy/patterns';
 import { globMatch } from '../policy/wildcard';
 import { anyOf, NO, Verdict } from './verdict';
+import { ObjectMemo } from '../policy/objectMemo';
 
 /** One policy document and where it sits in the evaluation. */
 export interface PolicySource {
@@ -93,7 +94,7 @@ function resourceVerdict(
   };
 }
 
-const byAction = new WeakMap<
+const byAction = new ObjectMemo<
   ParsedStatement[],
   Map<string, ParsedStatement[]>
 >();
@@ -121,7 +122,7 @@ export function statementsFor(
   return relevant;
 }
 
-const contextFreeByAction = new WeakMap<
+const contextFreeByAction = new ObjectMemo<
   ParsedStatement[],
   Map<string, boolean>
 >();

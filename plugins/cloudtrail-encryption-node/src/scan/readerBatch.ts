@@ -14,6 +14,7 @@ import {
 import type { TrailFacts } from './facts';
 import { memberSetOf } from '../readers/organization';
 import { addBatchResult, type BatchResults } from './mergeReaders';
+import { ObjectMemo } from '../policy/objectMemo';
 
 // The pure steps of the reader scan: what one trail's analysis is given and
 // how a batch of accounts is analysed. ReaderScan does the I/O around them.
@@ -200,7 +201,7 @@ function membersFor(
 }
 
 /** Whether each key's policy parses, asked once per key (many trails share one). */
-const readableKeys = new WeakMap<object, boolean>();
+const readableKeys = new ObjectMemo<object, boolean>();
 
 /** A KMS-encrypted trail whose key policy was read and parses. */
 export function analysable(facts: TrailFacts): boolean {

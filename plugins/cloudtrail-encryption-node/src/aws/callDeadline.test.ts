@@ -43,6 +43,71 @@ describe('CallDeadlines', () => {
     }
   });
 
+  it('calls at the deadline only the listeners still listening, once each, with a TimeoutError', async () => {
+    const signal = new CallDeadlines(30).signal();
+    const calls: string[] = [];
+    const stays = () => calls.push('stays');
+    const leaves = () => calls.push('leaves');
+    const object = { handleEvent: () => calls.push('object') };
+    signal.addEventListener('abort', stays, { once: true });
+    signal.addEventListener('abort', stays, { once: true });
+    signal.addEventListener('abort', leaves, { once: true });
+    signal.addEventListener('abort', object);
+    signal.removeEventListener('abort', leaves);
+    // A later call takes the slot the one that left cleared.
+    const later = () => calls.push('later');
+    signal.addEventListener('abort', later, { once: true });
+    signal.onabort = () => calls.push('onabort');
+    expect(signal.aborted).toBe(false);
+
+    await aborted(signal);
+    expect(calls.sort()).toEqual(['later', 'object', 'onabort', 'stays']);
+    expect(signal.aborted).toBe(true);
+    expect(signal.reason).toBeInstanceOf(DOMException);
+    expect((signal.reason as DOMException).name).toBe('TimeoutError');
+    expect(() => signal.throwIfAborted()).toThrow(/aborted due to timeout/);
+    // Aborted once: a listener added now is not called.
+    signal.addEventListener('abort', () => calls.push('too late'));
+    await new Promise(r => setTimeout(r, 20));
+    expect(calls).not.toContain('too late');
+  });
+
+  it('holds nothing of a listener that stopped listening, even while its slot is free', async () => {
+    const signal = new CallDeadlines(20).signal();
+    const calls: string[] = [];
+    const gone = () => calls.push('gone');
+    signal.addEventListener('abort', gone);
+    signal.addEventListener('abort', () => calls.push('stays'));
+    signal.removeEventListener('abort', gone);
+    // Waited for through onabort, so that no listener takes the free slot.
+    await new Promise(resolve => {
+      signal.onabort = resolve;
+    });
+    expect(calls).toEqual(['stays']);
+  });
+
+  it('lets a listener of two signals leave each on its own', async () => {
+    let now = 1_000_000;
+    const deadlines = new CallDeadlines(20, () => now);
+    const first = deadlines.signal();
+    now += 1;
+    const second = deadlines.signal();
+    expect(second).not.toBe(first);
+    const calls: string[] = [];
+    const a = () => calls.push('a');
+    const b = () => calls.push('b');
+    for (const signal of [first, second]) {
+      signal.addEventListener('abort', a);
+      signal.addEventListener('abort', b);
+    }
+    first.removeEventListener('abort', a);
+    second.removeEventListener('abort', b);
+    // Added again where it still listens: held once.
+    second.addEventListener('abort', a);
+    await Promise.all([aborted(first), aborted(second)]);
+    expect(calls.sort()).toEqual(['a', 'b']);
+  });
+
   it('refuses a timeout that is not a positive number of milliseconds', () => {
     for (const bad of [0, -5, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => new CallDeadlines(bad)).toThrow(

@@ -1,3 +1,121 @@
+type AbortListener = EventListenerOrEventListenerObject;
+
+/** Where a listener sits in the signal that holds it. */
+const SLOT = Symbol('deadline slot');
+
+type Slotted = { [SLOT]?: { signal: DeadlineSignal; slot: number } };
+
+/**
+ * The abort signal of one slice of calls: an `AbortSignal` (the SDK's HTTP
+ * handler listens for `abort` and stops listening when its request closes)
+ * that holds its listeners in slots of one array, each cleared as its call
+ * stops listening and taken again by a later call.
+ *
+ * The signal lives as long as its deadline, so it and what holds its
+ * listeners are in V8's old generation, and each call's listener (and, through
+ * it, the call's request and response) is young. Node's own `EventTarget`
+ * links its listeners in a list: one that has stopped listening still points
+ * to the next, and a `Set` leaves its entries in the tables it outgrows. Once
+ * such an object has reached the old generation, what it points to is kept
+ * by every scavenge until the next full collection, whether anything still
+ * uses it or not: the calls of a slice kept one another, and a scan promoted
+ * a third more than it does with slots cleared in place (see
+ * docs/scaling.md).
+ */
+class DeadlineSignal implements AbortSignal {
+  aborted = false;
+  reason: unknown = undefined;
+  onabort: ((this: AbortSignal, event: Event) => unknown) | null = null;
+  #slots: (AbortListener | undefined)[] = [];
+  /** Indexes of cleared slots, taken before the array grows. */
+  readonly #free: number[] = [];
+  /**
+   * Listeners held without this signal's mark, as one that listens to
+   * another signal too may be (not one the SDK makes): found by a search.
+   */
+  #unmarked = 0;
+
+  constructor(ms: number) {
+    // Like AbortSignal.timeout(): the deadline keeps no process alive.
+    setTimeout(() => this.#abort(), ms).unref();
+  }
+
+  addEventListener(
+    type: string,
+    listener: AbortListener | null,
+    _options?: AddEventListenerOptions | boolean,
+  ): void {
+    if (type !== 'abort' || !listener || this.aborted) return;
+    if (this.#slotOf(listener) !== -1) return;
+    const slot = this.#free.pop() ?? this.#slots.length;
+    this.#slots[slot] = listener;
+    // The slot is found again without a search.
+    if ((listener as Slotted)[SLOT] === undefined) {
+      (listener as Slotted)[SLOT] = { signal: this, slot };
+    } else this.#unmarked += 1;
+  }
+
+  removeEventListener(type: string, listener: AbortListener | null): void {
+    if (type !== 'abort' || !listener) return;
+    const slot = this.#slotOf(listener);
+    if (slot === -1) return;
+    this.#slots[slot] = undefined;
+    this.#free.push(slot);
+    if ((listener as Slotted)[SLOT]?.signal === this) {
+      delete (listener as Slotted)[SLOT];
+    } else this.#unmarked -= 1;
+  }
+
+  dispatchEvent(event: Event): boolean {
+    if (event.type !== 'abort') return true;
+    this.#call(
+      this.#slots.filter((l): l is AbortListener => l !== undefined),
+      event,
+    );
+    return true;
+  }
+
+  throwIfAborted(): void {
+    if (this.aborted) throw this.reason;
+  }
+
+  #abort() {
+    this.aborted = true;
+    // What AbortSignal.timeout() aborts with.
+    this.reason = new DOMException(
+      'The operation was aborted due to timeout',
+      'TimeoutError',
+    );
+    // Each listener is called once: an aborted signal holds none.
+    const listeners = this.#slots.filter(
+      (l): l is AbortListener => l !== undefined,
+    );
+    this.#slots = [];
+    this.#free.length = 0;
+    this.#unmarked = 0;
+    for (const listener of listeners) {
+      if ((listener as Slotted)[SLOT]?.signal === this) {
+        delete (listener as Slotted)[SLOT];
+      }
+    }
+    this.#call(listeners, new Event('abort'));
+  }
+
+  #call(listeners: AbortListener[], event: Event) {
+    for (const listener of listeners) {
+      if (typeof listener === 'function') listener.call(this, event);
+      else listener.handleEvent(event);
+    }
+    this.onabort?.call(this, event);
+  }
+
+  #slotOf(listener: AbortListener): number {
+    const at = (listener as Slotted)[SLOT];
+    if (at?.signal === this) return at.slot;
+    return this.#unmarked > 0 ? this.#slots.indexOf(listener) : -1;
+  }
+}
+
 /**
  * Deadlines for AWS calls, shared by the calls that start close together.
  *
@@ -13,14 +131,14 @@
  * slice plus the timeout: no call gets less than `timeoutMs`, and none more
  * than one slice more. The node HTTP handler removes its listener from the
  * signal when its request closes, so a shared signal holds nothing of the
- * calls that are done.
+ * calls that are done (see {@link DeadlineSignal} for how it lets them go).
  */
 export class CallDeadlines {
   readonly #timeoutMs: number;
   readonly #sliceMs: number;
   readonly #now: () => number;
   #slice = Number.NaN;
-  #signal?: AbortSignal;
+  #signal?: DeadlineSignal;
 
   constructor(timeoutMs: number, now: () => number = Date.now) {
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
@@ -56,7 +174,7 @@ export class CallDeadlines {
     if (slice !== this.#slice || !this.#signal) {
       this.#slice = slice;
       const end = (slice + 1) * this.#sliceMs + this.#timeoutMs;
-      this.#signal = AbortSignal.timeout(end - now);
+      this.#signal = new DeadlineSignal(end - now);
     }
     return this.#signal;
   }

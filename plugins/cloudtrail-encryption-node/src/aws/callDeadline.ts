@@ -1,10 +1,5 @@
 type AbortListener = EventListenerOrEventListenerObject;
 
-/** Where a listener sits in the signal that holds it. */
-const SLOT = Symbol('deadline slot');
-
-type Slotted = { [SLOT]?: { signal: DeadlineSignal; slot: number } };
-
 /**
  * The abort signal of one slice of calls: an `AbortSignal` (the SDK's HTTP
  * handler listens for `abort` and stops listening when its request closes)
@@ -29,11 +24,6 @@ class DeadlineSignal implements AbortSignal {
   #slots: (AbortListener | undefined)[] = [];
   /** Indexes of cleared slots, taken before the array grows. */
   readonly #free: number[] = [];
-  /**
-   * Listeners held without this signal's mark, as one that listens to
-   * another signal too may be (not one the SDK makes): found by a search.
-   */
-  #unmarked = 0;
 
   constructor(ms: number) {
     // Like AbortSignal.timeout(): the deadline keeps no process alive.
@@ -46,32 +36,22 @@ class DeadlineSignal implements AbortSignal {
     _options?: AddEventListenerOptions | boolean,
   ): void {
     if (type !== 'abort' || !listener || this.aborted) return;
-    if (this.#slotOf(listener) !== -1) return;
-    const slot = this.#free.pop() ?? this.#slots.length;
-    this.#slots[slot] = listener;
-    // The slot is found again without a search.
-    if ((listener as Slotted)[SLOT] === undefined) {
-      (listener as Slotted)[SLOT] = { signal: this, slot };
-    } else this.#unmarked += 1;
+    // The slots are the slice's calls in flight: searched, as EventTarget
+    // searches its list.
+    if (this.#slots.includes(listener)) return;
+    this.#slots[this.#free.pop() ?? this.#slots.length] = listener;
   }
 
   removeEventListener(type: string, listener: AbortListener | null): void {
     if (type !== 'abort' || !listener) return;
-    const slot = this.#slotOf(listener);
+    const slot = this.#slots.indexOf(listener);
     if (slot === -1) return;
     this.#slots[slot] = undefined;
     this.#free.push(slot);
-    if ((listener as Slotted)[SLOT]?.signal === this) {
-      delete (listener as Slotted)[SLOT];
-    } else this.#unmarked -= 1;
   }
 
   dispatchEvent(event: Event): boolean {
-    if (event.type !== 'abort') return true;
-    this.#call(
-      this.#slots.filter((l): l is AbortListener => l !== undefined),
-      event,
-    );
+    if (event.type === 'abort') this.#call(this.#listening(), event);
     return true;
   }
 
@@ -87,18 +67,14 @@ class DeadlineSignal implements AbortSignal {
       'TimeoutError',
     );
     // Each listener is called once: an aborted signal holds none.
-    const listeners = this.#slots.filter(
-      (l): l is AbortListener => l !== undefined,
-    );
+    const listeners = this.#listening();
     this.#slots = [];
     this.#free.length = 0;
-    this.#unmarked = 0;
-    for (const listener of listeners) {
-      if ((listener as Slotted)[SLOT]?.signal === this) {
-        delete (listener as Slotted)[SLOT];
-      }
-    }
     this.#call(listeners, new Event('abort'));
+  }
+
+  #listening(): AbortListener[] {
+    return this.#slots.filter((l): l is AbortListener => l !== undefined);
   }
 
   #call(listeners: AbortListener[], event: Event) {
@@ -107,12 +83,6 @@ class DeadlineSignal implements AbortSignal {
       else listener.handleEvent(event);
     }
     this.onabort?.call(this, event);
-  }
-
-  #slotOf(listener: AbortListener): number {
-    const at = (listener as Slotted)[SLOT];
-    if (at?.signal === this) return at.slot;
-    return this.#unmarked > 0 ? this.#slots.indexOf(listener) : -1;
   }
 }
 

@@ -112,14 +112,26 @@ export interface PrincipalFacts {
   service?: string;
 }
 
+/**
+ * A request's context as far as it is known: its keys (a key set to
+ * undefined is undetermined), then those of `next`, and its encryption
+ * context, whose other pairs are known to be absent.
+ */
 export class KnownKeys implements RequestContext {
   constructor(
     private readonly known: Record<string, ContextValue | undefined>,
     private readonly encryptionContext?: Record<string, ContextValue>,
+    /**
+     * Asked for every key `known` does not hold: keys shared by many
+     * requests (an account's, a trail's) are kept once and not copied into
+     * each request. The two hold no key in common.
+     */
+    private readonly next?: RequestContext,
   ) {}
 
   lookup(key: string): ContextValue | undefined {
     if (key in this.known) return this.known[key];
+    if (this.next) return this.next.lookup(key);
     if (key.startsWith(ENCRYPTION_CONTEXT_PREFIX)) {
       // The whole encryption context is known, so any other pair is absent.
       const contextKey = key.slice(ENCRYPTION_CONTEXT_PREFIX.length);

@@ -296,6 +296,32 @@ describe('analyzeReaders: each layer', () => {
     ]);
   });
 
+  it('gives each principal its own aws:PrincipalArn, and the account keys to all', () => {
+    const onlyAlpha = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 'kms:Decrypt'],
+          Resource: [LOGS, KEY],
+          Condition: {
+            StringEquals: {
+              'aws:PrincipalArn': role('Alpha'),
+              'aws:PrincipalAccount': A,
+            },
+          },
+        },
+      ],
+    };
+    const result = analyze([
+      { name: 'Beta', inline: { p: onlyAlpha } },
+      { name: 'Alpha', inline: { p: onlyAlpha } },
+      { name: 'Gamma', inline: { p: onlyAlpha } },
+    ]);
+    expect(names(result.readers)).toEqual(['Alpha']);
+    expect(result.readers[0].conditions).toEqual([]);
+  });
+
   it('reports statements AWS accepts without effect and ignores them', () => {
     const policy = {
       ...KMS_DEFAULT_POLICY,

@@ -146,21 +146,31 @@ export const PRINCIPAL_SPECIFIC_KEYS: ReadonlySet<string> = new Set([
   'aws:username',
 ]);
 
-function principalKeys(principal: PrincipalRef, membership: Membership) {
+/**
+ * The keys of a principal's requests that every principal of its account
+ * shares: made once per account, not once per principal.
+ */
+function accountKeys(accountId: string, membership: Membership) {
   return {
-    'aws:principalarn': present(principal.arn),
-    'aws:principalaccount': present(principal.accountId),
-    'aws:principaltype': present(
-      principal.kind === 'iam-role' ? 'AssumedRole' : 'User',
-    ),
-    'aws:username':
-      principal.kind === 'iam-user' ? present(principal.name) : ABSENT,
+    'aws:principalaccount': present(accountId),
     'aws:principalisawsservice': present('false'),
     'aws:principalservicename': ABSENT,
     'aws:sourcearn': ABSENT,
     'aws:sourceaccount': ABSENT,
     'aws:securetransport': present('true'),
-    ...membership.orgKeys('aws:principal', principal.accountId),
+    ...membership.orgKeys('aws:principal', accountId),
+  };
+}
+
+/** The keys of {@link PRINCIPAL_SPECIFIC_KEYS}: the principal's own. */
+function principalKeys(principal: PrincipalRef) {
+  return {
+    'aws:principalarn': present(principal.arn),
+    'aws:principaltype': present(
+      principal.kind === 'iam-role' ? 'AssumedRole' : 'User',
+    ),
+    'aws:username':
+      principal.kind === 'iam-user' ? present(principal.name) : ABSENT,
   };
 }
 
@@ -213,33 +223,59 @@ export function readerRequests(
     'aws:viaawsservice': present('true'),
     'aws:requestedregion': keyRegion ? present(keyRegion) : undefined,
   };
-  // Both requests of a principal share its keys.
-  let last:
-    | { principal: PrincipalRef; keys: Record<string, unknown> }
+  // Each request's context is the principal's own keys, then its
+  // account's, then the trail's: an account's principals are analysed one
+  // after another, so the account's are made once for all of them, and
+  // both requests of a principal share its own.
+  const readTrail = new KnownKeys(readKeys);
+  const decryptTrail = new KnownKeys(decryptKeys, encryptionContext);
+  let account:
+    | { accountId: string; read: KnownKeys; decrypt: KnownKeys }
     | undefined;
-  const keysOf = (principal: PrincipalRef) => {
-    if (last?.principal !== principal) {
-      last = { principal, keys: principalKeys(principal, membership) };
+  const accountOf = (accountId: string) => {
+    if (account?.accountId !== accountId) {
+      const keys = accountKeys(accountId, membership);
+      account = {
+        accountId,
+        read: new KnownKeys(keys, undefined, readTrail),
+        decrypt: new KnownKeys(
+          { ...keys, 'kms:calleraccount': present(accountId) },
+          undefined,
+          decryptTrail,
+        ),
+      };
     }
-    return last.keys as ReturnType<typeof principalKeys>;
+    return account;
   };
+  let lastPrincipal: PrincipalRef | undefined;
+  let lastKeys: ReturnType<typeof principalKeys> | undefined;
+  const keysOf = (principal: PrincipalRef) => {
+    if (lastPrincipal !== principal || !lastKeys) {
+      lastPrincipal = principal;
+      lastKeys = principalKeys(principal);
+    }
+    return lastKeys;
+  };
+  const readResource = { pattern: objectPattern };
+  const decryptResource = { arn: key.arn };
   return {
     objectPattern,
     read: principal => ({
       action: 's3:GetObject',
-      resource: { pattern: objectPattern },
-      context: new KnownKeys({ ...keysOf(principal), ...readKeys }),
+      resource: readResource,
+      context: new KnownKeys(
+        keysOf(principal),
+        undefined,
+        accountOf(principal.accountId).read,
+      ),
     }),
     decrypt: principal => ({
       action: 'kms:Decrypt',
-      resource: { arn: key.arn },
+      resource: decryptResource,
       context: new KnownKeys(
-        {
-          ...keysOf(principal),
-          'kms:calleraccount': present(principal.accountId),
-          ...decryptKeys,
-        },
-        encryptionContext,
+        keysOf(principal),
+        undefined,
+        accountOf(principal.accountId).decrypt,
       ),
     }),
   };

@@ -286,7 +286,7 @@ export class ReaderScan {
       const result = mergedReaderResult(ctx, merged =>
         readerFindings({ ...ctx.input, accounts: [] }, merged),
       );
-      ctx.results = [];
+      ctx.results.length = 0;
       ctx.spilled = undefined;
       await onTrail(ctx.trailArn, result);
     };

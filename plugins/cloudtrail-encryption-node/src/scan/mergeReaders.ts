@@ -108,7 +108,7 @@ export function addBatchResult(
   foldReaderResults(batches);
   if (batches.spill) {
     (batches.spilled ??= []).push(batches.spill.put(batches.results[0]));
-    batches.results = [];
+    batches.results.length = 0;
   }
 }
 
@@ -127,9 +127,15 @@ const NOTHING: ReaderResult = {
  * resolved later leave the unresolved list then).
  */
 export function foldReaderResults(batches: BatchResults): void {
-  batches.results = [
-    mergeReaderResults(batches.results, batches.resolved, () => []),
-  ];
+  // The same list, emptied in place (see analyseBatch): a list replaced
+  // would keep the results it held until V8's next full collection.
+  const merged = mergeReaderResults(
+    batches.results,
+    batches.resolved,
+    () => [],
+  );
+  batches.results.length = 0;
+  batches.results.push(merged);
   batches.folded = true;
 }
 

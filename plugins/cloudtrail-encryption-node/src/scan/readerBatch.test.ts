@@ -62,6 +62,23 @@ describe('analyseBatch', () => {
     },
   );
 
+  it('empties the batch it took and folds its results into the same list', () => {
+    // Both outlive the batch (the list is the trail's, and may be in V8's
+    // old generation by then): what they held would be kept until a full
+    // collection, so they are emptied rather than replaced.
+    const { accounts } = input();
+    const ctx = trailContext(accounts, true, 1);
+    const results = ctx.results;
+    const batch = accounts.slice();
+    ctx.pending = batch;
+    analyseBatch(ctx);
+    expect(batch).toEqual([]);
+    expect(ctx.pending).toEqual([]);
+    expect(ctx.results).toBe(results);
+    expect(results).toHaveLength(1);
+    expect(merged(ctx)).toEqual(analyzeReaders(input()));
+  });
+
   it('draws the same findings from one batch as from the whole analysis', () => {
     const whole = analyzeReaders(input());
     expect(merged(analysedInBatches(100, true))).toEqual(whole);

@@ -158,6 +158,11 @@ export function analyseBatch(ctx: ReaderContext): void {
     addBatchResult(ctx, result);
   } catch (error) {
     ctx.results.push(failed(ctx, accounts, error));
+  } finally {
+    // Emptied, not only replaced: a list that outlived a scavenge is in the
+    // old generation, where it would keep its accounts' IAM details (and
+    // V8 promote them) until the next full collection.
+    accounts.length = 0;
   }
 }
 

@@ -33,7 +33,13 @@
  * up to its longest, and each stretch of 110 ms or more in which no timer
  * could run, with when it began; engine and bare loop),
  * BENCH_DIAGNOSE_FROM=read (the engine's from when every account is read:
- * the second phase alone, the readers analysis and the reports).
+ * the second phase alone, the readers analysis and the reports),
+ * BENCH_PHASES=1 (the engine's child prints `bench-phase: scan` as the
+ * measured scan starts and `bench-phase: read` when every account is read,
+ * so that `--trace-gc-nvp` lines can be summed per phase with
+ * `yarn bench:gc-phases <log>`), BENCH_PRETENURING_FROM_READ=off (from
+ * when every account is read, V8 makes no new pretenuring decisions; those
+ * made before stand: an experiment, not a setting for the product).
  */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -424,6 +430,7 @@ async function runOne(
       ? undefined
       : startDiagnostics('engine', accounts);
     await diagnostics;
+    if (process.env.BENCH_PHASES) console.log('bench-phase: scan');
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     await engine.scan(ids, {
@@ -434,6 +441,12 @@ async function runOne(
         if (done !== total) return;
         readAt = performance.now();
         readPeakRssMb = rss.peak();
+        if (process.env.BENCH_PHASES) console.log('bench-phase: read');
+        if (process.env.BENCH_PRETENURING_FROM_READ === 'off') {
+          require('node:v8').setFlagsFromString(
+            '--no-allocation-site-pretenuring',
+          );
+        }
         if (fromRead) diagnostics = startDiagnostics('engine', accounts);
         if (process.env.BENCH_SNAPSHOT) {
           require('node:v8').writeHeapSnapshot(process.env.BENCH_SNAPSHOT);

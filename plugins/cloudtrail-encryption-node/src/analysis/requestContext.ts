@@ -113,9 +113,10 @@ export interface PrincipalFacts {
 }
 
 /**
- * A request's context as far as it is known: its keys (a key set to
- * undefined is undetermined), then those of `next`, and its encryption
- * context, whose other pairs are known to be absent.
+ * A request's context as far as it is known: its own keys (a key set to
+ * undefined is undetermined), then, in a chain, whatever `next` answers.
+ * The last of a chain knows the encryption context, whose other pairs are
+ * known to be absent.
  */
 export class KnownKeys implements RequestContext {
   constructor(

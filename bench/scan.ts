@@ -187,6 +187,18 @@ interface Plan {
   bareTarget: BareTarget;
 }
 
+/**
+ * The estate's accounts that the scenario scans. A function of its own, so
+ * that no closure of the measured run keeps the set it builds.
+ */
+function estateAccounts<A extends { accountId: string }>(
+  accounts: A[],
+  accountIds: string[],
+): A[] {
+  const wanted = new Set(accountIds);
+  return accounts.filter(a => wanted.has(a.accountId));
+}
+
 /** The scenario stays in the parent, so the child's peak RSS is the engine's. */
 function planFor(accounts: number): Plan {
   const { generateOrganization, computeMinimalCallPlan } = sandbox();
@@ -400,10 +412,7 @@ async function runOne(
     // As the backend does: the estate read walks the OU tree, so the scan
     // gets every account's parents and needs no ListParents. Outside the
     // measurement, like the backend's estate refresh.
-    const wanted = new Set(accountIds);
-    const ids = (await estate.read()).accounts.filter(a =>
-      wanted.has(a.accountId),
-    );
+    const ids = estateAccounts((await estate.read()).accounts, accountIds);
     // The plan counts one AssumeRole per account in the scan itself.
     if (managementAccountId) clients.forget([managementAccountId]);
     // Warm-up, outside the measurement as for the bare loop: the SDK loads

@@ -1,5 +1,6 @@
 import { plainAwsError } from '../aws/errors';
 import type { Spill, Spilled } from './spill';
+import { SpillIndex } from './spillIndex';
 
 /**
  * Memoizes asynchronous look-ups for the duration of one scan, so a key,
@@ -16,12 +17,20 @@ import type { Spill, Spilled } from './spill';
  * which the scan parses again for each trail anyway).
  */
 export class ScanCache<T> {
+  /** Look-ups under way, values read back for good, values spilled in memory. */
   readonly #entries = new Map<string, Promise<T> | Spilled<T>>();
+  /**
+   * Where each settled value is in the spill file, for most look-ups from
+   * their account to the end of the scan's reads: outside the heap, key
+   * strings included (see {@link SpillIndex}).
+   */
+  readonly #places?: SpillIndex;
   readonly #spill?: Spill;
   readonly #copies: boolean;
 
   constructor(options: { spill?: Spill; copies?: boolean } = {}) {
     this.#spill = options.spill;
+    if (options.spill) this.#places = new SpillIndex();
     this.#copies = options.copies ?? false;
   }
 
@@ -29,8 +38,9 @@ export class ScanCache<T> {
     const entry = this.#entries.get(key);
     if (entry instanceof Promise) return entry;
     const spill = this.#spill;
-    if (entry !== undefined && spill) {
-      const value = Promise.resolve(spill.get(entry));
+    const spilled = entry ?? this.#places?.get(key);
+    if (spilled !== undefined && spill) {
+      const value = Promise.resolve(spill.get<T>(spilled));
       if (!this.#copies) this.#entries.set(key, value);
       return value;
     }
@@ -39,9 +49,12 @@ export class ScanCache<T> {
     if (spill) {
       loading.then(
         value => {
-          if (this.#entries.get(key) === loading) {
-            this.#entries.set(key, spill.put(value));
-          }
+          if (this.#entries.get(key) !== loading) return;
+          const place = spill.put(value);
+          if (typeof place === 'number' && this.#places) {
+            this.#entries.delete(key);
+            this.#places.set(key, place);
+          } else this.#entries.set(key, place);
         },
         () => {},
       );
@@ -51,19 +64,14 @@ export class ScanCache<T> {
 
   /** Starts the look-up unless it has started; reads nothing back. */
   start(key: string, load: () => Promise<T>): void {
-    if (!this.#entries.has(key)) this.get(key, load).catch(() => {});
+    if (!this.#entries.has(key) && !this.#places?.has(key)) {
+      this.get(key, load).catch(() => {});
+    }
   }
 
   clear(): void {
     this.#entries.clear();
-  }
-
-  keys(): string[] {
-    return [...this.#entries.keys()];
-  }
-
-  get size(): number {
-    return this.#entries.size;
+    this.#places?.clear();
   }
 }
 

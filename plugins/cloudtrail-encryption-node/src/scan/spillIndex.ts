@@ -27,6 +27,8 @@ export class SpillIndex {
   /** The keys' bytes; those of a key being looked up are written after the last. */
   #bytes: Buffer = Buffer.allocUnsafe(KEY_BYTES);
   #used = 0;
+  /** The hash of the key last staged. */
+  #hash = 0;
 
   get size(): number {
     return this.#count;
@@ -79,9 +81,6 @@ export class SpillIndex {
     this.#bytes = Buffer.allocUnsafe(KEY_BYTES);
     this.#used = 0;
   }
-
-  /** The hash of the key last staged. */
-  #hash = 0;
 
   /**
    * Writes the key's bytes after the last key's, where `set` keeps them,

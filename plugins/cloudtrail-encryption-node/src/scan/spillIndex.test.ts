@@ -35,7 +35,7 @@ describe('SpillIndex', () => {
   });
 
   it('tells apart keys whose hashes are equal', () => {
-    // Two keys with the same 32-bit FNV-1a hash, and the same length.
+    // Two keys with the same hash (textHash), and the same length.
     const [a, b] = ['123456789012/r-332789', '123456789012/r-529192'];
     const index = new SpillIndex();
     index.set(a, 1);

@@ -1,3 +1,5 @@
+import { textHash } from '../policy/textMemo';
+
 /** Entries the index holds at first; its arrays double as they fill. */
 const ENTRIES = 256;
 /** Bytes of keys the index holds at first. */
@@ -6,7 +8,8 @@ const KEY_BYTES = 16 * 1024;
 /**
  * String keys to small non-negative integers (places in a {@link Spill}),
  * kept outside the JavaScript heap: an open-addressing hash table over
- * typed arrays, the keys' UTF-8 bytes in one buffer.
+ * typed arrays (hashed with {@link textHash}), the keys' UTF-8 bytes in
+ * one buffer.
  *
  * A scan's look-ups are held from their first account to the last account
  * read, one entry (and, for most, one key string of its own: an ARN, or an
@@ -17,18 +20,22 @@ const KEY_BYTES = 16 * 1024;
  */
 export class SpillIndex {
   /** Per slot: the entry's number + 1; 0 is empty. Its length is a power of two. */
-  #slots = new Int32Array(2 * ENTRIES);
-  /** Per entry: the key's hash, where its bytes start and end, its value. */
-  #hashes = new Uint32Array(ENTRIES);
-  #starts = new Uint32Array(ENTRIES);
-  #ends = new Uint32Array(ENTRIES);
-  #values = new Int32Array(ENTRIES);
-  #count = 0;
+  #slots!: Int32Array;
+  /**
+   * Per entry: the key's hash, where its bytes start (they end where the
+   * next entry's start, the last's at `#used`), its value.
+   */
+  #hashes!: Uint32Array;
+  #starts!: Uint32Array;
+  #values!: Int32Array;
+  #count!: number;
   /** The keys' bytes; those of a key being looked up are written after the last. */
-  #bytes: Buffer = Buffer.allocUnsafe(KEY_BYTES);
-  #used = 0;
-  /** The hash of the key last staged. */
-  #hash = 0;
+  #bytes!: Buffer;
+  #used!: number;
+
+  constructor() {
+    this.clear();
+  }
 
   get size(): number {
     return this.#count;
@@ -40,12 +47,12 @@ export class SpillIndex {
   }
 
   get(key: string): number | undefined {
-    const entry = this.#find(this.#stage(key));
+    const entry = this.#find(textHash(key), this.#stage(key));
     return entry < 0 ? undefined : this.#values[entry];
   }
 
   has(key: string): boolean {
-    return this.#find(this.#stage(key)) >= 0;
+    return this.get(key) !== undefined;
   }
 
   /** Sets the key's value (a non-negative integer under 2^31). */
@@ -53,8 +60,9 @@ export class SpillIndex {
     if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) {
       throw new RangeError(`Not a spill place: ${value}`);
     }
+    const hash = textHash(key);
     const length = this.#stage(key);
-    const found = this.#find(length);
+    const found = this.#find(hash, length);
     if (found >= 0) {
       this.#values[found] = value;
       return;
@@ -62,11 +70,9 @@ export class SpillIndex {
     if (this.#count === this.#values.length) this.#growEntries();
     if (2 * (this.#count + 1) > this.#slots.length) this.#rehash();
     const entry = this.#count++;
-    const hash = this.#hash;
     this.#hashes[entry] = hash;
     this.#starts[entry] = this.#used;
     this.#used += length;
-    this.#ends[entry] = this.#used;
     this.#values[entry] = value;
     this.#slots[this.#slotFor(hash)] = entry + 1;
   }
@@ -75,17 +81,13 @@ export class SpillIndex {
     this.#slots = new Int32Array(2 * ENTRIES);
     this.#hashes = new Uint32Array(ENTRIES);
     this.#starts = new Uint32Array(ENTRIES);
-    this.#ends = new Uint32Array(ENTRIES);
     this.#values = new Int32Array(ENTRIES);
     this.#count = 0;
     this.#bytes = Buffer.allocUnsafe(KEY_BYTES);
     this.#used = 0;
   }
 
-  /**
-   * Writes the key's bytes after the last key's, where `set` keeps them,
-   * and hashes them (FNV-1a); returns their length.
-   */
+  /** Writes the key's bytes after the last key's, where `set` keeps them; returns their length. */
   #stage(key: string): number {
     // A UTF-16 code unit is at most three bytes of UTF-8.
     const most = 3 * key.length;
@@ -96,20 +98,11 @@ export class SpillIndex {
       this.#bytes.copy(bytes, 0, 0, this.#used);
       this.#bytes = bytes;
     }
-    const bytes = this.#bytes;
-    const at = this.#used;
-    const length = bytes.write(key, at, 'utf8');
-    let hash = 0x811c9dc5;
-    for (let i = at; i < at + length; i++) {
-      hash = Math.imul(hash ^ bytes[i], 0x01000193);
-    }
-    this.#hash = hash >>> 0;
-    return length;
+    return this.#bytes.write(key, this.#used, 'utf8');
   }
 
   /** The entry of the key just staged, or -1. */
-  #find(length: number): number {
-    const hash = this.#hash;
+  #find(hash: number, length: number): number {
     const slots = this.#slots;
     const mask = slots.length - 1;
     const bytes = this.#bytes;
@@ -120,7 +113,7 @@ export class SpillIndex {
       const entry = taken - 1;
       if (this.#hashes[entry] !== hash) continue;
       const start = this.#starts[entry];
-      const end = this.#ends[entry];
+      const end = entry + 1 < this.#count ? this.#starts[entry + 1] : at;
       if (
         end - start === length &&
         bytes.compare(bytes, at, at + length, start, end) === 0
@@ -146,7 +139,6 @@ export class SpillIndex {
     };
     this.#hashes = grow(this.#hashes, new Uint32Array(size));
     this.#starts = grow(this.#starts, new Uint32Array(size));
-    this.#ends = grow(this.#ends, new Uint32Array(size));
     this.#values = grow(this.#values, new Int32Array(size));
   }
 

@@ -249,9 +249,19 @@ export class ReaderScan {
     // its `remaining` and share its context.
     const { spill } = this.options;
     const needers = new Map<string, Needed | Needed[]>();
+    // The accounts besides the scanned ones that trails admitting the
+    // organization name (given to them in the second pass, below).
+    const wholeNeeders = new Map<string, TrailPlan[]>();
     for (const p of plans) {
-      const alone =
-        !p.wholeOrganization && p.remaining === 1 && p.accountIds.length === 1;
+      if (p.wholeOrganization) {
+        for (const id of p.accountIds) {
+          const known = wholeNeeders.get(id);
+          if (known) known.push(p);
+          else wholeNeeders.set(id, [p]);
+        }
+        continue;
+      }
+      const alone = p.remaining === 1 && p.accountIds.length === 1;
       const entry: Needed = alone ? spill.put(p) : p;
       for (const id of p.accountIds) {
         const known = needers.get(id);
@@ -261,10 +271,6 @@ export class ReaderScan {
       }
     }
     const whole = plans.filter(p => p.wholeOrganization);
-    const toRead = [...needers.keys()];
-    if (whole.length) {
-      for (const id of scanned) if (!needers.has(id)) toRead.push(id);
-    }
     const organization = await this.#organizationFor(
       plans,
       whole.length ? scanned : undefined,
@@ -290,7 +296,6 @@ export class ReaderScan {
       ctx.spilled = undefined;
       await onTrail(ctx.trailArn, result);
     };
-    const wholeContexts = await Promise.all(whole.map(contextOf));
     // The plans that wait for IAM are held by `needers` alone from here, so
     // that each goes with its last account. (A `for…of` over the list would
     // keep all of them, and their trails' facts, until this function
@@ -302,6 +307,19 @@ export class ReaderScan {
       analyseBatch(ctx);
       await finish(ctx);
     }
+    // Two passes over the accounts: first the trails bounded to a few
+    // accounts (most trails: their own account's), then those that admit
+    // the organization. The latter's contexts live through a whole pass;
+    // made beside thousands of short-lived ones, they had V8 make the
+    // short-lived ones in its old generation too (it tenures what an
+    // allocation site makes once most of it outlives a scavenge), where
+    // they stayed until the next full collection. An account both passes
+    // need has its IAM taken from the spill twice.
+    /** Made once the first pass is done. */
+    let wholeContexts: ReaderContext[] = [];
+    const inSecond = (accountId: string) =>
+      wholeNeeders.has(accountId) ||
+      (whole.length > 0 && scanned.has(accountId));
     // Each account's IAM goes to its trails in the scan's order of
     // accounts, one account at a time, whatever order the reads complete
     // in: a trail that admits the organization is given its accounts one
@@ -310,29 +328,27 @@ export class ReaderScan {
     // ahead wait on AWS (as many at once as may be in flight); what was
     // read ahead is taken from the spill when its turn comes, so few
     // analyses are in progress.
-    sortInScanOrder(toRead, this.options.scannedAccountIds);
-    const turnsOf = new Map<number, () => Promise<void>>();
-    let next = 0;
-    let handed: Promise<void> = Promise.resolve();
-    const inOrder = (index: number, work: () => Promise<void>) => {
-      turnsOf.set(index, work);
-      for (let w = turnsOf.get(next); w; w = turnsOf.get(next)) {
-        turnsOf.delete(next);
-        next += 1;
-        handed = handed.then(w);
-      }
-      return handed;
-    };
+    const first = [...needers.keys()];
+    // Those admitting the organization name no scanned account (see #needsOf).
+    const second = whole.length ? [...wholeNeeders.keys(), ...scanned] : [];
+    sortInScanOrder(first, this.options.scannedAccountIds);
+    sortInScanOrder(second, this.options.scannedAccountIds);
     const analyse = async (
       accountId: string,
       input: ReaderAccountInput,
+      organizationWide: boolean,
     ): Promise<void> => {
-      const entry = needers.get(accountId) ?? [];
-      needers.delete(accountId);
+      let entries: Needed[];
+      if (organizationWide) {
+        entries = wholeNeeders.get(accountId) ?? [];
+        wholeNeeders.delete(accountId);
+      } else {
+        const entry = needers.get(accountId) ?? [];
+        needers.delete(accountId);
+        entries = Array.isArray(entry) ? entry : [entry];
+      }
       const named = await Promise.all(
-        (Array.isArray(entry) ? entry : [entry]).map(n =>
-          contextOf(isSpilled(n) ? spill.get(n) : n),
-        ),
+        entries.map(n => contextOf(isSpilled(n) ? spill.get(n) : n)),
       );
       const done: ReaderContext[] = [];
       const give = (ctx: ReaderContext) => {
@@ -350,29 +366,52 @@ export class ReaderScan {
       // account without a list of them per account (such a list, hundreds
       // of trails long, would be made for every account).
       named.forEach(give);
-      if (scanned.has(accountId)) wholeContexts.forEach(give);
+      if (organizationWide && scanned.has(accountId)) {
+        wholeContexts.forEach(give);
+      }
       for (const ctx of done) await finish(ctx);
     };
-    // Taken as they go (see the scan's accounts): nothing per account waits.
-    await pMap(
-      toRead,
-      async (accountId, index) => {
-        const ahead = this.#iam.get(accountId);
-        this.#iam.delete(accountId);
-        const read =
-          ahead === undefined ? await this.#account(accountId) : undefined;
-        await inOrder(index, async () => {
-          await turns.maybeYield();
-          const input = read ?? this.options.spill.get(await ahead!);
-          // Every bucket policy is read (the trails are planned) and so is
-          // the account's IAM: nothing more is read as the account. Its
-          // read-ahead may not have got to let it go.
-          this.#release(accountId);
-          await analyse(accountId, input);
-        });
-      },
-      { concurrency: this.options.iamConcurrency ?? IAM_CONCURRENCY },
-    );
+    const pass = async (ids: string[], organizationWide: boolean) => {
+      const turnsOf = new Map<number, () => Promise<void>>();
+      let next = 0;
+      let handed: Promise<void> = Promise.resolve();
+      const inOrder = (index: number, work: () => Promise<void>) => {
+        turnsOf.set(index, work);
+        for (let w = turnsOf.get(next); w; w = turnsOf.get(next)) {
+          turnsOf.delete(next);
+          next += 1;
+          handed = handed.then(w);
+        }
+        return handed;
+      };
+      // Taken as they go (see the scan's accounts): nothing per account waits.
+      await pMap(
+        ids,
+        async (accountId, index) => {
+          // Kept (spilled) for the second pass when it needs the account.
+          const keep = !organizationWide && inSecond(accountId);
+          const ahead = this.#iam.get(accountId);
+          if (!keep) this.#iam.delete(accountId);
+          const read =
+            ahead === undefined ? await this.#account(accountId) : undefined;
+          if (read && keep) this.#iam.set(accountId, spill.put(read));
+          await inOrder(index, async () => {
+            await turns.maybeYield();
+            const input = read ?? spill.get(await ahead!);
+            // Every bucket policy is read (the trails are planned) and so
+            // is the account's IAM: nothing more is read as the account.
+            // Its read-ahead may not have got to let it go.
+            this.#release(accountId);
+            await analyse(accountId, input, organizationWide);
+          });
+        },
+        { concurrency: this.options.iamConcurrency ?? IAM_CONCURRENCY },
+      );
+      ids.length = 0;
+    };
+    await pass(first, false);
+    wholeContexts = await Promise.all(whole.map(contextOf));
+    await pass(second, true);
     // Every context is done once each of its accounts was; should one
     // name an account twice, it still gets its answer.
     for (const ctx of [...open]) {

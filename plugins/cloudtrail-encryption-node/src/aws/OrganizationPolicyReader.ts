@@ -9,6 +9,7 @@ import {
 import pLimit from 'p-limit';
 import type { AwsAccess } from './AwsAccess';
 import { CallDeadlines } from './callDeadline';
+import { sharedText } from '../policy/textMemo';
 
 /**
  * An SCP or RCP with its document and the roots, OUs and accounts it is attached to.
@@ -73,11 +74,14 @@ export class OrganizationPolicyReader {
           }),
         )
       ).flat();
+      // A target several policies share is one string: the policies AWS
+      // attaches everywhere each list every account of the organization.
+      const targets = new Map<string, string>();
       return Promise.all(
         listed.map(async p => {
           const [document, targetIds] = await Promise.all([
             this.#limit(() => this.#document(client, p.id)),
-            this.#limit(() => this.#targets(client, p.id)),
+            this.#limit(() => this.#targets(client, p.id, targets)),
           ]);
           return { ...p, document, targetIds };
         }),
@@ -126,13 +130,16 @@ export class OrganizationPolicyReader {
   async #targets(
     client: OrganizationsClient,
     policyId: string,
+    known: Map<string, string>,
   ): Promise<string[]> {
     const ids: string[] = [];
     for await (const page of paginateListTargetsForPolicy(
       { client, pageSize: PAGE_SIZE },
       { PolicyId: policyId },
     )) {
-      for (const t of page.Targets ?? []) if (t.TargetId) ids.push(t.TargetId);
+      for (const t of page.Targets ?? []) {
+        if (t.TargetId) ids.push(sharedText(known, t.TargetId));
+      }
     }
     return ids;
   }

@@ -1,4 +1,4 @@
-import { memoByText, textHash } from './textMemo';
+import { memoByText, sharedText, textHash } from './textMemo';
 
 describe('memoByText', () => {
   const counting = (limit: number) => {
@@ -78,5 +78,16 @@ describe('textHash', () => {
     expect(new Set(texts.map(textHash)).size).toBe(texts.length);
     expect(textHash(texts[0])).toBe(textHash(`${texts[0]}`));
     for (const t of texts) expect(Number.isSafeInteger(textHash(t))).toBe(true);
+  });
+});
+
+describe('sharedText', () => {
+  it('keeps each distinct text once and answers it for every equal one', () => {
+    const texts = new Map<string, string>();
+    const built = (parts: string[]) => parts.join('/');
+    expect(sharedText(texts, built(['r-1', 'ou-a']))).toBe('r-1/ou-a');
+    expect(sharedText(texts, built(['r-1', 'ou-a']))).toBe('r-1/ou-a');
+    expect(sharedText(texts, built(['r-1', 'ou-b']))).toBe('r-1/ou-b');
+    expect([...texts.keys()]).toEqual(['r-1/ou-a', 'r-1/ou-b']);
   });
 });

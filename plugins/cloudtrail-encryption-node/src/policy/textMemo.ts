@@ -46,3 +46,16 @@ export function textHash(text: string): number {
   }
   return hash >>> 1;
 }
+
+/**
+ * The string of `texts` equal to `text`, kept there if new. A value that
+ * thousands of accounts share (an OU path, the guardrails AWS attaches to
+ * every account, an account id several lists name) is then held once, where
+ * each parse or concatenation makes a string of its own.
+ */
+export function sharedText(texts: Map<string, string>, text: string): string {
+  const known = texts.get(text);
+  if (known !== undefined) return known;
+  texts.set(text, text);
+  return text;
+}

@@ -11,6 +11,7 @@ import {
 } from './statements';
 import type { OrganizationPolicies, ReaderAnalysisInput } from './types';
 import { ObjectMemo } from '../policy/objectMemo';
+import { sharedText } from '../policy/textMemo';
 
 /**
  * Accounts some of whose roles or users a statement names by ARN (in
@@ -141,18 +142,28 @@ function factsOf(
         lists.set(id, list);
       }
     }
+    // One string per distinct set of policies, shared by the accounts that
+    // have it (most have the same: AWS attaches FullAWSAccess everywhere).
     const attached = new Map<string, string>();
-    for (const [id, list] of lists) attached.set(id, list.sort().join(','));
+    const texts = new Map<string, string>();
+    for (const [id, list] of lists) {
+      attached.set(id, sharedText(texts, list.sort().join(',')));
+    }
     facts = { mentioned, attached };
     organizationFacts.set(policies, facts);
   }
   return facts;
 }
 
-const memberClasses = new ObjectMemo<
-  object,
-  { facts: OrganizationFacts | undefined; classes: Map<string, string> }
->();
+interface MemberClasses {
+  facts: OrganizationFacts | undefined;
+  /** Per account. */
+  classes: Map<string, string>;
+  /** Each distinct class once (far fewer than the accounts). */
+  texts: Map<string, string>;
+}
+
+const memberClasses = new ObjectMemo<object, MemberClasses>();
 
 /**
  * A member's class besides the policies of one trail (its OU path and the
@@ -162,13 +173,13 @@ const memberClasses = new ObjectMemo<
 function memberClassesOf(
   parents: object,
   facts: OrganizationFacts | undefined,
-): Map<string, string> {
+): MemberClasses {
   let known = memberClasses.get(parents);
   if (!known || known.facts !== facts) {
-    known = { facts, classes: new Map() };
+    known = { facts, classes: new Map(), texts: new Map() };
     memberClasses.set(parents, known);
   }
-  return known.classes;
+  return known;
 }
 
 /**
@@ -208,11 +219,14 @@ export function accountClasses(
   const classOf = (accountId: string) => {
     if (mentioned(accountId)) return accountId;
     if (!membership.isMember(accountId)) return '~outside';
-    let known = members.get(accountId);
+    let known = members.classes.get(accountId);
     if (known === undefined) {
       const attached = facts?.attached.get(accountId) ?? '';
-      known = `~member:${(parents[accountId] ?? ['?']).join('/')}:${attached}`;
-      members.set(accountId, known);
+      known = sharedText(
+        members.texts,
+        `~member:${(parents[accountId] ?? ['?']).join('/')}:${attached}`,
+      );
+      members.classes.set(accountId, known);
     }
     return known;
   };

@@ -159,7 +159,7 @@ interface MemberClasses {
   facts: OrganizationFacts | undefined;
   /** Per account. */
   classes: Map<string, string>;
-  /** Each distinct class once (far fewer than the accounts). */
+  /** Each distinct class once (usually far fewer than the accounts). */
   texts: Map<string, string>;
 }
 

@@ -65,13 +65,6 @@ function keyPolicy(trail: string, openToOrganization: boolean) {
 const scenario: Scenario = {
   name: 'two-passes',
   organization: { id: ORG, managementAccount: MGMT },
-  credentials: [
-    {
-      accessKeyId: 'AKIASANDBOXMAIN00001',
-      secretAccessKey: 'sandbox-secret',
-      accountId: MGMT,
-    },
-  ],
   accounts: [
     { id: MGMT, name: 'management', roles: ROLES },
     { id: MEMBER, name: 'member', ou: 'Workloads', roles: ROLES },

@@ -50,14 +50,17 @@ const summaries: AccountSummary[] = accountList.items.filter(item =>
   ['100000000001', '222222222222'].includes(item.accountId),
 );
 
-function renderTable(
+async function renderTable(
   entities: Entity[],
   lookupAccounts: jest.Mock = jest.fn(async (ids: string[]) =>
     summaries.filter(s => ids.includes(s.accountId)),
   ),
 ) {
   const api = mockCloudTrailEncryptionApi({ lookupAccounts });
-  const rendered = renderInTestApp(
+  // Awaited, as everywhere else in this package: the render runs in an
+  // async act() scope, which should be closed before a findBy or waitFor
+  // starts polling the page.
+  const rendered = await renderInTestApp(
     <TestApiProvider apis={[[cloudtrailEncryptionApiRef, api]]}>
       <Table
         title="Catalog"
@@ -79,7 +82,7 @@ function rowOf(name: string): HTMLElement {
 
 describe('createCloudTrailEncryptionStatusColumn', () => {
   it('shows each visible account its status, fetched in one request', async () => {
-    const { lookupAccounts } = renderTable([
+    const { lookupAccounts } = await renderTable([
       payments,
       logArchive,
       hidden,
@@ -118,7 +121,7 @@ describe('createCloudTrailEncryptionStatusColumn', () => {
       scanStatus: 'partial',
       failedRegions: [{ region: 'eu-west-1', reason: 'AccessDenied' }],
     } as AccountSummary;
-    renderTable(
+    await renderTable(
       [logArchive],
       jest.fn(async () => [partial]),
     );
@@ -133,7 +136,7 @@ describe('createCloudTrailEncryptionStatusColumn', () => {
     const lookupAccounts = jest.fn(async () => {
       throw new Error('backend down');
     });
-    renderTable([payments], lookupAccounts);
+    await renderTable([payments], lookupAccounts);
     await waitFor(() => expect(lookupAccounts).toHaveBeenCalledTimes(1));
     expect(screen.queryByTestId('cloudtrail-encryption-status')).toBeNull();
   });

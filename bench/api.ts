@@ -45,6 +45,7 @@ import cloudTrailEncryptionPlugin, {
   ReportStore,
 } from '@trailguard/plugin-cloudtrail-encryption-backend';
 import { accountId, fixtureReport } from './apiFixture';
+import { endWithParent, isStopping, onStop, own, stop } from './lifetime';
 import { noopPlugin } from './apiNoop';
 
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
@@ -52,33 +53,49 @@ const GOAL_RATIO = 0.9;
 /** `ETag: "<27 characters>"` and its line end. */
 const ETAG_HEADER_BYTES = 37;
 
-async function child(db: 'sqlite' | 'pg', accounts: number) {
-  let knex: Knex;
-  let drop: (() => Promise<void>) | undefined;
-  if (db === 'pg') {
-    const name = `tg_bench_${randomBytes(4).toString('hex')}`;
-    const admin = knexFactory({
-      client: 'pg',
-      connection: { ...PG, database: 'postgres' },
-    });
-    await admin.raw(`create database "${name}"`);
-    knex = knexFactory({
-      client: 'pg',
-      connection: { ...PG, database: name },
-      pool: { min: 2, max: 10 },
-    });
-    drop = async () => {
-      await knex.destroy();
+/**
+ * A PostgreSQL database of its own for a run, made by the benchmark (not its
+ * backend child, which Backstage ends on a signal before anything could drop
+ * it) and dropped once the run is over, however the benchmark ends.
+ */
+async function runDatabase(): Promise<{ name: string; drop(): Promise<void> }> {
+  const name = `tg_bench_${randomBytes(4).toString('hex')}`;
+  const admin = knexFactory({
+    client: 'pg',
+    connection: { ...PG, database: 'postgres' },
+  });
+  await admin.raw(`create database "${name}"`);
+  let dropped: Promise<void> | undefined;
+  const drop = () =>
+    (dropped ??= (async () => {
       await admin.raw(`drop database if exists "${name}" with (force)`);
       await admin.destroy();
-    };
-  } else {
-    knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: ':memory:' },
-      useNullAsDefault: true,
-    });
-  }
+    })());
+  const forget = onStop(drop);
+  return {
+    name,
+    drop: async () => {
+      await drop();
+      forget();
+    },
+  };
+}
+
+async function child(db: 'sqlite' | 'pg', accounts: number, database?: string) {
+  // A child whose benchmark is gone exits.
+  const finished = endWithParent();
+  const knex: Knex =
+    db === 'pg'
+      ? knexFactory({
+          client: 'pg',
+          connection: { ...PG, database },
+          pool: { min: 2, max: 10 },
+        })
+      : knexFactory({
+          client: 'better-sqlite3',
+          connection: { filename: ':memory:' },
+          useNullAsDefault: true,
+        });
 
   const store = await ReportStore.create(
     mockServices.database({ knex, migrations: { skip: false } }),
@@ -140,8 +157,9 @@ async function child(db: 'sqlite' | 'pg', accounts: number) {
       process.send!({ type: 'bench-cpu', micros: user + system });
     }
     if (m?.type === 'bench-stop') {
+      finished();
       await backend.stop();
-      await drop?.();
+      await knex.destroy();
       process.exit(0);
     }
   });
@@ -157,16 +175,25 @@ async function run(
     amount?: number;
   },
 ) {
-  const proc = fork(
-    __filename,
-    ['--child', db, '--accounts', String(opts.accounts)],
-    {
-      execArgv: [
-        ...(process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []),
-        '--require',
-        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+  const database = db === 'pg' ? await runDatabase() : undefined;
+  const proc = own(
+    fork(
+      __filename,
+      [
+        '--child',
+        db,
+        '--accounts',
+        String(opts.accounts),
+        ...(database ? ['--database', database.name] : []),
       ],
-    },
+      {
+        execArgv: [
+          ...(process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []),
+          '--require',
+          require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+        ],
+      },
+    ),
   );
   const ready = await new Promise<{ port: number; auth: string }>(
     (ok, fail) => {
@@ -174,6 +201,15 @@ async function run(
       proc.once('exit', code => fail(new Error(`backend exited with ${code}`)));
     },
   );
+  // A backend that dies during the run ends it with a reason (not a crash on
+  // the next message sent to it).
+  let ending = false;
+  proc.on('error', () => {});
+  proc.once('exit', code => {
+    if (ending || isStopping()) return;
+    console.error(`the ${db} backend exited with ${code} during the run`);
+    stop(1);
+  });
   const base = `http://127.0.0.1:${ready.port}/api/cloudtrail-encryption`;
   const headers = { authorization: ready.auth };
   const ids = Array.from({ length: opts.accounts }, (_, i) => accountId(i));
@@ -327,8 +363,10 @@ async function run(
       noopErrors: b.errors + c.errors,
     });
   }
+  ending = true;
   proc.send({ type: 'bench-stop' });
   await new Promise(r => proc.once('exit', r));
+  await database?.drop();
   return rows;
 }
 
@@ -349,10 +387,15 @@ async function main() {
       rounds: { type: 'string', default: '4' },
       amount: { type: 'string' },
       db: { type: 'string', default: 'sqlite,pg' },
+      database: { type: 'string' },
     },
   });
   if (values.child) {
-    await child(positionals[0] as 'sqlite' | 'pg', Number(values.accounts));
+    await child(
+      positionals[0] as 'sqlite' | 'pg',
+      Number(values.accounts),
+      values.database,
+    );
     return;
   }
   const opts = {
@@ -429,5 +472,5 @@ async function main() {
 
 main().catch(error => {
   console.error(error);
-  process.exit(1);
+  stop(1);
 });

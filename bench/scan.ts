@@ -60,6 +60,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { endWithParent, own, stop } from './lifetime';
 
 const SEED = 7;
 const root = resolve(__dirname, '..');
@@ -122,18 +123,20 @@ async function startSandboxProcess(
   child: ChildProcess;
   admin: Record<string, string>;
 }> {
-  const child = spawn(
-    process.execPath,
-    [
-      resolve(root, 'packages/aws-sandbox/bin/aws-sandbox'),
-      '--accounts',
-      String(accounts),
-      '--seed',
-      String(SEED),
-      '--port',
-      '0',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+  const child = own(
+    spawn(
+      process.execPath,
+      [
+        resolve(root, 'packages/aws-sandbox/bin/aws-sandbox'),
+        '--accounts',
+        String(accounts),
+        '--seed',
+        String(SEED),
+        '--port',
+        '0',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    ),
   );
   const [endpoint, token] = await new Promise<[string, string]>((ok, fail) => {
     let out = '';
@@ -764,10 +767,12 @@ function runInChild<T = Result>(args: string[], input?: unknown): Promise<T> {
   return childEntry.then(
     entry =>
       new Promise((ok, fail) => {
-        const child = fork(entry, ['--child', ...args], {
-          execArgv:
-            process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [],
-        });
+        const child = own(
+          fork(entry, ['--child', ...args], {
+            execArgv:
+              process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [],
+          }),
+        );
         child.on('message', (m: any) => {
           if (m?.type === 'bench-result') ok(m.result as T);
           if (m?.type === 'bench-ready') {
@@ -969,6 +974,8 @@ async function main() {
   });
   const concurrency = Number(values.concurrency);
   const latency = Number(values.latency);
+  // A child whose benchmark is gone stops, and its sandbox with it.
+  const finished = values.child ? endWithParent() : () => {};
   if (values.child && values.bare) {
     const result = await runBare(
       Number(values.sizes),
@@ -977,6 +984,7 @@ async function main() {
       JSON.parse(values.bare),
       JSON.parse(values.target!),
     );
+    finished();
     process.send!({ type: 'bench-result', result }, () =>
       process.disconnect!(),
     );
@@ -995,6 +1003,7 @@ async function main() {
       latency,
       plan,
     );
+    finished();
     process.send!({ type: 'bench-result', result }, () =>
       process.disconnect!(),
     );
@@ -1047,5 +1056,5 @@ async function main() {
 
 main().catch(error => {
   console.error(error);
-  process.exit(1);
+  stop(1);
 });

@@ -9,11 +9,13 @@ import {
 } from './statements';
 import type { OrganizationPolicies } from './types';
 import { allOf, anyOf, unlessDenied, Verdict, YES } from './verdict';
+import { AccountIdSet } from '../policy/accountIdSet';
 import { ObjectMemo } from '../policy/objectMemo';
 
 interface Guardrail {
   source: PolicySource;
-  targetIds: Set<string>;
+  /** Accounts, OUs and roots; AWS attaches some policies to every account. */
+  targetIds: ReadonlySet<string>;
 }
 
 interface ParsedGuardrails {
@@ -55,7 +57,7 @@ function parseGuardrails(
         policy: policy.name ? `${policy.id} (${policy.name})` : policy.id,
         statements: parsed.policy.statements,
       },
-      targetIds: new Set(policy.targetIds),
+      targetIds: new AccountIdSet(policy.targetIds),
     };
     (policy.type === 'SCP' ? parsedAll.scps : parsedAll.rcps).push(guardrail);
   }
@@ -63,16 +65,16 @@ function parseGuardrails(
   return parsedAll;
 }
 
-const memberSets = new ObjectMemo<readonly string[], Set<string>>();
+const memberSets = new ObjectMemo<readonly string[], ReadonlySet<string>>();
 
 /**
  * The members' set, once per list: every trail of a scan and every batch
  * of one share the organization's list.
  */
-export function memberSetOf(ids: readonly string[]): Set<string> {
+export function memberSetOf(ids: readonly string[]): ReadonlySet<string> {
   let set = memberSets.get(ids);
   if (!set) {
-    set = new Set(ids);
+    set = new AccountIdSet(ids);
     memberSets.set(ids, set);
   }
   return set;
@@ -92,7 +94,7 @@ export class Guardrails {
   private readonly scps: Guardrail[];
   private readonly rcps: Guardrail[];
   readonly problems: string[];
-  private readonly members: Set<string>;
+  private readonly members: ReadonlySet<string>;
   private readonly scpVerdicts: Map<string, Verdict>;
 
   constructor(private readonly org?: OrganizationPolicies) {

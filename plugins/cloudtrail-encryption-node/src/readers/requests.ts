@@ -10,6 +10,7 @@ import {
 import { parseArn } from '../policy/arn';
 import type { PrincipalRef, Request } from './statements';
 import type { OrganizationPolicies, ReaderAnalysisInput } from './types';
+import { AccountIdSet } from '../policy/accountIdSet';
 import { ObjectMemo } from '../policy/objectMemo';
 
 /**
@@ -33,7 +34,10 @@ const ABSENT: ContextValue = { present: false };
 
 const trustedSets = new ObjectMemo<
   string[],
-  { trusted: Set<string>; inside: WeakMap<Set<string>, Set<string>> }
+  {
+    trusted: ReadonlySet<string>;
+    inside: WeakMap<ReadonlySet<string>, ReadonlySet<string>>;
+  }
 >();
 
 /**
@@ -43,10 +47,10 @@ const trustedSets = new ObjectMemo<
  * members given whole (every trail of a scan that admits the organization
  * is analysed with them) are joined to it once, not once per trail.
  */
-function insideSet(members: Set<string>, trusted: string[] = []) {
+function insideSet(members: ReadonlySet<string>, trusted: string[] = []) {
   let known = trustedSets.get(trusted);
   if (!known) {
-    known = { trusted: new Set(trusted), inside: new WeakMap() };
+    known = { trusted: new AccountIdSet(trusted), inside: new WeakMap() };
     trustedSets.set(trusted, known);
   }
   const set = known.trusted;
@@ -59,20 +63,23 @@ function insideSet(members: Set<string>, trusted: string[] = []) {
         break;
       }
     }
-    inside = all ? set : new Set([...set, ...members]);
+    inside = all ? set : new AccountIdSet([...set, ...members]);
     known.inside.set(members, inside);
   }
   return inside;
 }
 
-const memberSets = new ObjectMemo<OrganizationPolicies, Set<string>>();
+const memberSets = new ObjectMemo<OrganizationPolicies, ReadonlySet<string>>();
 
 /** The organization's accounts, once per organization object. */
-function membersOf(org: OrganizationPolicies | undefined): Set<string> {
+function membersOf(org: OrganizationPolicies | undefined): ReadonlySet<string> {
   if (!org) return new Set();
   let members = memberSets.get(org);
   if (!members) {
-    members = new Set([...org.memberAccountIds, org.managementAccountId]);
+    members = new AccountIdSet([
+      ...org.memberAccountIds,
+      org.managementAccountId,
+    ]);
     memberSets.set(org, members);
   }
   return members;
@@ -80,7 +87,7 @@ function membersOf(org: OrganizationPolicies | undefined): Set<string> {
 
 /** What is known about accounts and the organization. */
 export class Membership {
-  private readonly members: Set<string>;
+  private readonly members: ReadonlySet<string>;
   /**
    * The accounts that count as ours: with `known` and the organization's
    * id, all that {@link Membership.isOutside} answers from. The same set

@@ -8,6 +8,7 @@ import type {
 } from '../aws/OrganizationPolicyReader';
 import type { OrganizationPolicies, ReaderAccountInput } from '../readers';
 import { readerFindings } from '../readers/findings';
+import { AccountIdSet } from '../policy/accountIdSet';
 import { EventLoopTurns } from './eventLoopTurns';
 import { mergedReaderResult } from './mergeReaders';
 import { ScanCache, settle, type Outcome } from './ScanCache';
@@ -144,7 +145,7 @@ export class ReaderScan {
     private readonly options: ReaderScanOptions,
   ) {
     this.#buckets = new ScanCache({ spill: options.spill, copies: true });
-    this.#scanned = new Set(options.scannedAccountIds);
+    this.#scanned = new AccountIdSet(options.scannedAccountIds);
   }
 
   /** Starts reading the guardrails, so they overlap the trail reads. */
@@ -725,7 +726,7 @@ export class ReaderScan {
     const read = await this.#organization;
     const { managementAccountId, organizationId } = this.options;
     if (!read?.ok || !managementAccountId || !organizationId) return undefined;
-    const members = new Set(this.options.organizationAccountIds);
+    const members = new AccountIdSet(this.options.organizationAccountIds);
     const accounts = new Set<string>();
     for (const id of scanned ?? []) {
       if (id !== managementAccountId && members.has(id)) accounts.add(id);

@@ -14,6 +14,7 @@ import type {
   TrailStatusRecord,
   TrailSummaryRecord,
 } from '../aws/TrailReader';
+import { AccountIdSet } from '../policy/accountIdSet';
 import { buildAccountReport, buildErrorReport } from './buildReport';
 import type { ReaderScan } from './ReaderScan';
 import { ScanCache, settle, type Outcome } from './ScanCache';
@@ -54,7 +55,7 @@ interface Described {
 
 /** The look-ups of one scan, shared by all its accounts. */
 export class ScanRun {
-  readonly #targets: Set<string>;
+  readonly #targets: ReadonlySet<string>;
   /** Built once per scan: every report is judged against them. */
   readonly #trusted: ReadonlySet<string>;
   readonly #members: ReadonlySet<string>;
@@ -91,9 +92,14 @@ export class ScanRun {
     this.#keyMetadata = new ScanCache({ spill });
     this.#keyFacts = new ScanCache({ spill });
     this.#bucketRegions = new ScanCache({ spill });
-    this.#targets = new Set(options.accountIds);
-    this.#trusted = new Set([...options.trustedAccountIds, ...this.#targets]);
-    this.#members = new Set(options.organizationAccountIds);
+    // Sets of every account of the fleet, kept for the whole scan: held
+    // outside the heap.
+    this.#targets = new AccountIdSet(options.accountIds);
+    this.#trusted = new AccountIdSet([
+      ...options.trustedAccountIds,
+      ...options.accountIds,
+    ]);
+    this.#members = new AccountIdSet(options.organizationAccountIds);
   }
 
   /**

@@ -14,6 +14,7 @@ import {
 import { accountIdFromArn } from '../policy/arn';
 import { describeAwsError, formatAwsError } from '../aws/errors';
 import type { KeyMetadataRecord } from '../aws/KeyReader';
+import { AccountIdSet } from '../policy/accountIdSet';
 import type { Outcome } from './ScanCache';
 import type {
   KeyFacts,
@@ -118,7 +119,7 @@ function mentionedAccounts(accountId: string, facts: TrailFacts): string[] {
 
 /** A set view of a list, built once per scan rather than once per trail. */
 function asSet(ids: Iterable<string>): ReadonlySet<string> {
-  return ids instanceof Set ? ids : new Set(ids);
+  return ids instanceof Set || ids instanceof AccountIdSet ? ids : new Set(ids);
 }
 
 export function toAssessmentInput(

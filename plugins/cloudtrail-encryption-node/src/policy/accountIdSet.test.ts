@@ -1,0 +1,68 @@
+import { AccountIdSet } from './accountIdSet';
+
+describe('AccountIdSet', () => {
+  const ids = ['222222222222', '000000000123', '111111111111', '222222222222'];
+
+  it('answers as a Set of the same ids', () => {
+    const set = new AccountIdSet(ids);
+    const reference = new Set(ids);
+    expect(set.size).toBe(reference.size);
+    for (const id of [
+      ...ids,
+      '000000000124',
+      '999999999999',
+      '333333333333',
+      '000000000000',
+    ]) {
+      expect([id, set.has(id)]).toEqual([id, reference.has(id)]);
+    }
+    expect([...set]).toEqual([...reference].sort());
+  });
+
+  it('does not take a number for an id that reads as it', () => {
+    const set = new AccountIdSet([
+      '010000000001',
+      '000000000123',
+      '090000000000',
+    ]);
+    // Number(' 10000000001') is 10000000001, as is the first id's.
+    expect(set.has(' 10000000001')).toBe(false);
+    expect(set.has('10000000001')).toBe(false);
+    expect(set.has('123')).toBe(false);
+    expect(set.has('1.0000000e11')).toBe(false);
+    expect(set.has('0000000001e2')).toBe(false);
+    // '/' is one code point below '0': read as the digit -1, 1/0 is 9.
+    expect(set.has('1/0000000000')).toBe(false);
+  });
+
+  it('keeps values that are not account ids beside the ids', () => {
+    const set = new AccountIdSet(['111111111111', 'not-an-id', '12345']);
+    expect(set.size).toBe(3);
+    expect(set.has('not-an-id')).toBe(true);
+    expect(set.has('12345')).toBe(true);
+    expect(set.has('012345')).toBe(false);
+    expect([...set.keys()]).toEqual(['111111111111', 'not-an-id', '12345']);
+    expect([...set.entries()][0]).toEqual(['111111111111', '111111111111']);
+    const seen: string[] = [];
+    set.forEach(id => seen.push(id));
+    expect(seen).toEqual([...set.values()]);
+  });
+
+  it('is empty when made of nothing', () => {
+    const set = new AccountIdSet([]);
+    expect(set.size).toBe(0);
+    expect(set.has('111111111111')).toBe(false);
+    expect([...set]).toEqual([]);
+  });
+
+  it('finds every id of a fleet and none beside them', () => {
+    const fleet = Array.from({ length: 10_000 }, (_, i) =>
+      String(100_000_000_000 + 7 * i).padStart(12, '0'),
+    );
+    const set = new AccountIdSet([...fleet].reverse());
+    expect(set.size).toBe(fleet.length);
+    expect(fleet.every(id => set.has(id))).toBe(true);
+    const between = fleet.map(id => String(Number(id) + 3).padStart(12, '0'));
+    expect(between.some(id => set.has(id))).toBe(false);
+  });
+});

@@ -31,8 +31,10 @@ function slotHash(n: number): number {
  * an account, counted once in resident memory, where a `Set` of 10,000 ids
  * holds about 360 kB of hash table on the heap, which V8 lets the old
  * generation grow to several times before a full collection. A look-up
- * reads the id's twelve digits and probes one or two slots, as fast as a
- * `Set`'s. A value that is not a twelve-digit id is kept in a `Set` beside.
+ * reads the id's twelve digits and probes a slot or two: about twice a
+ * `Set`'s time (65–73 ns against 32–48 ns; a 1,002-account scan makes
+ * 121,000 of them, under 10 ms). A value that is not a twelve-digit id is
+ * kept in a `Set` beside.
  *
  * Iterates in ascending order of the ids, not in the order given.
  */

@@ -1,4 +1,4 @@
-import { AccountIdSet } from './accountIdSet';
+import { AccountIdMap, AccountIdSet, AccountIndex } from './accountIdSet';
 
 describe('AccountIdSet', () => {
   const ids = ['222222222222', '000000000123', '111111111111', '222222222222'];
@@ -64,5 +64,86 @@ describe('AccountIdSet', () => {
     expect(fleet.every(id => set.has(id))).toBe(true);
     const between = fleet.map(id => String(Number(id) + 3).padStart(12, '0'));
     expect(between.some(id => set.has(id))).toBe(false);
+  });
+});
+
+describe('AccountIndex', () => {
+  it('gives each id its first position in the list, and -1 to others', () => {
+    const list = [
+      '222222222222',
+      '000000000123',
+      'not-an-id',
+      '222222222222',
+      '111111111111',
+      'not-an-id',
+    ];
+    const index = new AccountIndex(list);
+    expect(index.size).toBe(list.length);
+    expect(
+      ['222222222222', '000000000123', 'not-an-id', '111111111111'].map(id =>
+        index.indexOf(id),
+      ),
+    ).toEqual([0, 1, 2, 4]);
+    for (const id of ['000000000124', '123', ' 22222222222', '333333333333']) {
+      expect([id, index.indexOf(id), index.has(id)]).toEqual([id, -1, false]);
+    }
+    expect(index.has('111111111111')).toBe(true);
+    expect(index.idAt(4)).toBe('111111111111');
+  });
+
+  it('places every id of a fleet', () => {
+    const fleet = Array.from({ length: 10_000 }, (_, i) =>
+      String(100_000_000_000 + 7 * i).padStart(12, '0'),
+    );
+    const index = new AccountIndex(fleet);
+    expect(fleet.every((id, i) => index.indexOf(id) === i)).toBe(true);
+    const between = fleet.map(id => String(Number(id) + 3).padStart(12, '0'));
+    expect(between.some(id => index.has(id))).toBe(false);
+  });
+});
+
+describe('AccountIdMap', () => {
+  const index = new AccountIndex(['111111111111', '222222222222', 'x']);
+
+  it('answers as a Map of the same entries, indexed or not', () => {
+    const map = new AccountIdMap<number>(index);
+    const reference = new Map<string, number>();
+    const steps: Array<[string, number | undefined]> = [
+      ['222222222222', 1],
+      ['999999999999', 2],
+      ['x', 3],
+      ['222222222222', 4],
+      ['111111111111', 0],
+      ['999999999999', undefined],
+      ['222222222222', undefined],
+      ['222222222222', undefined],
+      ['y', 5],
+    ];
+    const apply = (
+      target: AccountIdMap<number> | Map<string, number>,
+      [id, value]: [string, number | undefined],
+    ) =>
+      value === undefined
+        ? target.delete(id)
+        : target.set(id, value) === target;
+    for (const step of steps) {
+      expect([step, apply(map, step)]).toEqual([step, apply(reference, step)]);
+      expect(map.size).toBe(reference.size);
+      for (const probe of ['111111111111', '222222222222', '999999999999']) {
+        expect([probe, map.get(probe), map.has(probe)]).toEqual([
+          probe,
+          reference.get(probe),
+          reference.has(probe),
+        ]);
+      }
+    }
+    // The indexed accounts in the index's order, then the others.
+    expect([...map.keys()]).toEqual(['111111111111', 'x', 'y']);
+    expect(map.get('x')).toBe(3);
+    expect(map.get('y')).toBe(5);
+    map.clear();
+    expect(map.size).toBe(0);
+    expect([...map.keys()]).toEqual([]);
+    expect(map.get('111111111111')).toBeUndefined();
   });
 });

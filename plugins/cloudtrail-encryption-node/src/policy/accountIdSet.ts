@@ -23,6 +23,20 @@ function slotHash(n: number): number {
   return h >>> 0;
 }
 
+/** The slot holding `n`, or the free slot where it goes (the table is never full). */
+function slotOf(slots: Float64Array, mask: number, n: number): number {
+  let slot = slotHash(n) & mask;
+  while (slots[slot] !== n && slots[slot] !== FREE) slot = (slot + 1) & mask;
+  return slot;
+}
+
+/** A table at most half full: a look-up that misses ends within a few slots. */
+function freeSlots(count: number): Float64Array {
+  let capacity = 8;
+  while (capacity < 2 * count) capacity *= 2;
+  return new Float64Array(capacity).fill(FREE);
+}
+
 /**
  * A set of AWS account ids that never changes once made, for the sets a scan
  * keeps of every account of the fleet (the accounts scanned, trusted, in the
@@ -53,16 +67,11 @@ export class AccountIdSet implements ReadonlySet<string> {
       if (n >= 0) numbers.push(n);
       else (others ??= new Set()).add(id);
     }
-    // At most half full: a look-up that misses ends within a few slots.
-    let capacity = 8;
-    while (capacity < 2 * numbers.length) capacity *= 2;
-    const slots = new Float64Array(capacity).fill(FREE);
-    const mask = capacity - 1;
+    const slots = freeSlots(numbers.length);
+    const mask = slots.length - 1;
     let count = 0;
     for (const n of numbers) {
-      let slot = slotHash(n) & mask;
-      while (slots[slot] !== FREE && slots[slot] !== n)
-        slot = (slot + 1) & mask;
+      const slot = slotOf(slots, mask, n);
       if (slots[slot] === FREE) {
         slots[slot] = n;
         count += 1;
@@ -82,12 +91,7 @@ export class AccountIdSet implements ReadonlySet<string> {
     const n = idNumber(id);
     if (n < 0) return this.#others.has(id);
     const slots = this.#slots;
-    const mask = this.#mask;
-    for (let slot = slotHash(n) & mask; ; slot = (slot + 1) & mask) {
-      const at = slots[slot];
-      if (at === n) return true;
-      if (at === FREE) return false;
-    }
+    return slots[slotOf(slots, this.#mask, n)] === n;
   }
 
   *values(): SetIterator<string> {
@@ -113,5 +117,133 @@ export class AccountIdSet implements ReadonlySet<string> {
     thisArg?: unknown,
   ): void {
     for (const id of this.values()) callback.call(thisArg, id, id, this);
+  }
+}
+
+/**
+ * The position of each account id in a list that never changes once made
+ * (the accounts of a scan, in the scan's order), for the tables a scan keeps
+ * with an entry per account ({@link AccountIdMap}): the ids in a table like
+ * {@link AccountIdSet}'s, each slot's position in an `Int32Array` beside,
+ * outside the heap. The first of an id given twice keeps its position; a
+ * value that is not a twelve-digit id is kept in a `Map` beside.
+ */
+export class AccountIndex {
+  readonly #ids: readonly string[];
+  readonly #slots: Float64Array;
+  readonly #positions: Int32Array;
+  readonly #mask: number;
+  readonly #others = new Map<string, number>();
+
+  /** Holds `ids` itself, which must not change. */
+  constructor(ids: readonly string[]) {
+    this.#ids = ids;
+    const slots = freeSlots(ids.length);
+    const positions = new Int32Array(slots.length);
+    const mask = slots.length - 1;
+    for (let i = 0; i < ids.length; i++) {
+      const n = idNumber(ids[i]);
+      if (n < 0) {
+        if (!this.#others.has(ids[i])) this.#others.set(ids[i], i);
+        continue;
+      }
+      const slot = slotOf(slots, mask, n);
+      if (slots[slot] === FREE) {
+        slots[slot] = n;
+        positions[slot] = i;
+      }
+    }
+    this.#slots = slots;
+    this.#positions = positions;
+    this.#mask = mask;
+  }
+
+  /** The length of the list: positions are below it. */
+  get size(): number {
+    return this.#ids.length;
+  }
+
+  /** The id's position in the list, or -1. */
+  indexOf(id: string): number {
+    const n = idNumber(id);
+    if (n < 0) return this.#others.get(id) ?? -1;
+    const slot = slotOf(this.#slots, this.#mask, n);
+    return this.#slots[slot] === n ? this.#positions[slot] : -1;
+  }
+
+  has(id: string): boolean {
+    return this.indexOf(id) >= 0;
+  }
+
+  /** The id at a position of the list. */
+  idAt(position: number): string {
+    return this.#ids[position];
+  }
+}
+
+/**
+ * A map from account ids to values, for what a scan keeps per account of the
+ * fleet (a credentials check, IAM read ahead): the indexed accounts' values
+ * in one array by position, 8 bytes an account on the heap where a `Map` of
+ * 10,000 entries holds about 460 kB of hash table; other ids in a `Map`
+ * beside. `undefined` is not a value. Iterates the indexed accounts in the
+ * index's order, then the others.
+ */
+export class AccountIdMap<V> {
+  readonly #index: AccountIndex;
+  readonly #values: (V | undefined)[];
+  readonly #others = new Map<string, V>();
+  #count = 0;
+
+  constructor(index: AccountIndex) {
+    this.#index = index;
+    this.#values = new Array<V | undefined>(index.size).fill(undefined);
+  }
+
+  get size(): number {
+    return this.#count + this.#others.size;
+  }
+
+  get(id: string): V | undefined {
+    const i = this.#index.indexOf(id);
+    return i < 0 ? this.#others.get(id) : this.#values[i];
+  }
+
+  has(id: string): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  set(id: string, value: V): this {
+    const i = this.#index.indexOf(id);
+    if (i < 0) {
+      this.#others.set(id, value);
+      return this;
+    }
+    if (this.#values[i] === undefined) this.#count += 1;
+    this.#values[i] = value;
+    return this;
+  }
+
+  delete(id: string): boolean {
+    const i = this.#index.indexOf(id);
+    if (i < 0) return this.#others.delete(id);
+    if (this.#values[i] === undefined) return false;
+    this.#values[i] = undefined;
+    this.#count -= 1;
+    return true;
+  }
+
+  clear(): void {
+    this.#values.fill(undefined);
+    this.#count = 0;
+    this.#others.clear();
+  }
+
+  *keys(): MapIterator<string> {
+    const values = this.#values;
+    for (let i = 0; i < values.length; i++) {
+      if (values[i] !== undefined) yield this.#index.idAt(i);
+    }
+    yield* this.#others.keys();
   }
 }

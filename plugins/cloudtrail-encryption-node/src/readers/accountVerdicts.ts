@@ -11,6 +11,7 @@ import {
 } from './statements';
 import type { OrganizationPolicies, ReaderAnalysisInput } from './types';
 import { ObjectMemo } from '../policy/objectMemo';
+import { AccountIdMap, AccountIndex } from '../policy/accountIdSet';
 import { sharedText } from '../policy/textMemo';
 
 /**
@@ -122,7 +123,7 @@ function mentions(document: unknown): ReadonlySet<string> {
 interface OrganizationFacts {
   mentioned: ReadonlySet<string>;
   /** Per account: the SCPs and RCPs attached to the account itself. */
-  attached: ReadonlyMap<string, string>;
+  attached: Pick<ReadonlyMap<string, string>, 'get'>;
 }
 
 const organizationFacts = new ObjectMemo<object, OrganizationFacts>();
@@ -144,7 +145,10 @@ function factsOf(
     }
     // One string per distinct set of policies, shared by the accounts that
     // have it (most have the same: AWS attaches FullAWSAccess everywhere).
-    const attached = new Map<string, string>();
+    // Kept for the scan, an entry per account: by position (AccountIdMap).
+    const attached = new AccountIdMap<string>(
+      new AccountIndex([...lists.keys()]),
+    );
     const texts = new Map<string, string>();
     for (const [id, list] of lists) {
       attached.set(id, sharedText(texts, list.sort().join(',')));

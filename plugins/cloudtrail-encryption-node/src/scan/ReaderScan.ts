@@ -8,7 +8,11 @@ import type {
 } from '../aws/OrganizationPolicyReader';
 import type { OrganizationPolicies, ReaderAccountInput } from '../readers';
 import { readerFindings } from '../readers/findings';
-import { AccountIdSet } from '../policy/accountIdSet';
+import {
+  AccountIdMap,
+  AccountIdSet,
+  AccountIndex,
+} from '../policy/accountIdSet';
 import { EventLoopTurns } from './eventLoopTurns';
 import { mergedReaderResult } from './mergeReaders';
 import { ScanCache, settle, type Outcome } from './ScanCache';
@@ -32,13 +36,16 @@ export interface ReaderScanOptions {
   unusableReason: (accountId: string) => Promise<string>;
   /** The accounts scanned in this run: "every account" when the organization is admitted. */
   scannedAccountIds: string[];
-  accountNames: ReadonlyMap<string, string>;
+  /** An index of the scanned accounts (others may follow), when the caller has one to share. */
+  accountIndex?: AccountIndex;
+  /** Names by account: a look-up, so that the scan's own accounts need no map of their own. */
+  accountNames: Pick<ReadonlyMap<string, string>, 'get'>;
   trustedAccountIds: string[];
   organizationId?: string;
   organizationAccountIds: string[];
   managementAccountId?: string;
   /** Parents (root first) the estate read already knows, by account. */
-  knownParents: ReadonlyMap<string, string[]>;
+  knownParents: Pick<ReadonlyMap<string, string[]>, 'get'>;
   defaultRegion: string;
   /** Accounts whose IAM is read at once (each one's details live until analysed). */
   iamConcurrency?: number;
@@ -116,10 +123,9 @@ export class ReaderScan {
    * while it runs, then only where it was spilled (an account's entry is
    * held until the analysis gets to it, for every account of a fleet).
    */
-  readonly #iam = new Map<
-    string,
+  readonly #iam: AccountIdMap<
     Promise<Spilled<ReaderAccountInput>> | Spilled<ReaderAccountInput>
-  >();
+  >;
   /**
    * The trails planned ahead, each with what its planning found (spilled),
    * so that the analysis does not plan it again: the planning while it is
@@ -146,6 +152,9 @@ export class ReaderScan {
   ) {
     this.#buckets = new ScanCache({ spill: options.spill, copies: true });
     this.#scanned = new AccountIdSet(options.scannedAccountIds);
+    this.#iam = new AccountIdMap(
+      options.accountIndex ?? new AccountIndex(options.scannedAccountIds),
+    );
   }
 
   /** Starts reading the guardrails, so they overlap the trail reads. */

@@ -1,6 +1,7 @@
 import type { AccountReport } from '@trailguard/plugin-cloudtrail-encryption-common';
 import pMap from 'p-map';
 import type { AwsAccess } from '../aws/AwsAccess';
+import { AccountIndex } from '../policy/accountIdSet';
 import { BucketPolicyReader } from '../aws/BucketPolicyReader';
 import { BucketReader } from '../aws/BucketReader';
 import { IamReader } from '../aws/IamReader';
@@ -300,6 +301,17 @@ export class ScanEngine {
       ...new Set([...members, ...(options.organizationAccountIds ?? [])]),
     ];
     const trustedAccountIds = options.trustedAccountIds ?? [];
+    // Every account's position, the scanned accounts first in their order:
+    // what the run and the reader scan keep per account is kept by it.
+    const index = new AccountIndex([
+      ...scanned,
+      ...(options.knownAccountIds ?? []),
+    ]);
+    const scannedAccount = (id: string): ScanAccount | undefined => {
+      const i = index.indexOf(id);
+      return i >= 0 && i < accounts.length ? accounts[i] : undefined;
+    };
+    const names = options.accountNames;
     // The run and the reader scan refer to each other: the readers sign as
     // the accounts whose credentials the run resolved.
     const link: { run?: ScanRun } = {};
@@ -312,22 +324,21 @@ export class ScanEngine {
         canUse: id => link.run!.canUse(id),
         unusableReason: id => link.run!.unusableReason(id),
         scannedAccountIds: scanned,
-        accountNames: new Map([
-          ...(options.accountNames ?? []),
-          ...accounts.flatMap(a =>
-            a.name ? [[a.accountId, a.name] as [string, string]] : [],
-          ),
-        ]),
+        accountIndex: index,
+        accountNames: {
+          get: id => scannedAccount(id)?.name ?? names?.get(id),
+        },
         trustedAccountIds: [...new Set([...trustedAccountIds, ...known])],
         organizationId,
         organizationAccountIds,
         managementAccountId:
           options.managementAccountId ?? this.#managementAccountId,
-        knownParents: new Map(
-          accounts.flatMap(a =>
-            a.parentIds?.length ? [[a.accountId, a.parentIds]] : [],
-          ),
-        ),
+        knownParents: {
+          get: id => {
+            const parents = scannedAccount(id)?.parentIds;
+            return parents?.length ? parents : undefined;
+          },
+        },
         defaultRegion: this.#defaultRegion,
         // As many as may be in flight: the reads are small and the limiter
         // on requests bounds the rest.
@@ -344,6 +355,7 @@ export class ScanEngine {
       this.#buckets,
       {
         accountIds: known,
+        accountIndex: index,
         trustedAccountIds,
         organizationId,
         organizationAccountIds,

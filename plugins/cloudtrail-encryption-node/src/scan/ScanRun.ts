@@ -14,7 +14,11 @@ import type {
   TrailStatusRecord,
   TrailSummaryRecord,
 } from '../aws/TrailReader';
-import { AccountIdSet } from '../policy/accountIdSet';
+import {
+  AccountIdMap,
+  AccountIdSet,
+  AccountIndex,
+} from '../policy/accountIdSet';
 import { buildAccountReport, buildErrorReport } from './buildReport';
 import type { ReaderScan } from './ReaderScan';
 import { ScanCache, settle, type Outcome } from './ScanCache';
@@ -33,6 +37,8 @@ const ACCESS_OK: Outcome<void> = Object.freeze({ ok: true, value: undefined });
 export interface ScanRunOptions {
   /** Accounts scanned in this run, plus others whose credentials are configured. */
   accountIds: string[];
+  /** An index of the same accounts, when the caller has one to share. */
+  accountIndex?: AccountIndex;
   trustedAccountIds: string[];
   organizationId?: string;
   organizationAccountIds: string[];
@@ -55,7 +61,8 @@ interface Described {
 
 /** The look-ups of one scan, shared by all its accounts. */
 export class ScanRun {
-  readonly #targets: ReadonlySet<string>;
+  /** The accounts the run may sign as, by position (see AccountIdMap). */
+  readonly #targets: AccountIndex;
   /** Built once per scan: every report is judged against them. */
   readonly #trusted: ReadonlySet<string>;
   readonly #members: ReadonlySet<string>;
@@ -73,10 +80,10 @@ export class ScanRun {
   /**
    * One credentials check per account per scan: the check while it runs,
    * then its outcome; every success is the same object, so an account
-   * whose credentials resolved costs its map entry alone (the map lives
-   * until the reports are made, for every account of a fleet).
+   * whose credentials resolved costs its slot alone (the map lives until
+   * the reports are made, for every account of a fleet).
    */
-  readonly #access = new Map<string, Promise<Outcome<void>> | Outcome<void>>();
+  readonly #access: AccountIdMap<Promise<Outcome<void>> | Outcome<void>>;
 
   constructor(
     private readonly aws: AwsAccess,
@@ -94,7 +101,9 @@ export class ScanRun {
     this.#bucketRegions = new ScanCache({ spill });
     // Sets of every account of the fleet, kept for the whole scan: held
     // outside the heap.
-    this.#targets = new AccountIdSet(options.accountIds);
+    this.#targets =
+      options.accountIndex ?? new AccountIndex(options.accountIds);
+    this.#access = new AccountIdMap(this.#targets);
     this.#trusted = new AccountIdSet([
       ...options.trustedAccountIds,
       ...options.accountIds,

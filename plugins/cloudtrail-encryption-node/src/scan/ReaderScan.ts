@@ -143,6 +143,8 @@ export class ReaderScan {
   /** The analysis has begun: it reads what was not read ahead itself. */
   #analysing = false;
   readonly #scanned: ReadonlySet<string>;
+  /** The scan's accounts by position: what is kept per account is kept by it. */
+  readonly #index: AccountIndex;
 
   constructor(
     private readonly iam: IamReader,
@@ -152,9 +154,9 @@ export class ReaderScan {
   ) {
     this.#buckets = new ScanCache({ spill: options.spill, copies: true });
     this.#scanned = new AccountIdSet(options.scannedAccountIds);
-    this.#iam = new AccountIdMap(
-      options.accountIndex ?? new AccountIndex(options.scannedAccountIds),
-    );
+    this.#index =
+      options.accountIndex ?? new AccountIndex(options.scannedAccountIds);
+    this.#iam = new AccountIdMap(this.#index);
   }
 
   /** Starts reading the guardrails, so they overlap the trail reads. */
@@ -258,7 +260,7 @@ export class ReaderScan {
     // A plan that several accounts share stays an object: they count down
     // its `remaining` and share its context.
     const { spill } = this.options;
-    const needers = new Map<string, Needed | Needed[]>();
+    const needers = new AccountIdMap<Needed | Needed[]>(this.#index);
     // The accounts besides the scanned ones that trails admitting the
     // organization name (given to them in the second pass, below).
     const wholeNeeders = new Map<string, TrailPlan[]>();

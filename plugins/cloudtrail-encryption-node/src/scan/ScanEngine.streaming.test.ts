@@ -6,6 +6,7 @@ import {
 } from '@trailguard/aws-sandbox';
 import type { AccountReport } from '@trailguard/plugin-cloudtrail-encryption-common';
 import { createScanEngineFromConfig } from './config';
+import { ReaderScan } from './ReaderScan';
 
 jest.setTimeout(60_000);
 
@@ -197,5 +198,57 @@ describe('ScanEngine reads IAM while the last accounts are being read', () => {
       delete process.env.AWS_ENDPOINT_URL_STS;
     }
     expect(iamWhenAllRead).toBeGreaterThan(0);
+  });
+});
+
+describe('ScanEngine when the readers analysis fails part-way', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('still reports every account once, with what its trails and keys said', async () => {
+    const sandbox = await startSandbox({
+      scenario: generateOrganization({ accounts: 20, seed: 11 }),
+    });
+    process.env.AWS_ENDPOINT_URL_STS = sandbox.endpoint;
+    const { engine, clients } = createScanEngineFromConfig(
+      sandboxConfig(sandbox, { scan: { concurrency: 4 } }),
+    );
+    // A failure no request can cause: the analysis gives one trail no
+    // readers, then fails as a whole.
+    let given = '';
+    jest
+      .spyOn(ReaderScan.prototype, 'analyseEach')
+      .mockImplementation(async (trails, onTrail) => {
+        given = [...trails.keys()][0];
+        await onTrail(given, undefined);
+        throw new Error('the analysis failed');
+      });
+    const accounts = sandbox.scenario.accounts;
+    const reported: string[] = [];
+    let reports: AccountReport[];
+    try {
+      reports = await engine.scan(
+        accounts.map(a => ({ accountId: a.id, name: a.name })),
+        {
+          organizationId: sandbox.scenario.organization!.id,
+          organizationAccountIds: accounts.map(a => a.id),
+          onProgress: ({ report }) => {
+            reported.push(report.accountId);
+          },
+        },
+      );
+    } finally {
+      clients.destroy();
+      await sandbox.close();
+      delete process.env.AWS_ENDPOINT_URL_STS;
+    }
+    expect(given).not.toBe('');
+    expect([...reported].sort()).toEqual(accounts.map(a => a.id).sort());
+    expect(reports.map(r => r.accountId)).toEqual(accounts.map(a => a.id));
+    const kms = reports.flatMap(r =>
+      r.trails.filter(t => t.encryption === 'SSE-KMS'),
+    );
+    // The trails are there, their keys read; no readers were analysed.
+    expect(kms.length).toBeGreaterThan(1);
+    expect(kms.every(t => t.kmsKey?.arn && !t.readers)).toBe(true);
   });
 });

@@ -9,7 +9,7 @@ import { KeyReader } from '../aws/KeyReader';
 import { OrganizationPolicyReader } from '../aws/OrganizationPolicyReader';
 import { TrailReader } from '../aws/TrailReader';
 import type { ReaderResult, ScanAccount, TrailFacts } from './facts';
-import { Spill, type Spilled } from './spill';
+import { isSpilled, Spill, type Spilled } from './spill';
 import { analysable } from './readerBatch';
 import { ReaderScan } from './ReaderScan';
 import { ScanRun, type CollectedAccount } from './ScanRun';
@@ -121,6 +121,18 @@ interface WaitingAccount {
   shared?: readonly TrailFacts[];
   /** Until {@link waitingAccounts} has listed the account under each. */
   trails?: string[];
+  /**
+   * Once listed: how many of its trails' readers it still waits for; -1
+   * once reported. On the account rather than in a map of every account.
+   */
+  missing?: number;
+  /**
+   * A trail no other account waits for (most trails: an account's own) and
+   * its readers, once analysed: spilled while the account waits for other
+   * trails. A second such trail's readers are kept as a shared trail's.
+   */
+  ownTrail?: string;
+  ownReaders?: ReaderResult | Spilled<ReaderResult>;
 }
 
 /**
@@ -166,9 +178,14 @@ function waitFor(
     return null;
   });
   const waitedFor = [...trails];
+  // Every field made here, so that each is in the object itself.
   const waiting: WaitingAccount = {
     body: spill.put<WaitingBody>({ ...c, facts, trails: waitedFor }),
+    shared: undefined,
     trails: waitedFor,
+    missing: 0,
+    ownTrail: undefined,
+    ownReaders: undefined,
   };
   if (shared.length === 1) {
     const arn = shared[0].trail.trailArn;
@@ -195,24 +212,26 @@ function collectedOf(
 }
 
 /**
- * Which accounts wait for which trail's readers, and for how many trails
- * each. The accounts are taken out of `collected`, so that these maps hold
- * each one until it is reported and nothing after. This is a function of
- * its own because an async function keeps its locals (a loop's list
- * included) until it returns, which would keep every account's facts until
- * the last report. An account's own trail is waited for by it alone: the
- * account is its list.
+ * Which accounts wait for which trail's readers; each account counts the
+ * trails it waits for. The accounts are taken out of `collected`, so that
+ * the lists hold each one until its trails are analysed and nothing after.
+ * This is a function of its own because an async function keeps its locals
+ * (a loop's list included) until it returns, which would keep every
+ * account's facts until the last report. An account's own trail is waited
+ * for by it alone: the account is its list. An account that waits for no
+ * trail is in `none`.
  */
 function waitingAccounts(collected: WaitingAccount[]): {
   waiting: Map<string, WaitingAccount | WaitingAccount[]>;
-  missing: Map<WaitingAccount, number>;
+  none: WaitingAccount[];
 } {
   const waiting = new Map<string, WaitingAccount | WaitingAccount[]>();
-  const missing = new Map<WaitingAccount, number>();
+  const none: WaitingAccount[] = [];
   for (const c of collected.splice(0)) {
     const trails = c.trails ?? [];
     c.trails = undefined;
-    missing.set(c, trails.length);
+    c.missing = trails.length;
+    if (!trails.length) none.push(c);
     for (const arn of trails) {
       const list = waiting.get(arn);
       if (list === undefined) waiting.set(arn, c);
@@ -220,7 +239,7 @@ function waitingAccounts(collected: WaitingAccount[]): {
       else waiting.set(arn, [list, c]);
     }
   }
-  return { waiting, missing };
+  return { waiting, none };
 }
 
 /**
@@ -418,31 +437,35 @@ export class ScanEngine {
     spill: Spill,
     emit: (report: AccountReport) => Promise<void>,
   ): Promise<void> {
-    const { waiting, missing } = waitingAccounts(collected);
-    // A trail's readers live until every account showing it is reported;
-    // spilled while a single account waits for them and for other trails
-    // (most trails: an account's own, waiting for the organization trail).
+    const { waiting, none } = waitingAccounts(collected);
+    // The readers of a trail several accounts show live until each of them
+    // is reported. Those of a trail one account waits for (most trails: an
+    // account's own, waiting for the organization trail) go with it.
     const known = new Map<string, ReaderResult>();
-    const held = new Map<string, Spilled<ReaderResult>>();
     const users = new Map<string, number>();
     const report = async (w: WaitingAccount) => {
-      missing.delete(w);
+      w.missing = -1;
       const { trails, ...account } = collectedOf(w, spill);
+      const { ownTrail, ownReaders } = w;
+      w.ownTrail = w.ownReaders = undefined;
       const results = new Map<string, ReaderResult>();
       for (const arn of trails) {
-        const spilled = held.get(arn);
         const result =
-          spilled !== undefined ? spill.get(spilled) : known.get(arn);
+          arn !== ownTrail
+            ? known.get(arn)
+            : isSpilled(ownReaders!)
+            ? spill.get(ownReaders)
+            : ownReaders;
         if (result) results.set(arn, result);
       }
       await emit(run.report(account, results));
       for (const arn of trails) {
-        const left = (users.get(arn) ?? 0) - 1;
-        if (left > 0) users.set(arn, left);
+        const left = users.get(arn);
+        if (left === undefined) continue;
+        if (left > 1) users.set(arn, left - 1);
         else {
           users.delete(arn);
           known.delete(arn);
-          held.delete(arn);
         }
       }
     };
@@ -451,22 +474,28 @@ export class ScanEngine {
         const list = waiting.get(trailArn) ?? [];
         const accounts = Array.isArray(list) ? list : [list];
         waiting.delete(trailArn);
-        if (result) {
-          if (accounts.length === 1 && missing.get(accounts[0])! > 1) {
-            held.set(trailArn, spill.put(result));
-          } else known.set(trailArn, result);
+        const alone = accounts.length === 1 ? accounts[0] : undefined;
+        if (result && alone && alone.ownTrail === undefined) {
+          alone.ownTrail = trailArn;
+          alone.ownReaders = alone.missing! > 1 ? spill.put(result) : result;
+        } else if (result) {
+          known.set(trailArn, result);
           users.set(trailArn, accounts.length);
         }
         for (const w of accounts) {
-          const left = missing.get(w)! - 1;
-          missing.set(w, left);
-          if (left === 0) await report(w);
+          w.missing! -= 1;
+          if (w.missing === 0) await report(w);
         }
       });
     } catch {
       // Reported below without the readers that were not analysed.
     }
-    for (const w of [...missing.keys()]) await report(w);
+    // Each account not reported still waits for a trail not analysed.
+    for (const list of [...waiting.values(), none]) {
+      for (const w of Array.isArray(list) ? list : [list]) {
+        if (w.missing !== -1) await report(w);
+      }
+    }
   }
 
   /** Reads every account; an account that cannot be read is reported at once. */

@@ -449,13 +449,12 @@ export class ScanEngine {
       const { ownTrail, ownReaders } = w;
       w.ownTrail = w.ownReaders = undefined;
       const results = new Map<string, ReaderResult>();
+      const own =
+        ownReaders !== undefined && isSpilled(ownReaders)
+          ? spill.get(ownReaders)
+          : ownReaders;
       for (const arn of trails) {
-        const result =
-          arn !== ownTrail
-            ? known.get(arn)
-            : isSpilled(ownReaders!)
-            ? spill.get(ownReaders)
-            : ownReaders;
+        const result = arn === ownTrail ? own : known.get(arn);
         if (result) results.set(arn, result);
       }
       await emit(run.report(account, results));

@@ -36,7 +36,10 @@ export interface ReaderScanOptions {
   unusableReason: (accountId: string) => Promise<string>;
   /** The accounts scanned in this run: "every account" when the organization is admitted. */
   scannedAccountIds: string[];
-  /** An index of the scanned accounts (others may follow), when the caller has one to share. */
+  /**
+   * An index of the scanned accounts, in their order (others may follow),
+   * when the caller has one to share.
+   */
   accountIndex?: AccountIndex;
   /** Names by account: a look-up, so that the scan's own accounts need no map of their own. */
   accountNames: Pick<ReadonlyMap<string, string>, 'get'>;
@@ -88,13 +91,19 @@ interface TrailNeeds {
 }
 
 /**
- * Sorts account ids in the scan's order, the others after them by id. A
- * function of its own so that its index of the scan's accounts goes once
- * sorted: an async function keeps its locals until it returns.
+ * Sorts account ids in the scan's order, the others after them by id: the
+ * scan's index gives each scanned account's place (its first
+ * `scannedCount` positions are the scanned accounts, in order).
  */
-function sortInScanOrder(ids: string[], scanned: readonly string[]): void {
-  const order = new Map(scanned.map((id, i) => [id, i] as const));
-  const rank = (id: string) => order.get(id) ?? order.size;
+function sortInScanOrder(
+  ids: string[],
+  index: AccountIndex,
+  scannedCount: number,
+): void {
+  const rank = (id: string) => {
+    const i = index.indexOf(id);
+    return i >= 0 && i < scannedCount ? i : scannedCount;
+  };
   ids.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
@@ -343,8 +352,9 @@ export class ReaderScan {
     const first = [...needers.keys()];
     // Those admitting the organization name no scanned account (see #needsOf).
     const second = whole.length ? [...wholeNeeders.keys(), ...scanned] : [];
-    sortInScanOrder(first, this.options.scannedAccountIds);
-    sortInScanOrder(second, this.options.scannedAccountIds);
+    const scannedCount = this.options.scannedAccountIds.length;
+    sortInScanOrder(first, this.#index, scannedCount);
+    sortInScanOrder(second, this.#index, scannedCount);
     const analyse = async (
       accountId: string,
       input: ReaderAccountInput,

@@ -91,6 +91,36 @@ describe('AccountIndex', () => {
     expect(index.idAt(4)).toBe('111111111111');
   });
 
+  it('gives its first positions as a set of their ids, in order', () => {
+    const index = new AccountIndex([
+      '222222222222',
+      '000000000123',
+      'not-an-id',
+      '222222222222',
+      '111111111111',
+      '333333333333',
+    ]);
+    const first = index.first(5);
+    const ids = ['222222222222', '000000000123', 'not-an-id', '111111111111'];
+    expect([...first]).toEqual(ids);
+    expect(first.size).toBe(4);
+    expect([...first.keys()]).toEqual(ids);
+    expect([...first.entries()]).toEqual(ids.map(id => [id, id]));
+    const seen: string[] = [];
+    first.forEach((value, key, set) => {
+      expect([key, set]).toEqual([value, first]);
+      seen.push(value);
+    });
+    expect(seen).toEqual(ids);
+    expect(ids.every(id => first.has(id))).toBe(true);
+    // Past the count, or not in the list at all.
+    expect(first.has('333333333333')).toBe(false);
+    expect(first.has('444444444444')).toBe(false);
+    expect(index.first(0).size).toBe(0);
+    expect(index.first(0).has('222222222222')).toBe(false);
+    expect([...index.first(99)]).toEqual([...ids, '333333333333']);
+  });
+
   it('places every id of a fleet', () => {
     const fleet = Array.from({ length: 10_000 }, (_, i) =>
       String(100_000_000_000 + 7 * i).padStart(12, '0'),

@@ -120,6 +120,60 @@ export class AccountIdSet implements ReadonlySet<string> {
   }
 }
 
+/** See {@link AccountIndex.first}. */
+class IndexPrefix implements ReadonlySet<string> {
+  readonly #index: AccountIndex;
+  readonly #count: number;
+  #size: number | undefined;
+
+  constructor(index: AccountIndex, count: number) {
+    this.#index = index;
+    this.#count = count;
+  }
+
+  get size(): number {
+    if (this.#size === undefined) {
+      let size = 0;
+      for (const _ of this.values()) size += 1;
+      this.#size = size;
+    }
+    return this.#size;
+  }
+
+  has(id: string): boolean {
+    const position = this.#index.indexOf(id);
+    return position >= 0 && position < this.#count;
+  }
+
+  *values(): SetIterator<string> {
+    const index = this.#index;
+    for (let i = 0; i < this.#count; i++) {
+      const id = index.idAt(i);
+      // An id given twice is at its first position only.
+      if (index.indexOf(id) === i) yield id;
+    }
+  }
+
+  keys(): SetIterator<string> {
+    return this.values();
+  }
+
+  *entries(): SetIterator<[string, string]> {
+    for (const id of this.values()) yield [id, id];
+  }
+
+  [Symbol.iterator](): SetIterator<string> {
+    return this.values();
+  }
+
+  forEach(
+    callback: (value: string, key: string, set: ReadonlySet<string>) => void,
+    thisArg?: unknown,
+  ): void {
+    for (const id of this.values()) callback.call(thisArg, id, id, this);
+  }
+}
+
 /**
  * The position of each account id in a list that never changes once made
  * (the accounts of a scan, in the scan's order), for the tables a scan keeps
@@ -178,6 +232,14 @@ export class AccountIndex {
   /** The id at a position of the list. */
   idAt(position: number): string {
     return this.#ids[position];
+  }
+
+  /**
+   * The ids at the first `count` positions as a set, each once, in the
+   * list's order: a view over this index, with no table of its own.
+   */
+  first(count: number): ReadonlySet<string> {
+    return new IndexPrefix(this, Math.min(count, this.size));
   }
 }
 

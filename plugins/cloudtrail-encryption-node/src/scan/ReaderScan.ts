@@ -151,9 +151,10 @@ export class ReaderScan {
   #wholeOrganization = false;
   /** The analysis has begun: it reads what was not read ahead itself. */
   #analysing = false;
-  readonly #scanned: ReadonlySet<string>;
   /** The scan's accounts by position: what is kept per account is kept by it. */
   readonly #index: AccountIndex;
+  /** The scanned accounts, in the scan's order: the index's first positions. */
+  readonly #scanned: ReadonlySet<string>;
 
   constructor(
     private readonly iam: IamReader,
@@ -162,9 +163,9 @@ export class ReaderScan {
     private readonly options: ReaderScanOptions,
   ) {
     this.#buckets = new ScanCache({ spill: options.spill, copies: true });
-    this.#scanned = new AccountIdSet(options.scannedAccountIds);
     this.#index =
       options.accountIndex ?? new AccountIndex(options.scannedAccountIds);
+    this.#scanned = this.#index.first(options.scannedAccountIds.length);
     this.#iam = new AccountIdMap(this.#index);
   }
 

@@ -194,4 +194,14 @@ describe('ScanEngine analyses bounded trails, then those admitting the organizat
     expect(iamReads[AUDIT]).toBe(1);
     expect(iamReads[MEMBER]).toBe(1);
   });
+
+  it('reads no IAM of a known account that is neither scanned nor named', () => {
+    // "Every account" of a trail admitting the organization is every
+    // scanned one: the management account is known, not scanned here.
+    expect(iamReads[MGMT] ?? 0).toBe(0);
+    const open = readersOf('open-trail');
+    expect(
+      [...open.readers, ...open.partial].filter(r => r.accountId === MGMT),
+    ).toEqual([]);
+  });
 });

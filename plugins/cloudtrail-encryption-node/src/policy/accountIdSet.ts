@@ -38,6 +38,35 @@ function freeSlots(count: number): Float64Array {
 }
 
 /**
+ * What every read-only set of account ids here answers the same way, from
+ * its own `values()`.
+ */
+abstract class IdSet implements ReadonlySet<string> {
+  abstract readonly size: number;
+  abstract has(id: string): boolean;
+  abstract values(): SetIterator<string>;
+
+  keys(): SetIterator<string> {
+    return this.values();
+  }
+
+  *entries(): SetIterator<[string, string]> {
+    for (const id of this.values()) yield [id, id];
+  }
+
+  [Symbol.iterator](): SetIterator<string> {
+    return this.values();
+  }
+
+  forEach(
+    callback: (value: string, key: string, set: ReadonlySet<string>) => void,
+    thisArg?: unknown,
+  ): void {
+    for (const id of this.values()) callback.call(thisArg, id, id, this);
+  }
+}
+
+/**
  * A set of AWS account ids that never changes once made, for the sets a scan
  * keeps of every account of the fleet (the accounts scanned, trusted, in the
  * organization). The ids are held as numbers in an open-addressing hash
@@ -52,7 +81,7 @@ function freeSlots(count: number): Float64Array {
  *
  * Iterates in ascending order of the ids, not in the order given.
  */
-export class AccountIdSet implements ReadonlySet<string> {
+export class AccountIdSet extends IdSet {
   /** Per slot, an id or {@link FREE}; its length is a power of two. */
   readonly #slots: Float64Array;
   readonly #mask: number;
@@ -60,6 +89,7 @@ export class AccountIdSet implements ReadonlySet<string> {
   readonly #others: ReadonlySet<string>;
 
   constructor(ids: Iterable<string>) {
+    super();
     const numbers: number[] = [];
     let others: Set<string> | undefined;
     for (const id of ids) {
@@ -99,34 +129,16 @@ export class AccountIdSet implements ReadonlySet<string> {
     for (const n of ids) yield String(n).padStart(12, '0');
     yield* this.#others;
   }
-
-  keys(): SetIterator<string> {
-    return this.values();
-  }
-
-  *entries(): SetIterator<[string, string]> {
-    for (const id of this.values()) yield [id, id];
-  }
-
-  [Symbol.iterator](): SetIterator<string> {
-    return this.values();
-  }
-
-  forEach(
-    callback: (value: string, key: string, set: ReadonlySet<string>) => void,
-    thisArg?: unknown,
-  ): void {
-    for (const id of this.values()) callback.call(thisArg, id, id, this);
-  }
 }
 
 /** See {@link AccountIndex.first}. */
-class IndexPrefix implements ReadonlySet<string> {
+class IndexPrefix extends IdSet {
   readonly #index: AccountIndex;
   readonly #count: number;
   #size: number | undefined;
 
   constructor(index: AccountIndex, count: number) {
+    super();
     this.#index = index;
     this.#count = count;
   }
@@ -152,25 +164,6 @@ class IndexPrefix implements ReadonlySet<string> {
       // An id given twice is at its first position only.
       if (index.indexOf(id) === i) yield id;
     }
-  }
-
-  keys(): SetIterator<string> {
-    return this.values();
-  }
-
-  *entries(): SetIterator<[string, string]> {
-    for (const id of this.values()) yield [id, id];
-  }
-
-  [Symbol.iterator](): SetIterator<string> {
-    return this.values();
-  }
-
-  forEach(
-    callback: (value: string, key: string, set: ReadonlySet<string>) => void,
-    thisArg?: unknown,
-  ): void {
-    for (const id of this.values()) callback.call(thisArg, id, id, this);
   }
 }
 

@@ -110,6 +110,13 @@ function sortInScanOrder(
 /** IAM reads at once by default: each account's details live until analysed. */
 const IAM_CONCURRENCY = 16;
 /**
+ * Trails admitting the organization analysed at once, in one pass over the
+ * accounts: each holds about 25 kB (its parsed policies, its analysis and
+ * the readers it has not handed over) until every account has been given
+ * to it.
+ */
+export const WHOLE_ORGANIZATION_GROUP = 64;
+/**
  * Accounts whose IAM may be read ahead of the analysis when the spill keeps
  * it in memory (see ReaderScan.readAhead); with the spill file, each costs
  * a reference.
@@ -272,15 +279,11 @@ export class ReaderScan {
     const { spill } = this.options;
     const needers = new AccountIdMap<Needed | Needed[]>(this.#index);
     // The accounts besides the scanned ones that trails admitting the
-    // organization name (given to them in the second pass, below).
-    const wholeNeeders = new Map<string, TrailPlan[]>();
+    // organization name (given to them in the passes after the first, below).
+    const wholeNamed = new Set<string>();
     for (const p of plans) {
       if (p.wholeOrganization) {
-        for (const id of p.accountIds) {
-          const known = wholeNeeders.get(id);
-          if (known) known.push(p);
-          else wholeNeeders.set(id, [p]);
-        }
+        for (const id of p.accountIds) wholeNamed.add(id);
         continue;
       }
       const alone = p.remaining === 1 && p.accountIds.length === 1;
@@ -329,19 +332,21 @@ export class ReaderScan {
       analyseBatch(ctx);
       await finish(ctx);
     }
-    // Two passes over the accounts: first the trails bounded to a few
-    // accounts (most trails: their own account's), then those that admit
-    // the organization. The latter's contexts live through a whole pass;
-    // made beside thousands of short-lived ones, they had V8 make the
-    // short-lived ones in its old generation too (it tenures what an
-    // allocation site makes once most of it outlives a scavenge), where
-    // they stayed until the next full collection. An account both passes
-    // need has its IAM taken from the spill twice.
-    /** Made once the first pass is done. */
+    // Passes over the accounts: first the trails bounded to a few accounts
+    // (most trails: their own account's), then those that admit the
+    // organization, a group of them per pass. The latter's contexts live
+    // through a whole pass; made beside thousands of short-lived ones, they
+    // had V8 make the short-lived ones in its old generation too (it
+    // tenures what an allocation site makes once most of it outlives a
+    // scavenge), where they stayed until the next full collection. An
+    // account several passes need has its IAM taken from the spill in each.
+    /** The group of trails admitting the organization under way, once the first pass is done. */
     let wholeContexts: ReaderContext[] = [];
+    /** What the group's trails name besides the scanned accounts, by account. */
+    let wholeNeeders = new Map<string, TrailPlan[]>();
+    const anyWhole = whole.length > 0;
     const inSecond = (accountId: string) =>
-      wholeNeeders.has(accountId) ||
-      (whole.length > 0 && scanned.has(accountId));
+      wholeNamed.has(accountId) || (anyWhole && scanned.has(accountId));
     // Each account's IAM goes to its trails in the scan's order of
     // accounts, one account at a time, whatever order the reads complete
     // in: a trail that admits the organization is given its accounts one
@@ -351,11 +356,8 @@ export class ReaderScan {
     // read ahead is taken from the spill when its turn comes, so few
     // analyses are in progress.
     const first = [...needers.keys()];
-    // Those admitting the organization name no scanned account (see #needsOf).
-    const second = whole.length ? [...wholeNeeders.keys(), ...scanned] : [];
     const scannedCount = this.options.scannedAccountIds.length;
     sortInScanOrder(first, this.#index, scannedCount);
-    sortInScanOrder(second, this.#index, scannedCount);
     const analyse = async (
       accountId: string,
       input: ReaderAccountInput,
@@ -394,7 +396,11 @@ export class ReaderScan {
       }
       for (const ctx of done) await finish(ctx);
     };
-    const pass = async (ids: string[], organizationWide: boolean) => {
+    const pass = async (
+      ids: string[],
+      organizationWide: boolean,
+      lastPass: boolean,
+    ) => {
       const turnsOf = new Map<number, () => Promise<void>>();
       let next = 0;
       let handed: Promise<void> = Promise.resolve();
@@ -411,8 +417,8 @@ export class ReaderScan {
       await pMap(
         ids,
         async (accountId, index) => {
-          // Kept (spilled) for the second pass when it needs the account.
-          const keep = !organizationWide && inSecond(accountId);
+          // Kept (spilled) for a later pass when it needs the account.
+          const keep = organizationWide ? !lastPass : inSecond(accountId);
           const ahead = this.#iam.get(accountId);
           if (!keep) this.#iam.delete(accountId);
           const read =
@@ -432,9 +438,34 @@ export class ReaderScan {
       );
       ids.length = 0;
     };
-    await pass(first, false);
-    wholeContexts = await Promise.all(whole.map(contextOf));
-    await pass(second, true);
+    await pass(first, false, whole.length === 0);
+    // Then those admitting the organization, a group at a time, each in a
+    // pass over the accounts in the scan's order: what each holds until it
+    // has every account (about 25 kB) is held for a group, not for every
+    // such trail of a fleet at once (hundreds, in a fleet of thousands
+    // whose accounts share a key policy template that admits the
+    // organization). Each pass after the first takes the accounts' IAM
+    // from the spill again.
+    while (whole.length) {
+      // Taken out of the list, so that each group's plans (and, through
+      // them, their contexts) go once it is done.
+      const plansOfGroup = whole.splice(0, WHOLE_ORGANIZATION_GROUP);
+      wholeNeeders = new Map();
+      for (const p of plansOfGroup) {
+        for (const id of p.accountIds) {
+          const known = wholeNeeders.get(id);
+          if (known) known.push(p);
+          else wholeNeeders.set(id, [p]);
+        }
+      }
+      // Those admitting the organization name no scanned account (see #needsOf).
+      const ids = [...wholeNeeders.keys(), ...scanned];
+      sortInScanOrder(ids, this.#index, scannedCount);
+      wholeContexts = await Promise.all(plansOfGroup.map(contextOf));
+      plansOfGroup.length = 0;
+      await pass(ids, true, whole.length === 0);
+      wholeContexts = [];
+    }
     // Every context is done once each of its accounts was; should one
     // name an account twice, it still gets its answer.
     for (const ctx of [...open]) {

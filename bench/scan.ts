@@ -14,6 +14,10 @@
  *
  *   yarn bench:scan [--sizes 1000,5000,10000] [--concurrency 64] [--latency 50] [--runs 1]
  *
+ * With `--runs N`, each size is scanned N times, each in a child of its
+ * own; the table gives each figure's median over the runs (wall time, peak
+ * RSS, CPU per call), and every run's figures are printed below it.
+ *
  * Each size runs in a child process of its own (so peak RSS is the engine's,
  * not the sandbox's or an earlier run's); the sandbox runs in another. The
  * children run this file compiled (esbuild), as a built backend runs the
@@ -112,6 +116,22 @@ interface Result {
   minimalByApi: Record<string, number>;
   /** When every account's trails, keys and buckets were read (the rest: readers and reports). */
   readMs: number;
+  /** With `--runs` above 1: each run's own figures, in the order run. */
+  perRun?: {
+    wallMs: number;
+    peakRssMb: number;
+    readPeakRssMb: number;
+    cpuPerCallUs: number;
+  }[];
+}
+
+/** The middle value (of an even count, the mean of the two middle ones). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  return Number.isInteger(mid)
+    ? (sorted[mid - 1] + sorted[mid]) / 2
+    : sorted[Math.floor(mid)];
 }
 
 async function startSandboxProcess(
@@ -890,6 +910,25 @@ function table(rows: Result[], concurrency: number, latency: number) {
     );
   }
   for (const r of rows) {
+    if (!r.perRun) continue;
+    const each = (
+      f: (x: NonNullable<Result['perRun']>[number]) => number,
+      digits = 0,
+    ) => r.perRun!.map(x => f(x).toFixed(digits)).join(' / ');
+    console.log(
+      `runs at ${
+        r.accounts
+      } accounts (the row gives each figure's median): wall ${each(
+        x => x.wallMs / 1000,
+        2,
+      )} s, peak RSS ${each(x => x.peakRssMb)} MB (${each(
+        x => x.readPeakRssMb,
+      )} MB until every account was read), CPU ${each(
+        x => x.cpuPerCallUs,
+      )} µs/call`,
+    );
+  }
+  for (const r of rows) {
     if (r.bareErrors) {
       console.log(
         `note: ${r.bareErrors} of the bare loop's ${r.bareCalls} calls at ${r.accounts} accounts answered with an error`,
@@ -1028,8 +1067,26 @@ async function main() {
         ),
       );
     }
-    runs.sort((a, b) => a.wallMs - b.wallMs);
-    const row = runs[Math.floor(runs.length / 2)];
+    // Each figure is the median of its own runs': a peak is one sample
+    // of the process's RSS, set by where the scan ends in V8's cycle of
+    // old-space collections, and moves by tens of MB between runs of the
+    // same code. The row is the run of median wall time (its calls and
+    // API mix), with the median peaks and CPU; every run's are printed.
+    const perRun = runs.map(r => ({
+      wallMs: r.wallMs,
+      peakRssMb: r.peakRssMb,
+      readPeakRssMb: r.readPeakRssMb,
+      cpuPerCallUs: r.cpuPerCallUs,
+    }));
+    const row = [...runs].sort((a, b) => a.wallMs - b.wallMs)[
+      Math.floor((runs.length - 1) / 2)
+    ];
+    if (runs.length > 1) {
+      row.perRun = perRun;
+      row.peakRssMb = median(perRun.map(r => r.peakRssMb));
+      row.readPeakRssMb = median(perRun.map(r => r.readPeakRssMb));
+      row.cpuPerCallUs = median(perRun.map(r => r.cpuPerCallUs));
+    }
     const bare = await runInChild<BareResult>([
       '--sizes',
       String(size),

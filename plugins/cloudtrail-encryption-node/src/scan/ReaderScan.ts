@@ -345,7 +345,8 @@ export class ReaderScan {
     /** What the group's trails name besides the scanned accounts, by account. */
     let wholeNeeders = new Map<string, TrailPlan[]>();
     const anyWhole = whole.length > 0;
-    const inSecond = (accountId: string) =>
+    /** Whether a pass after the first needs the account. */
+    const neededLater = (accountId: string) =>
       wholeNamed.has(accountId) || (anyWhole && scanned.has(accountId));
     // Each account's IAM goes to its trails in the scan's order of
     // accounts, one account at a time, whatever order the reads complete
@@ -399,7 +400,7 @@ export class ReaderScan {
     const pass = async (
       ids: string[],
       organizationWide: boolean,
-      lastPass: boolean,
+      keep: (accountId: string) => boolean,
     ) => {
       const turnsOf = new Map<number, () => Promise<void>>();
       let next = 0;
@@ -418,12 +419,12 @@ export class ReaderScan {
         ids,
         async (accountId, index) => {
           // Kept (spilled) for a later pass when it needs the account.
-          const keep = organizationWide ? !lastPass : inSecond(accountId);
+          const kept = keep(accountId);
           const ahead = this.#iam.get(accountId);
-          if (!keep) this.#iam.delete(accountId);
+          if (!kept) this.#iam.delete(accountId);
           const read =
             ahead === undefined ? await this.#account(accountId) : undefined;
-          if (read && keep) this.#iam.set(accountId, spill.put(read));
+          if (read && kept) this.#iam.set(accountId, spill.put(read));
           await inOrder(index, async () => {
             await turns.maybeYield();
             const input = read ?? spill.get(await ahead!);
@@ -438,14 +439,16 @@ export class ReaderScan {
       );
       ids.length = 0;
     };
-    await pass(first, false, whole.length === 0);
+    await pass(first, false, neededLater);
     // Then those admitting the organization, a group at a time, each in a
     // pass over the accounts in the scan's order: what each holds until it
     // has every account (about 25 kB) is held for a group, not for every
     // such trail of a fleet at once (hundreds, in a fleet of thousands
     // whose accounts share a key policy template that admits the
     // organization). Each pass after the first takes the accounts' IAM
-    // from the spill again.
+    // from the spill again. Every pass takes the scanned accounts in the
+    // same order, the index's (see sortInScanOrder), then the group's own.
+    const scannedInOrder = anyWhole ? [...scanned] : [];
     while (whole.length) {
       // Taken out of the list, so that each group's plans (and, through
       // them, their contexts) go once it is done.
@@ -458,12 +461,14 @@ export class ReaderScan {
           else wholeNeeders.set(id, [p]);
         }
       }
-      // Those admitting the organization name no scanned account (see #needsOf).
-      const ids = [...wholeNeeders.keys(), ...scanned];
-      sortInScanOrder(ids, this.#index, scannedCount);
+      // Those admitting the organization name no scanned account (see
+      // #needsOf): theirs come after the scanned ones, by id.
+      const named = [...wholeNeeders.keys()];
+      sortInScanOrder(named, this.#index, scannedCount);
       wholeContexts = await Promise.all(plansOfGroup.map(contextOf));
       plansOfGroup.length = 0;
-      await pass(ids, true, whole.length === 0);
+      const later = whole.length > 0;
+      await pass([...scannedInOrder, ...named], true, () => later);
       wholeContexts = [];
     }
     // Every context is done once each of its accounts was; should one

@@ -1,4 +1,5 @@
 import { sandboxConfig } from '../__testUtils__/sandboxConfig';
+import { SCAN_ROLES } from '../__testUtils__/scenarioParts';
 import {
   cloudTrailConsoleKeyPolicy,
   computeMinimalCallPlan,
@@ -14,7 +15,6 @@ jest.setTimeout(60_000);
 
 const MGMT = '500000000000';
 const MEMBER = '500000000001';
-const ROLES = [{ name: 'TrailGuardReadOnly', readOnly: true }];
 const KEY_IDS: Record<string, string> = {
   'us-east-1': '11111111-1111-4111-8111-111111111111',
   'eu-west-1': '22222222-2222-4222-8222-222222222222',
@@ -40,8 +40,8 @@ function threeRegions(options: { eastEncrypted?: boolean } = {}): Scenario {
       },
     ],
     accounts: [
-      { id: MGMT, name: 'management', roles: ROLES },
-      { id: MEMBER, name: 'member', ou: 'Workloads/Prod', roles: ROLES },
+      { id: MGMT, name: 'management', roles: SCAN_ROLES },
+      { id: MEMBER, name: 'member', ou: 'Workloads/Prod', roles: SCAN_ROLES },
     ],
     keys: regions.map(region => ({
       account: MEMBER,

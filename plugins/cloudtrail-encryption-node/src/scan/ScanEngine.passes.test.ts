@@ -1,4 +1,5 @@
 import { sandboxConfig } from '../__testUtils__/sandboxConfig';
+import { SCAN_ROLES } from '../__testUtils__/scenarioParts';
 import {
   cloudTrailConsoleKeyPolicy,
   startSandbox,
@@ -18,7 +19,6 @@ const MGMT = '600000000000';
 const MEMBER = '600000000001';
 const AUDIT = '600000000002';
 const REGION = 'us-east-1';
-const ROLES = [{ name: 'TrailGuardReadOnly', readOnly: true }];
 const OPEN_KEY = '44444444-4444-4444-8444-444444444444';
 const NAMED_KEY = '55555555-5555-4555-8555-555555555555';
 
@@ -66,13 +66,13 @@ const scenario: Scenario = {
   name: 'two-passes',
   organization: { id: ORG, managementAccount: MGMT },
   accounts: [
-    { id: MGMT, name: 'management', roles: ROLES },
-    { id: MEMBER, name: 'member', ou: 'Workloads', roles: ROLES },
+    { id: MGMT, name: 'management', roles: SCAN_ROLES },
+    { id: MEMBER, name: 'member', ou: 'Workloads', roles: SCAN_ROLES },
     {
       id: AUDIT,
       name: 'audit',
       ou: 'Security',
-      roles: ROLES,
+      roles: SCAN_ROLES,
       iam: {
         roles: [
           {

@@ -1,4 +1,5 @@
 import { sandboxConfig } from '../__testUtils__/sandboxConfig';
+import { SCAN_ROLES, adminRole } from '../__testUtils__/scenarioParts';
 import {
   cloudTrailConsoleKeyPolicy,
   startSandbox,
@@ -14,7 +15,6 @@ const ORG = 'o-tgreadorder1';
 const MGMT = '610000000000';
 const OWNER = '619999999999';
 const REGION = 'us-east-1';
-const ROLES = [{ name: 'TrailGuardReadOnly', readOnly: true }];
 const KEY = '66666666-6666-4666-8666-666666666666';
 const TRAIL = `arn:aws:cloudtrail:${REGION}:${OWNER}:trail/open-trail`;
 /** More accounts with a partial reader than a trail lists (100). */
@@ -22,20 +22,6 @@ const MEMBERS = Array.from(
   { length: 130 },
   (_, i) => `61${String(i + 1).padStart(10, '0')}`,
 );
-
-/** An administrator in each member: it may decrypt, not read the bucket. */
-const admin = {
-  name: 'admin',
-  inlinePolicies: [
-    {
-      name: 'everything',
-      document: {
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
-      },
-    },
-  ],
-};
 
 const keyPolicy = cloudTrailConsoleKeyPolicy({
   account: OWNER,
@@ -59,14 +45,15 @@ const scenario: Scenario = {
   name: 'read-order',
   organization: { id: ORG, managementAccount: MGMT },
   accounts: [
-    { id: MGMT, name: 'management', roles: ROLES },
+    { id: MGMT, name: 'management', roles: SCAN_ROLES },
     ...MEMBERS.map(id => ({
       id,
       name: `member-${id.slice(-3)}`,
-      roles: ROLES,
-      iam: { roles: [admin] },
+      roles: SCAN_ROLES,
+      // An administrator: it may decrypt, not read the owner's bucket.
+      iam: { roles: [adminRole] },
     })),
-    { id: OWNER, name: 'owner', roles: ROLES },
+    { id: OWNER, name: 'owner', roles: SCAN_ROLES },
   ],
   keys: [
     {

@@ -1,4 +1,5 @@
 import { sandboxConfig } from '../__testUtils__/sandboxConfig';
+import { SCAN_ROLES, adminRole } from '../__testUtils__/scenarioParts';
 import {
   cloudTrailConsoleKeyPolicy,
   startSandbox,
@@ -16,26 +17,11 @@ const MGMT = '620000000000';
 /** A member that no scan here includes, which every key names. */
 const NAMED = '629999999999';
 const REGION = 'us-east-1';
-const ROLES = [{ name: 'TrailGuardReadOnly', readOnly: true }];
 /** More trails admitting the organization than one pass analyses. */
 const MEMBERS = Array.from(
   { length: WHOLE_ORGANIZATION_GROUP + 6 },
   (_, i) => `62${String(i + 1).padStart(10, '0')}`,
 );
-
-/** An administrator in each account: it may decrypt, and read its own buckets. */
-const admin = {
-  name: 'admin',
-  inlinePolicies: [
-    {
-      name: 'everything',
-      document: {
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
-      },
-    },
-  ],
-};
 
 const trailArn = (account: string) =>
   `arn:aws:cloudtrail:${REGION}:${account}:trail/open-trail`;
@@ -73,12 +59,12 @@ const scenario: Scenario = {
   name: 'whole-organization-groups',
   organization: { id: ORG, managementAccount: MGMT },
   accounts: [
-    { id: MGMT, name: 'management', roles: ROLES },
+    { id: MGMT, name: 'management', roles: SCAN_ROLES },
     ...[...MEMBERS, NAMED].map(id => ({
       id,
       name: `member-${id.slice(-3)}`,
-      roles: ROLES,
-      iam: { roles: [admin] },
+      roles: SCAN_ROLES,
+      iam: { roles: [adminRole] },
     })),
   ],
   keys: MEMBERS.map((account, i) => ({
